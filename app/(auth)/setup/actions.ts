@@ -1,0 +1,25 @@
+"use server";
+
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { createFirstAdmin, firstAdminSchema } from "@/lib/workspaces/setup";
+
+export type SetupState = { ok?: boolean; email?: string; message?: string; fieldErrors?: Record<string, string[] | undefined> };
+
+export async function setupAction(_previous: SetupState, form: FormData): Promise<SetupState> {
+  const input = {
+    email: String(form.get("email") ?? ""),
+    password: String(form.get("password") ?? ""),
+    workspaceName: String(form.get("workspaceName") ?? ""),
+  };
+  const parsed = firstAdminSchema.safeParse(input);
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  try {
+    await createFirstAdmin(input);
+    return { ok: true, email: parsed.data.email };
+  } catch (error) {
+    if (error instanceof AppError) return { message: error.message };
+    console.error("[hookline] first-run setup failed", error);
+    return { message: "Setup failed on our side. Check the server log and try again." };
+  }
+}

@@ -1,0 +1,12 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { needsSetup } from "@/lib/workspaces/setup";
+import { SetupForm } from "./setup-form";
+
+export const metadata: Metadata = { title: "Set up" };
+export const dynamic = "force-dynamic";
+
+export default async function SetupPage() {
+  if (!(await needsSetup())) redirect("/login");
+  return <SetupForm />;
+}

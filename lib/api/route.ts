@@ -1,0 +1,73 @@
+import "server-only";
+import { NextResponse, type NextRequest } from "next/server";
+import { z } from "zod";
+import { authenticateApiKey } from "@/lib/api-keys/keys";
+import { getSessionContext } from "@/lib/auth/session";
+import type { ServiceContext } from "@/lib/context";
+import { AppError, errors, toErrorBody } from "@/lib/errors";
+
+type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
+
+/** Resolves the caller of an API request: a Bearer API key, else the console session. */
+export async function authenticate(request: Request): Promise<ServiceContext> {
+  const header = request.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const ctx = match ? await authenticateApiKey(match[1]!) : null;
+    if (!ctx) throw errors.unauthorized("The API key is missing, malformed, unknown or revoked");
+    return ctx;
+  }
+  const session = await getSessionContext();
+  if (!session) throw errors.unauthorized();
+  return session;
+}
+
+export function errorResponse(error: unknown) {
+  const { status, body } = toErrorBody(error);
+  return NextResponse.json(body, { status });
+}
+
+/**
+ * Every /api/v1 route goes through here: authenticate, run one service verb,
+ * map expected errors to the §7 body. Plain values become 200 JSON.
+ */
+export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
+  return async (request: NextRequest, context: { params: Promise<P> }) => {
+    try {
+      const ctx = await authenticate(request);
+      const result = await handler(request, { ctx, params: await context.params });
+      return result instanceof Response ? result : NextResponse.json(result);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+/** Parses a JSON body with a zod schema; 400 with the zod issues when it does not fit. */
+export async function parseBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 1024 * 1024): Promise<z.infer<S>> {
+  const text = await request.text();
+  if (Buffer.byteLength(text) > maxBytes) throw errors.tooLarge(`The body is over ${maxBytes} bytes`);
+  let json: unknown;
+  try {
+    json = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw errors.badRequest("The body is not valid JSON");
+  }
+  return parseWith(schema, json);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw errors.validation(
+      result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
+    );
+  }
+  return result.data;
+}
+
+export function searchParams(request: NextRequest): Record<string, string> {
+  return Object.fromEntries(request.nextUrl.searchParams.entries());
+}
+
+export { AppError };

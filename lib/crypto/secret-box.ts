@@ -1,0 +1,37 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { dataDir, env } from "@/lib/env";
+import { loadLocalSecrets } from "@/lib/local-secrets";
+
+// Format: "v1.<iv>.<ciphertext>.<tag>" in base64url. The version lets us rotate the scheme.
+const VERSION = "v1";
+
+export class SecretBoxError extends Error {}
+
+let cachedKey: Buffer | undefined;
+function defaultKey(): Buffer {
+  cachedKey ??= Buffer.from(env().HOOKLINE_ENCRYPTION_KEY ?? loadLocalSecrets(dataDir()).encryptionKey, "base64");
+  return cachedKey;
+}
+
+/** AES-256-GCM with a random 96-bit IV; the tag makes any tampering detectable. */
+export function seal(plaintext: string, key: Buffer = defaultKey()): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return [VERSION, iv, ciphertext, cipher.getAuthTag()]
+    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+    .join(".");
+}
+
+export function open(sealed: string, key: Buffer = defaultKey()): string {
+  const [version, iv, ciphertext, tag] = sealed.split(".");
+  if (version !== VERSION || !iv || ciphertext === undefined || !tag) throw new SecretBoxError("not a sealed secret");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+  } catch {
+    // Never echo the input: it is key material.
+    throw new SecretBoxError("secret could not be decrypted (wrong key or tampered data)");
+  }
+}

@@ -1,0 +1,35 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+
+/** Models that carry key material omit it by default, so a query that forgot a `select` cannot leak it. */
+const omit = {
+  endpoint: { secretEnc: true, previousSecretEnc: true },
+  apiKey: { hash: true },
+  user: { passwordHash: true },
+} as const;
+
+export function createPrismaClient(connectionString: string) {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 20 }), omit });
+}
+
+export type Db = ReturnType<typeof createPrismaClient>;
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { hooklineDb?: Db };
+
+/** The app's client, created on first use (the launcher sets DATABASE_URL before Next starts). */
+export function db(): Db {
+  if (!globalForDb.hooklineDb) {
+    const url = env().DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: start Hookline with `npm run dev` or `npm start`");
+    globalForDb.hooklineDb = createPrismaClient(url);
+  }
+  return globalForDb.hooklineDb;
+}
+
+/** Tests run services against their own throwaway database. */
+export function setDb(client: Db) {
+  globalForDb.hooklineDb = client;
+}

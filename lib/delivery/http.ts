@@ -1,0 +1,171 @@
+import http from "node:http";
+import https from "node:https";
+import { assertUrlAllowed, guardedLookup, UrlNotAllowedError } from "@/lib/delivery/ssrf";
+
+/** What an Attempt stores of the response body. */
+export const RESPONSE_BODY_LIMIT = 64 * 1024;
+/**
+ * Past the stored 64 KiB the body is still read (and dropped) so the connection finishes cleanly
+ * and can be reused; past 1 MiB the receiver is misbehaving and the connection is cut. The attempt
+ * then fails as RESPONSE_TOO_LARGE even after a 2xx status line: the exchange never completed.
+ */
+export const RESPONSE_READ_LIMIT = 1024 * 1024;
+
+export type SendErrorCode =
+  | "TIMEOUT"
+  | "CONNECTION"
+  | "DNS"
+  | "TLS"
+  | "BLOCKED_ADDRESS"
+  | "INVALID_URL"
+  | "REDIRECT"
+  | "RESPONSE_TOO_LARGE"
+  | "HTTP_ERROR";
+
+export interface SendWebhookInput {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Covers everything: DNS, connect, TLS, waiting and reading the response. */
+  timeoutMs: number;
+  allowPrivate: boolean;
+  requireHttps?: boolean;
+}
+
+/** `ok` is true exactly when `errorCode` is absent. */
+export interface SendWebhookResult {
+  ok: boolean;
+  status?: number;
+  /** Lowercased names; repeated headers joined with ", ". */
+  headers?: Record<string, string>;
+  body?: string;
+  bodyTruncated: boolean;
+  durationMs: number;
+  errorCode?: SendErrorCode;
+  /** Built from error codes and the remote's answer only, never from request headers or the body. */
+  errorMessage?: string;
+}
+
+type Failure = { code: SendErrorCode; message: string };
+
+// Same settings as Node's global agent (keep-alive, idle sockets dropped after 5 s), one pool
+// per protocol and per guard mode so a socket opened for a private address is never reused by a
+// request that must not reach one.
+const agentOptions = { keepAlive: true, scheduling: "lifo", timeout: 5000 } as const;
+const agents = {
+  guarded: {
+    "http:": new http.Agent({ ...agentOptions, lookup: guardedLookup }),
+    "https:": new https.Agent({ ...agentOptions, lookup: guardedLookup }),
+  },
+  open: { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) },
+};
+
+/** Never rejects: every network fault becomes a result with an error code. Redirects are not followed. */
+export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+
+  let url: URL;
+  try {
+    url = assertUrlAllowed(input.url, { allowPrivate: input.allowPrivate, requireHttps: input.requireHttps });
+  } catch (error) {
+    const { code, message } = error as UrlNotAllowedError; // the only thing assertUrlAllowed throws
+    return Promise.resolve(notSent(code, message, elapsed()));
+  }
+
+  return new Promise((resolve) => {
+    let status: number | undefined;
+    let headers: Record<string, string> | undefined;
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let receivedBytes = 0;
+    let settled = false;
+
+    const finish = (failure?: Failure) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const outcome = failure ?? statusFailure(status ?? 0, headers?.location);
+      resolve({
+        ok: !outcome,
+        status,
+        headers,
+        body: status === undefined ? undefined : Buffer.concat(kept).toString("utf8"),
+        bodyTruncated: receivedBytes > keptBytes,
+        durationMs: elapsed(),
+        ...(outcome && { errorCode: outcome.code, errorMessage: outcome.message }),
+      });
+    };
+
+    const agent = agents[input.allowPrivate ? "open" : "guarded"][url.protocol as "http:" | "https:"];
+    const transport = url.protocol === "https:" ? https : http;
+    let request: http.ClientRequest;
+    try {
+      request = transport.request(url, {
+        method: "POST",
+        agent,
+        headers: { ...input.headers, "content-length": String(Buffer.byteLength(input.body)) },
+      });
+    } catch (error) {
+      // Thrown synchronously for invalid headers; Node's message would quote the header value.
+      const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
+      resolve(notSent("CONNECTION", `The request could not be built (${code})`, elapsed()));
+      return;
+    }
+
+    const timer = setTimeout(() => {
+      finish({ code: "TIMEOUT", message: `No complete response within ${input.timeoutMs} ms` });
+      request.destroy();
+    }, input.timeoutMs);
+
+    request.on("response", (response) => {
+      status = response.statusCode;
+      headers = Object.fromEntries(
+        Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]),
+      );
+      response.on("data", (chunk: Buffer) => {
+        receivedBytes += chunk.length;
+        if (keptBytes < RESPONSE_BODY_LIMIT) {
+          const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
+          kept.push(part);
+          keptBytes += part.length;
+        }
+        if (receivedBytes > RESPONSE_READ_LIMIT) {
+          finish({ code: "RESPONSE_TOO_LARGE", message: `The response exceeded ${RESPONSE_READ_LIMIT} bytes; reading stopped` });
+          request.destroy();
+        }
+      });
+      response.on("end", () => finish());
+      response.on("error", (error) => finish(networkFailure(error)));
+      // Covers a connection cut mid-body without an error event.
+      response.on("close", () => finish({ code: "CONNECTION", message: "The connection closed before the response was complete" }));
+    });
+    request.on("error", (error) => finish(networkFailure(error)));
+    request.end(input.body);
+  });
+}
+
+function notSent(code: SendErrorCode, message: string, durationMs: number): SendWebhookResult {
+  return { ok: false, bodyTruncated: false, durationMs, errorCode: code, errorMessage: message };
+}
+
+function statusFailure(status: number, location: string | undefined): Failure | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  if (status >= 300 && status < 400) {
+    const target = location ? ` to ${location.slice(0, 500)}` : "";
+    return { code: "REDIRECT", message: `HTTP ${status} redirect${target} was not followed` };
+  }
+  return { code: "HTTP_ERROR", message: `HTTP ${status}` };
+}
+
+const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "ENODATA", "ESERVFAIL"]);
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/;
+
+// Node's network error messages name the code, host and port only, so they are safe to show.
+function networkFailure(error: NodeJS.ErrnoException): Failure {
+  const code = error.code ?? "";
+  if (error instanceof UrlNotAllowedError) return { code: error.code, message: error.message };
+  if (DNS_CODES.has(code)) return { code: "DNS", message: `DNS lookup failed: ${error.message}` };
+  if (TLS_CODE.test(code)) return { code: "TLS", message: `TLS error: ${error.message}` };
+  return { code: "CONNECTION", message: `Connection failed: ${error.message}` };
+}

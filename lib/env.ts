@@ -1,0 +1,77 @@
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1");
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+/** Every environment variable Hookline reads, validated once. Documented in .env.example. */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOOKLINE_DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  HOOKLINE_ENCRYPTION_KEY: optional.pipe(
+    z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes, base64 encoded (openssl rand -base64 32)").optional(),
+  ),
+  NEXTAUTH_SECRET: optional.pipe(z.string().min(32).optional()),
+  NEXTAUTH_URL: optional.pipe(z.url().optional()),
+  HOOKLINE_ADMIN_EMAIL: optional.pipe(z.email().optional()),
+  HOOKLINE_ADMIN_PASSWORD: optional.pipe(z.string().min(12, "must be at least 12 characters").optional()),
+  HOOKLINE_API_KEY: optional.pipe(z.string().regex(/^hk_[A-Za-z0-9_-]{16,}$/, "must look like hk_ followed by ≥ 16 characters").optional()),
+  HOOKLINE_WORKSPACE_NAME: z.string().min(1).max(80).default("Default"),
+  HOOKLINE_ALLOW_PRIVATE_NETWORKS: bool,
+  HOOKLINE_REQUIRE_HTTPS: bool,
+  HOOKLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  HOOKLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  HOOKLINE_ENGINE_WORKERS: z.coerce.number().int().min(1).max(256).default(16),
+  HOOKLINE_ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  INNGEST_BASE_URL: optional.pipe(z.url().optional()),
+  INNGEST_EVENT_KEY: optional,
+  INNGEST_SIGNING_KEY: optional,
+  INNGEST_DEV: optional,
+  HOOKLINE_EXECUTOR: z.enum(["local-engine", "inngest"]).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function parse(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    // Values are never echoed: some of these are secrets.
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  if (result.data.HOOKLINE_ADMIN_EMAIL && !result.data.HOOKLINE_ADMIN_PASSWORD) {
+    throw new Error("Invalid environment:\n  HOOKLINE_ADMIN_PASSWORD: required when HOOKLINE_ADMIN_EMAIL is set");
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+/** The validated environment. Read lazily: the launcher sets DATABASE_URL after start-up. */
+export function env(): Env {
+  cached ??= parse(process.env);
+  return cached;
+}
+
+/** For the launcher and tests, which change process.env after the first read. */
+export function resetEnv() {
+  cached = undefined;
+}
+
+export function dataDir(): string {
+  return path.resolve(env().HOOKLINE_DATA_DIR);
+}
+
+/** True when no Inngest server is configured, so the local engine must run. */
+export function usesLocalEngine(source: Env = env()): boolean {
+  return !source.INNGEST_BASE_URL && !source.INNGEST_EVENT_KEY && !source.INNGEST_SIGNING_KEY;
+}

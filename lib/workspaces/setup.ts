@@ -1,0 +1,47 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { errors } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+
+export const firstAdminSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address")),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
+  workspaceName: z.string().trim().min(1, "Name your workspace").max(80),
+});
+export type FirstAdminInput = z.input<typeof firstAdminSchema>;
+
+// Serialises first-run setup between concurrent requests and app instances.
+const SETUP_LOCK = 7_235_901_115;
+
+export async function needsSetup(): Promise<boolean> {
+  return (await db().user.count()) === 0;
+}
+
+/**
+ * Creates the first admin (OWNER) and their workspace. Refused once any user
+ * exists, so the setup page cannot be used to take over an installation.
+ */
+export async function createFirstAdmin(input: FirstAdminInput) {
+  const parsed = firstAdminSchema.safeParse(input);
+  if (!parsed.success) throw errors.validation(z.flattenError(parsed.error).fieldErrors);
+  const { email, password, workspaceName } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
+    if ((await tx.user.count()) > 0) throw errors.conflict("Hookline is already set up: sign in instead");
+    return createOwner(tx, { email, passwordHash, workspaceName });
+  });
+}
+
+type TxClient = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
+
+export async function createOwner(tx: TxClient, input: { email: string; passwordHash: string; workspaceName: string }) {
+  const workspace = await tx.workspace.create({ data: { id: newId("ws"), name: input.workspaceName } });
+  const user = await tx.user.create({ data: { id: newId("usr"), email: input.email, passwordHash: input.passwordHash } });
+  await tx.membership.create({ data: { id: newId("mem"), workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
+  return { workspace, user };
+}
+
+export { SETUP_LOCK };

@@ -1,0 +1,2 @@
+// vitest runs outside React's "react-server" condition, where `server-only` throws on import.
+export {};
