@@ -31,7 +31,13 @@ export async function createFirstAdmin(input: FirstAdminInput) {
   return db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
     if ((await tx.user.count()) > 0) throw errors.conflict("Hookline is already set up: sign in instead");
-    return createOwner(tx, { email, passwordHash, workspaceName });
+    // HOOKLINE_API_KEY alone bootstraps a workspace with no members; the first admin adopts it.
+    const unclaimed = await tx.workspace.findFirst({ where: { memberships: { none: {} } }, orderBy: { createdAt: "asc" } });
+    if (!unclaimed) return createOwner(tx, { email, passwordHash, workspaceName });
+    const workspace = await tx.workspace.update({ where: { id: unclaimed.id }, data: { name: workspaceName } });
+    const user = await tx.user.create({ data: { id: newId("usr"), email, passwordHash } });
+    await tx.membership.create({ data: { id: newId("mem"), workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
+    return { workspace, user };
   });
 }
 

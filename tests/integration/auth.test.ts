@@ -48,6 +48,15 @@ describe("first-run setup and env bootstrap", () => {
     expect(await db.workspace.count()).toBe(0);
   });
 
+  it("lets the first admin adopt the workspace an env API key created", async () => {
+    withEnv({ HOOKLINE_API_KEY: "hk_only_a_key_0123456789abcdef" });
+    expect(await bootstrapFromEnv()).toEqual({ admin: "skipped", apiKey: "created" });
+    const { workspace } = await createFirstAdmin({ email: "ada@example.com", password: "correct horse battery", workspaceName: "Acme" });
+    expect(await db.workspace.count()).toBe(1);
+    expect((await authenticateApiKey("hk_only_a_key_0123456789abcdef"))?.workspaceId).toBe(workspace.id);
+    withEnv({ HOOKLINE_API_KEY: undefined });
+  });
+
   it("bootstraps admin and API key from env idempotently, never overwriting", async () => {
     const apiKey = "hk_bootstrap_key_0123456789abcdef";
     withEnv({ HOOKLINE_ADMIN_EMAIL: "ops@example.com", HOOKLINE_ADMIN_PASSWORD: "first password 123", HOOKLINE_API_KEY: apiKey });

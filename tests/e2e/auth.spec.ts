@@ -1,0 +1,89 @@
+import { expect, test } from "@playwright/test";
+
+const admin = { email: "admin@example.com", password: "correct horse battery staple" };
+
+// One story, in order: the data dir is fresh, so the first visit is first-run setup.
+test.describe.configure({ mode: "serial" });
+
+test("an anonymous visitor is sent to first-run setup", async ({ page }) => {
+  await page.goto("/endpoints");
+  await expect(page).toHaveURL(/\/setup$/);
+  await expect(page.getByRole("heading", { name: "Create the first admin" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/setup.png", fullPage: true });
+});
+
+test("first-run setup validates, creates the admin and signs them in", async ({ page }) => {
+  await page.goto("/setup");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill("too short");
+  await page.getByLabel("Workspace name").fill("Acme Calls");
+  await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  await expect(page.getByText("Use at least 12 characters")).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/setup-error.png", fullPage: true });
+
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(page.getByText("Acme Calls").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/overview.png", fullPage: true });
+
+  // Setup is a one-time door.
+  await page.goto("/setup");
+  await expect(page).not.toHaveURL(/\/setup$/);
+});
+
+test("sign out, then a wrong password is refused and the right one gets in", async ({ page }) => {
+  await page.goto("/setup");
+  await page.goto("/login");
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill("wrong password!!");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await page.screenshot({ path: "test-results/screens/login-error.png", fullPage: true });
+
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+
+  for (const name of ["Endpoints", "Messages", "Event types", "Settings"]) {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  }
+
+  await page.getByRole("button", { name: new RegExp(admin.email) }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/messages");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("the API refuses anonymous and wrong-key callers with the JSON error body", async ({ request }) => {
+  const anonymous = await request.get("/api/v1/me");
+  expect(anonymous.status()).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ error: { code: "unauthorized", message: expect.any(String) } });
+
+  const wrong = await request.get("/api/v1/me", { headers: { authorization: "Bearer hk_not_a_real_key_000000000" } });
+  expect(wrong.status()).toBe(401);
+  expect((await wrong.json()).error.code).toBe("unauthorized");
+
+  const accepted = await request.get("/api/v1/me", { headers: { authorization: "Bearer hk_e2e_0123456789abcdefghij" } });
+  expect(accepted.status()).toBe(200);
+  expect(await accepted.json()).toMatchObject({ role: "ADMIN", actor: { type: "apiKey" } });
+
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toMatchObject({ status: "ok", database: "ok" });
+});
+
+test("the shell works on a phone-sized screen", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Open menu" }).click();
+  await page.screenshot({ path: "test-results/screens/mobile-menu.png" });
+  await page.getByRole("dialog", { name: "Menu" }).getByRole("link", { name: "Endpoints" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Endpoints" })).toBeVisible();
+});
