@@ -5,6 +5,7 @@ import { authenticateApiKey } from "@/lib/api-keys/keys";
 import { getSessionContext } from "@/lib/auth/session";
 import type { ServiceContext } from "@/lib/context";
 import { AppError, errors, toErrorBody } from "@/lib/errors";
+import { parseWith } from "@/lib/validation";
 
 type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
 
@@ -56,18 +57,8 @@ export async function parseBody<S extends z.ZodType>(request: Request, schema: S
   return parseWith(schema, json);
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw errors.validation(
-      result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message, code: issue.code })),
-    );
-  }
-  return result.data;
-}
-
 export function searchParams(request: NextRequest): Record<string, string> {
   return Object.fromEntries(request.nextUrl.searchParams.entries());
 }
 
-export { AppError };
+export { AppError, parseWith };

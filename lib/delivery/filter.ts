@@ -56,7 +56,8 @@ function eventTypeReason(eventTypes: readonly string[], eventType: string): Matc
 
 function accountReason(accounts: readonly string[], account: string | null | undefined): MatchReason {
   if (!account) {
-    return { check: "account", ok: false, message: `The message has no account; the endpoint only accepts ${list(accounts)}` };
+    const message = `The message has no account; the endpoint only accepts ${list(accounts)}`;
+    return { check: "account", ok: false, message };
   }
   const ok = accounts.includes(account);
   return {
@@ -115,9 +116,13 @@ function holds(rule: FilterRule, found: Lookup): boolean {
 /** Numbers compare as numbers and strings as strings (ISO timestamps sort correctly); mixed types never match. */
 function compare(op: "gt" | "gte" | "lt" | "lte", actual: unknown, expected: unknown): boolean {
   let order: number;
-  if (typeof actual === "number" && typeof expected === "number") order = actual - expected;
-  else if (typeof actual === "string" && typeof expected === "string") order = actual < expected ? -1 : actual > expected ? 1 : 0;
-  else return false;
+  if (typeof actual === "number" && typeof expected === "number") {
+    order = actual - expected;
+  } else if (typeof actual === "string" && typeof expected === "string") {
+    order = actual < expected ? -1 : actual > expected ? 1 : 0;
+  } else {
+    return false;
+  }
   return { gt: order > 0, gte: order >= 0, lt: order < 0, lte: order <= 0 }[op];
 }
 

@@ -121,7 +121,10 @@ export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult>
     request.on("response", (response) => {
       status = response.statusCode;
       headers = Object.fromEntries(
-        Object.entries(response.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]),
+        Object.entries(response.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(", ") : (value ?? ""),
+        ]),
       );
       response.on("data", (chunk: Buffer) => {
         receivedBytes += chunk.length;
@@ -131,14 +134,17 @@ export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult>
           keptBytes += part.length;
         }
         if (receivedBytes > RESPONSE_READ_LIMIT) {
-          finish({ code: "RESPONSE_TOO_LARGE", message: `The response exceeded ${RESPONSE_READ_LIMIT} bytes; reading stopped` });
+          const message = `The response exceeded ${RESPONSE_READ_LIMIT} bytes; reading stopped`;
+          finish({ code: "RESPONSE_TOO_LARGE", message });
           request.destroy();
         }
       });
       response.on("end", () => finish());
       response.on("error", (error) => finish(networkFailure(error)));
       // Covers a connection cut mid-body without an error event.
-      response.on("close", () => finish({ code: "CONNECTION", message: "The connection closed before the response was complete" }));
+      response.on("close", () =>
+        finish({ code: "CONNECTION", message: "The connection closed before the response was complete" }),
+      );
     });
     request.on("error", (error) => finish(networkFailure(error)));
     request.end(input.body);
@@ -166,6 +172,10 @@ function networkFailure(error: NodeJS.ErrnoException): Failure {
   const code = error.code ?? "";
   if (error instanceof UrlNotAllowedError) return { code: error.code, message: error.message };
   if (DNS_CODES.has(code)) return { code: "DNS", message: `DNS lookup failed: ${error.message}` };
-  if (TLS_CODE.test(code)) return { code: "TLS", message: `TLS error: ${error.message}` };
+  if (TLS_CODE.test(code)) {
+    // OpenSSL failures read "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…".
+    const reason = /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message;
+    return { code: "TLS", message: `TLS error: ${reason}` };
+  }
   return { code: "CONNECTION", message: `Connection failed: ${error.message}` };
 }

@@ -5,7 +5,9 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /** Svix's schedule: eight attempts over about 28 hours. */
-const STANDARD_DELAYS_MS: readonly number[] = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR];
+const STANDARD_DELAYS_MS: readonly number[] = [
+  5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR,
+];
 /** Seed 000: four retries, then the delivery is marked as failed. */
 const FIXED_DELAYS_MS: readonly number[] = [MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR];
 /** Seed 001 gives the curve (1 s, 2 s, 4 s, … at most 30 s) but no limit; eight attempts, like `standard`. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { signatureHeaderNames } from "@/lib/delivery/sign";
+import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 
-// Shared by the API, the server actions and the forms; types are inferred from these.
+// Shared by the API, the server actions and the forms (so browser-safe: no node: imports here).
 
 /** RFC 9110 token: what Node and every proxy accept as a header name. */
 const headerNameSchema = z
@@ -70,7 +70,8 @@ export const retryPolicySchema = z
       ctx.addIssue({ code: "custom", path: ["delaysMs"], message: "Delays only apply to the custom policy" });
     }
     if (policy.preset !== "exponential" && policy.maxAttempts !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["maxAttempts"], message: "Max attempts only applies to the exponential policy" });
+      const message = "Max attempts only applies to the exponential policy";
+      ctx.addIssue({ code: "custom", path: ["maxAttempts"], message });
     }
   });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;

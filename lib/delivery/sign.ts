@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
 import packageJson from "@/package.json";
 import type { CustomHeaders, SignatureConfig } from "@/lib/delivery/schemas";
+import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 
 export const DEFAULT_USER_AGENT = `Hookline/${packageJson.version}`;
-const DEFAULT_HEADER_PREFIX = "X-Hookline";
 const DEFAULT_BODY_SECRET_FIELD = "secret";
 const SECRET_PREFIX = "whsec_";
 
@@ -39,24 +39,6 @@ export interface SignedRequest {
  */
 export function generateSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString("base64");
-}
-
-/** Names of the headers a scheme adds, as sent (the configured casing). */
-export function signatureHeaderNames(signature: SignatureConfig): string[] {
-  const prefix = signature.headerPrefix ?? DEFAULT_HEADER_PREFIX;
-  switch (signature.scheme) {
-    case "standard":
-      return ["webhook-id", "webhook-timestamp", "webhook-signature"];
-    case "hmac-sha256":
-      return [signature.header ?? `${prefix}-Signature`, `${prefix}-Event`, `${prefix}-Timestamp`];
-    case "hmac-sha1":
-      return [signature.header ?? `${DEFAULT_HEADER_PREFIX}-Signature`];
-    case "stripe":
-      // Receivers written for Stripe read this header; the scheme exists so their code works unchanged.
-      return [signature.header ?? "Stripe-Signature"];
-    case "body-secret":
-      return [];
-  }
 }
 
 export function signRequest(input: SignRequestInput): SignedRequest {

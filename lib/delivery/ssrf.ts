@@ -57,10 +57,8 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     if (error) return callback(error, "");
     const blocked = addresses.find((entry) => isBlockedAddress(entry.address));
     if (blocked) {
-      return callback(
-        new UrlNotAllowedError("BLOCKED_ADDRESS", `${hostname} resolves to ${blocked.address}, which is not a public address`),
-        "",
-      );
+      const message = `${hostname} resolves to ${blocked.address}, which is not a public address`;
+      return callback(new UrlNotAllowedError("BLOCKED_ADDRESS", message), "");
     }
     if (options.all) return callback(null, addresses);
     const [first] = addresses;
@@ -84,9 +82,9 @@ export function assertUrlAllowed(raw: string, policy: UrlPolicy): URL {
   } catch {
     throw new UrlNotAllowedError("INVALID_URL", "Not a valid URL");
   }
-  const allowedProtocols = policy.requireHttps ? ["https:"] : ["http:", "https:"];
-  if (!allowedProtocols.includes(url.protocol)) {
-    throw new UrlNotAllowedError("INVALID_URL", `The URL must use ${allowedProtocols.map((p) => p.slice(0, -1)).join(" or ")}`);
+  const allowedSchemes = policy.requireHttps ? ["https"] : ["http", "https"];
+  if (!allowedSchemes.includes(url.protocol.slice(0, -1))) {
+    throw new UrlNotAllowedError("INVALID_URL", `The URL must use ${allowedSchemes.join(" or ")}`);
   }
   if (url.username || url.password) {
     throw new UrlNotAllowedError("INVALID_URL", "The URL must not contain credentials; use a custom header instead");

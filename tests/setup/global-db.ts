@@ -16,7 +16,8 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {
-    const dataDir = path.resolve("data/test-pg");
+    // Per run: two vitest runs at once (a second terminal, a helper) must not share a cluster.
+    const dataDir = path.resolve(`data/test-pg-${process.pid}`);
     rmSync(dataDir, { recursive: true, force: true });
     const server = await startEmbeddedPostgres({
       dataDir,

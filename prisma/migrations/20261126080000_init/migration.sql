@@ -94,6 +94,7 @@ CREATE TABLE "Endpoint" (
     "headers" JSONB NOT NULL DEFAULT '{}',
     "rateLimitPerSecond" INTEGER,
     "maxConcurrency" INTEGER,
+    "failureThreshold" INTEGER NOT NULL DEFAULT 10,
     "consecutiveFailures" INTEGER NOT NULL DEFAULT 0,
     "lastSuccessAt" TIMESTAMP(3),
     "lastAttemptAt" TIMESTAMP(3),

@@ -1,0 +1,203 @@
+import "server-only";
+import { open } from "@/lib/crypto/secret-box";
+import { db } from "@/lib/db/client";
+import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
+import { nextDelay, shouldDisableEndpoint } from "@/lib/delivery/policy";
+import type { CustomHeaders, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
+import { signRequest } from "@/lib/delivery/sign";
+import { env } from "@/lib/env";
+import type { AttemptTrigger, DeliveryStatus } from "@/lib/generated/prisma/enums";
+import { newId } from "@/lib/ids";
+
+export type AttemptNext =
+  | { action: "succeeded" }
+  | { action: "retry"; delayMs: number }
+  | { action: "failed" }
+  | { action: "paused"; reason: string }
+  | { action: "skipped"; reason: string };
+
+export type AttemptOutcome = {
+  attemptId: string | null;
+  number: number;
+  ok: boolean;
+  responseStatus: number | null;
+  errorCode: string | null;
+  durationMs: number;
+  next: AttemptNext;
+};
+
+type AttemptOptions = {
+  trigger: AttemptTrigger;
+  /**
+   * 1-based position in the endpoint's retry schedule, given by the `deliver`
+   * function. Without it (manual resend, test) a failure is final: no retry.
+   */
+  scheduleAttempt?: number;
+  /** Seconds of the attempt's signature timestamp; tests pin it. */
+  now?: () => Date;
+};
+
+// A delivery in SENDING whose lease ran out belongs to an attempt that crashed; sweep re-requests it.
+const LEASE_MARGIN_MS = 30_000;
+const SENSITIVE_HEADER = /authorization|token|secret|key|cookie|password/i;
+
+/**
+ * The attempt core (architecture §4), shared by `deliver`, resend and "Send
+ * test": claim the delivery, sign and send with the SSRF guard and timeout,
+ * then record the Attempt and the Delivery/Endpoint state in one transaction.
+ */
+export async function attemptDelivery(deliveryId: string, options: AttemptOptions): Promise<AttemptOutcome> {
+  const now = options.now ?? (() => new Date());
+  const claimable: DeliveryStatus[] =
+    options.trigger === "SCHEDULED" ? ["PENDING", "SENDING"] : ["PENDING", "SENDING", "FAILED", "PAUSED", "SUCCEEDED"];
+  const delivery = await db().delivery.findUnique({
+    where: { id: deliveryId },
+    include: { endpoint: { omit: { secretEnc: false, previousSecretEnc: false } }, message: true },
+  });
+  if (!delivery) return skipped("the delivery no longer exists");
+  const { endpoint, message } = delivery;
+  if (!claimable.includes(delivery.status)) return skipped(`the delivery is already ${delivery.status.toLowerCase()}`);
+  if (!endpoint.enabled && options.trigger === "SCHEDULED") {
+    const reason = endpoint.disabledReason ?? "The endpoint is disabled";
+    await db().delivery.update({ where: { id: delivery.id }, data: { status: "PAUSED", leaseExpiresAt: null, nextAttemptAt: null } });
+    return { ...skipped(reason), next: { action: "paused", reason } };
+  }
+
+  const number = delivery.attemptCount + 1;
+  const claimed = await db().delivery.updateMany({
+    where: { id: delivery.id, status: { in: claimable } },
+    data: { status: "SENDING", leaseExpiresAt: new Date(now().getTime() + endpoint.timeoutMs + LEASE_MARGIN_MS), nextAttemptAt: null },
+  });
+  if (claimed.count === 0) return skipped("another attempt claimed the delivery first");
+
+  const signature = endpoint.signature as SignatureConfig;
+  const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now();
+  const current = open(endpoint.secretEnc);
+  const request = signRequest({
+    signature,
+    secrets: { current, previous: previousValid ? open(endpoint.previousSecretEnc!) : null },
+    msgId: message.id,
+    timestamp: Math.floor(now().getTime() / 1000),
+    body: message.body,
+    eventType: message.eventType,
+    attempt: number,
+    customHeaders: endpoint.headers as CustomHeaders,
+  });
+  const startedAt = now();
+  const response = await sendWebhook({
+    url: endpoint.url,
+    headers: request.headers,
+    body: request.body,
+    timeoutMs: endpoint.timeoutMs,
+    allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS,
+    requireHttps: env().HOOKLINE_REQUIRE_HTTPS,
+  });
+
+  const next = decide(response, options, endpoint.retryPolicy as RetryPolicy);
+  const attemptId = newId("att");
+  const finalFailure = next.action === "failed" && options.trigger !== "TEST";
+
+  await db().$transaction(async (tx) => {
+    await tx.attempt.create({
+      data: {
+        id: attemptId,
+        workspaceId: delivery.workspaceId,
+        deliveryId: delivery.id,
+        messageId: message.id,
+        endpointId: endpoint.id,
+        eventType: message.eventType,
+        number,
+        trigger: options.trigger,
+        outcome: response.ok ? "SUCCESS" : "FAILURE",
+        requestUrl: endpoint.url,
+        requestHeaders: redactHeaders(request.headers),
+        // Only body-secret changes the body, and the copy we keep must not hold the secret.
+        requestBody: request.body === message.body ? null : request.body.replaceAll(current, "[secret]"),
+        responseStatus: response.status ?? null,
+        responseHeaders: response.headers ?? undefined,
+        responseBody: response.body ?? null,
+        errorCode: response.errorCode ?? null,
+        errorMessage: response.errorMessage ?? null,
+        durationMs: response.durationMs,
+        createdAt: startedAt,
+      },
+    });
+    await tx.delivery.update({
+      where: { id: delivery.id },
+      data: {
+        status: next.action === "succeeded" ? "SUCCEEDED" : next.action === "retry" ? "PENDING" : "FAILED",
+        attemptCount: { increment: 1 },
+        nextAttemptAt: next.action === "retry" ? new Date(startedAt.getTime() + response.durationMs + next.delayMs) : null,
+        leaseExpiresAt: null,
+        lastResponseStatus: response.status ?? null,
+        lastErrorCode: response.errorCode ?? null,
+        completedAt: next.action === "retry" ? null : now(),
+      },
+    });
+
+    if (options.trigger === "TEST") {
+      await tx.endpoint.update({ where: { id: endpoint.id }, data: { lastAttemptAt: startedAt } });
+      return;
+    }
+    if (response.ok) {
+      await tx.endpoint.update({
+        where: { id: endpoint.id },
+        data: { lastAttemptAt: startedAt, lastSuccessAt: startedAt, consecutiveFailures: 0 },
+      });
+      return;
+    }
+    // A failed *delivery* (retries exhausted) counts toward auto-disable; 410 Gone disables at once.
+    const updated = await tx.endpoint.update({
+      where: { id: endpoint.id },
+      data: { lastAttemptAt: startedAt, ...(finalFailure ? { consecutiveFailures: { increment: 1 } } : {}) },
+      select: { enabled: true, consecutiveFailures: true, failureThreshold: true },
+    });
+    if (!updated.enabled || (!finalFailure && response.status !== 410)) return;
+    const verdict = shouldDisableEndpoint({
+      responseStatus: response.status,
+      consecutiveFailures: updated.consecutiveFailures,
+      threshold: updated.failureThreshold,
+    });
+    if (verdict.disable) {
+      await tx.endpoint.update({
+        where: { id: endpoint.id },
+        data: { enabled: false, disabledReason: verdict.reason, disabledAt: now() },
+      });
+    }
+  });
+
+  return {
+    attemptId,
+    number,
+    ok: response.ok,
+    responseStatus: response.status ?? null,
+    errorCode: response.errorCode ?? null,
+    durationMs: response.durationMs,
+    next,
+  };
+}
+
+function decide(response: SendWebhookResult, options: AttemptOptions, policy: RetryPolicy): AttemptNext {
+  if (response.ok) return { action: "succeeded" };
+  if (options.scheduleAttempt === undefined) return { action: "failed" };
+  const decision = nextDelay({
+    policy,
+    attemptNumber: options.scheduleAttempt,
+    responseStatus: response.status,
+    retryAfterHeader: response.headers?.["retry-after"],
+  });
+  return decision.retry ? { action: "retry", delayMs: decision.delayMs } : { action: "failed" };
+}
+
+function skipped(reason: string): AttemptOutcome {
+  return { attemptId: null, number: 0, ok: false, responseStatus: null, errorCode: null, durationMs: 0, next: { action: "skipped", reason } };
+}
+
+/** What we keep of the request headers: signatures are fine to show, credentials in custom headers are not. */
+function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) =>
+      SENSITIVE_HEADER.test(name) && !/signature/i.test(name) ? [name, "[redacted]"] : [name, value],
+    ),
+  );
+}

@@ -1,0 +1,24 @@
+import "server-only";
+import { deliveryRequested, inngest } from "@/inngest/client";
+import { db } from "@/lib/db/client";
+
+/**
+ * Hands deliveries to the `deliver` function. Called after the transaction that
+ * created them committed; if this fails (crash, executor down) `requestedAt`
+ * stays null and the `sweep` function sends it later, so nothing is lost.
+ * The event id makes a repeated request for the same round a no-op on Inngest.
+ */
+export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial") {
+  if (deliveries.length === 0) return;
+  try {
+    await inngest.send(
+      deliveries.map((delivery) =>
+        deliveryRequested.create({ deliveryId: delivery.id, endpointId: delivery.endpointId }, { id: `${delivery.id}:${round}` }),
+      ),
+    );
+  } catch (error) {
+    console.error(`[hookline] could not request ${deliveries.length} deliveries; sweep will retry`, (error as Error).message);
+    return;
+  }
+  await db().$executeRaw`UPDATE "Delivery" SET "requestedAt" = now() WHERE id = ANY(${deliveries.map((d) => d.id)})`;
+}

@@ -1,0 +1,65 @@
+import "server-only";
+import { deliveriesResendRequested, endpointRecoverRequested, inngest } from "@/inngest/client";
+import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { db } from "@/lib/db/client";
+import { requestDeliveries } from "@/lib/delivery/requests";
+import { errors } from "@/lib/errors";
+import { recoverSchema } from "@/lib/endpoints/schema";
+import { parseWith } from "@/lib/validation";
+
+/** Queues one manual attempt per delivery (the `resend` function runs them). */
+export async function resendDeliveries(ctx: ServiceContext, deliveryIds: string[]) {
+  assertCanWrite(ctx);
+  const found = await db().delivery.findMany({
+    where: { id: { in: deliveryIds }, workspaceId: ctx.workspaceId },
+    select: { id: true, status: true },
+  });
+  if (found.length !== deliveryIds.length) throw errors.notFound("Delivery");
+  const busy = found.find((delivery) => delivery.status === "SENDING");
+  if (busy) throw errors.conflict(`Delivery ${busy.id} is being attempted right now`);
+  const { ids } = await inngest.send(deliveriesResendRequested.create({ workspaceId: ctx.workspaceId, deliveryIds }));
+  return { queued: found.length, eventId: ids[0] ?? null };
+}
+
+/**
+ * Re-delivers an endpoint's FAILED deliveries since a time, each with the full
+ * retry schedule again (Svix's "recover"). The `recover` function does the work
+ * in batches; its run shows the progress.
+ */
+export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, input: { since: string }) {
+  assertCanWrite(ctx);
+  const { since } = parseWith(recoverSchema, input);
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  if (!endpoint) throw errors.notFound("Endpoint");
+  const pending = await db().delivery.count({ where: { endpointId, status: "FAILED", createdAt: { gte: new Date(since) } } });
+  const { ids } = await inngest.send(
+    endpointRecoverRequested.create({
+      workspaceId: ctx.workspaceId,
+      endpointId,
+      since,
+      requestedBy: ctx.actor.type === "system" ? undefined : ctx.actor.id,
+    }),
+  );
+  return { deliveries: pending, eventId: ids[0] ?? null };
+}
+
+/**
+ * One batch of recovery: FAILED → PENDING, then a fresh `deliver` round for
+ * each. Walks by id (ids are time-ordered) so a delivery that fails again
+ * during the recovery is not picked up twice.
+ */
+export async function requeueFailedBatch(endpointId: string, since: Date, afterId: string | null, round: string, batchSize = 100) {
+  const rows = await db().delivery.findMany({
+    where: { endpointId, status: "FAILED", createdAt: { gte: since }, ...(afterId ? { id: { gt: afterId } } : {}) },
+    select: { id: true, endpointId: true },
+    orderBy: { id: "asc" },
+    take: batchSize,
+  });
+  if (!rows.length) return { count: 0, lastId: afterId };
+  await db().delivery.updateMany({
+    where: { id: { in: rows.map((row) => row.id) }, status: "FAILED" },
+    data: { status: "PENDING", completedAt: null, requestedAt: null },
+  });
+  await requestDeliveries(rows, round);
+  return { count: rows.length, lastId: rows.at(-1)!.id };
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import {
+  eventTypeNameSchema,
+  filterSchema,
+  headersSchema,
+  refineHeadersAgainstSignature,
+  retryPolicySchema,
+  signatureSchema,
+  timeoutMsSchema,
+} from "@/lib/delivery/schemas";
+
+const fields = {
+  title: z.string().trim().min(1, "Give the endpoint a title").max(120),
+  url: z.string().trim().min(1, "Enter the URL to deliver to").max(2000),
+  description: z.string().trim().max(1000),
+  eventTypes: z.array(eventTypeNameSchema).max(200),
+  filter: filterSchema,
+  signature: signatureSchema,
+  retryPolicy: retryPolicySchema,
+  timeoutMs: timeoutMsSchema,
+  headers: headersSchema,
+  enabled: z.boolean(),
+  maxConcurrency: z.number().int().min(1).max(100).nullable(),
+  rateLimitPerSecond: z.number().int().min(1).max(10_000).nullable(),
+  failureThreshold: z.number().int().min(1).max(1000),
+};
+
+/** POST /api/v1/endpoints and the console's create form. */
+export const endpointCreateSchema = z
+  .object({
+    title: fields.title,
+    url: fields.url,
+    description: fields.description.default(""),
+    eventTypes: fields.eventTypes.default([]),
+    filter: fields.filter.default({}),
+    signature: fields.signature.default({ scheme: "standard" }),
+    retryPolicy: fields.retryPolicy.default({ preset: "standard" }),
+    timeoutMs: fields.timeoutMs.default(15_000),
+    headers: fields.headers.default({}),
+    enabled: fields.enabled.default(true),
+    maxConcurrency: fields.maxConcurrency.optional(),
+    rateLimitPerSecond: fields.rateLimitPerSecond.optional(),
+    failureThreshold: fields.failureThreshold.default(10),
+  })
+  .strict()
+  .superRefine(refineHeadersAgainstSignature);
+export type EndpointCreateInput = z.input<typeof endpointCreateSchema>;
+
+/** PATCH: any subset; the merged result is validated again as a whole. */
+export const endpointUpdateSchema = z.object(fields).partial().strict();
+export type EndpointUpdateInput = z.input<typeof endpointUpdateSchema>;
+
+export const recoverSchema = z.object({ since: z.iso.datetime({ offset: true }) }).strict();
+export const rotateSecretSchema = z
+  .object({ graceSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(24 * 3600) })
+  .strict();

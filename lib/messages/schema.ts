@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { eventTypeNameSchema } from "@/lib/delivery/schemas";
+
+export const publishSchema = z
+  .object({
+    eventType: eventTypeNameSchema,
+    payload: z.record(z.string(), z.unknown(), { error: "payload must be a JSON object" }),
+    account: z.string().trim().min(1).max(200).nullish(),
+    idempotencyKey: z.string().min(1).max(200).nullish(),
+  })
+  .strict();
+export type PublishInput = z.input<typeof publishSchema>;
+
+export const DELIVERY_STATUSES = ["PENDING", "SENDING", "SUCCEEDED", "FAILED", "PAUSED", "CANCELLED"] as const;
+
+export const listMessagesSchema = z.object({
+  eventType: eventTypeNameSchema.optional(),
+  account: z.string().max(200).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  endpointId: z.string().max(64).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  includeTests: z.enum(["true", "false"]).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(100).optional(),
+});
+export type ListMessagesInput = z.input<typeof listMessagesSchema>;
