@@ -1,8 +1,7 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
-import { z } from "zod";
 import { authenticateApiKey } from "@/lib/api-keys/keys";
-import { getSessionContext } from "@/lib/auth/session";
+import { getRequestSessionContext } from "@/lib/auth/session";
 import type { ServiceContext } from "@/lib/context";
 import { AppError, errors, toErrorBody } from "@/lib/errors";
 import { parseWith } from "@/lib/validation";
@@ -10,7 +9,7 @@ import { parseWith } from "@/lib/validation";
 type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
 
 /** Resolves the caller of an API request: a Bearer API key, else the console session. */
-export async function authenticate(request: Request): Promise<ServiceContext> {
+export async function authenticate(request: NextRequest): Promise<ServiceContext> {
   const header = request.headers.get("authorization");
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -18,7 +17,7 @@ export async function authenticate(request: Request): Promise<ServiceContext> {
     if (!ctx) throw errors.unauthorized("The API key is missing, malformed, unknown or revoked");
     return ctx;
   }
-  const session = await getSessionContext();
+  const session = await getRequestSessionContext(request);
   if (!session) throw errors.unauthorized();
   return session;
 }
@@ -44,18 +43,26 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
   };
 }
 
-/** Parses a JSON body with a zod schema; 400 with the zod issues when it does not fit. */
-export async function parseBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 1024 * 1024): Promise<z.infer<S>> {
+/** Reads a JSON body (any shape; the service verb validates it), refusing oversize and invalid JSON. */
+async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<{ text: string; json: unknown }> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) throw errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
   const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw errors.tooLarge(`The body is over ${maxBytes} bytes`);
-  let json: unknown;
+  if (Buffer.byteLength(text) > maxBytes) throw errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
+  if (text.trim() === "") return { text: "{}", json: {} };
   try {
-    json = text === "" ? {} : JSON.parse(text);
+    return { text, json: JSON.parse(text) };
   } catch {
     throw errors.badRequest("The body is not valid JSON");
   }
-  return parseWith(schema, json);
 }
+
+/** The parsed JSON body; `parseBody.raw` also returns its exact text (publish keeps payload bytes as sent). */
+export const parseBody = Object.assign(
+  // Typed loosely on purpose: each service verb parses its input with its own zod schema.
+  async (request: Request, maxBytes?: number): Promise<never> => (await readJson(request, maxBytes)).json as never,
+  { raw: readJson },
+);
 
 export function searchParams(request: NextRequest): Record<string, string> {
   return Object.fromEntries(request.nextUrl.searchParams.entries());

@@ -1,8 +1,10 @@
 import "server-only";
 import { cache } from "react";
 import { redirect } from "next/navigation";
+import type { NextRequest } from "next/server";
 import { getServerSession } from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+import { getToken } from "next-auth/jwt";
+import { authOptions, authSecret } from "@/lib/auth/options";
 import type { ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -19,7 +21,16 @@ export type SessionContext = ServiceContext & {
 export const getSessionContext = cache(async (): Promise<SessionContext | null> => {
   const session = await getServerSession(authOptions);
   const userId = (session?.user as { id?: string } | undefined)?.id;
-  if (!userId) return null;
+  return userId ? contextForUser(userId) : null;
+});
+
+/** For route handlers: reads the session cookie off the request itself, no request scope needed. */
+export async function getRequestSessionContext(request: NextRequest): Promise<SessionContext | null> {
+  const token = await getToken({ req: request, secret: authSecret() });
+  return typeof token?.uid === "string" ? contextForUser(token.uid) : null;
+}
+
+async function contextForUser(userId: string): Promise<SessionContext | null> {
   const membership = await db().membership.findFirst({
     where: { userId },
     orderBy: { createdAt: "asc" },
@@ -32,7 +43,7 @@ export const getSessionContext = cache(async (): Promise<SessionContext | null> 
     role: membership.role as Role,
     actor: { type: "user", id: membership.userId, email: membership.user.email },
   };
-});
+}
 
 /** For console pages: anonymous visitors go to the login page (or first-run setup). */
 export async function requireSessionContext(): Promise<SessionContext> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { ServiceContext } from "@/lib/context";
+import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { explainMatch } from "@/lib/delivery/filter";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import type { Filter } from "@/lib/delivery/schemas";
@@ -31,6 +31,7 @@ type Options = {
  * deliveries to the `deliver` function.
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
+  assertCanWrite(ctx);
   const data = parseWith(publishSchema, input);
   const body = options.rawPayload ?? JSON.stringify(data.payload);
   const maxBytes = env().HOOKLINE_MAX_BODY_BYTES;

@@ -1,0 +1,4 @@
+import { apiRoute, searchParams } from "@/lib/api/route";
+import { listEndpointAttempts } from "@/lib/delivery/attempts-query";
+
+export const GET = apiRoute<{ id: string }>(async (request, { ctx, params }) => listEndpointAttempts(ctx, params.id, searchParams(request)));

@@ -1,0 +1,7 @@
+import { NextResponse } from "next/server";
+import { apiRoute, parseBody } from "@/lib/api/route";
+import { recoverEndpoint } from "@/lib/delivery/resend";
+
+export const POST = apiRoute<{ id: string }>(async (request, { ctx, params }) =>
+  NextResponse.json(await recoverEndpoint(ctx, params.id, await parseBody(request)), { status: 202 }),
+);

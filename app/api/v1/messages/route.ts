@@ -1,0 +1,17 @@
+import { NextResponse } from "next/server";
+import { apiRoute, parseBody, searchParams } from "@/lib/api/route";
+import { env } from "@/lib/env";
+import { publish } from "@/lib/messages/publish";
+import { listMessages } from "@/lib/messages/queries";
+import { rawMember } from "@/lib/messages/raw-json";
+
+export const GET = apiRoute(async (request, { ctx }) => listMessages(ctx, searchParams(request)));
+
+/** 202 for a new message; 200 with the original when the idempotency key was seen before. */
+export const POST = apiRoute(async (request, { ctx }) => {
+  // The envelope may exceed the payload limit a little; publish enforces the limit on the payload itself.
+  const { text, json } = await parseBody.raw(request, env().HOOKLINE_MAX_BODY_BYTES + 16 * 1024);
+  const result = await publish(ctx, json as never, { rawPayload: rawMember(text, "payload") });
+  const { message, deliveries } = result;
+  return NextResponse.json({ ...message, deliveries }, { status: result.created ? 202 : 200 });
+});

@@ -1,0 +1,56 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import type { ServiceContext } from "@/lib/context";
+import { errors } from "@/lib/errors";
+import { parseWith } from "@/lib/validation";
+
+type AttemptRow = Awaited<ReturnType<ReturnType<typeof db>["attempt"]["findFirstOrThrow"]>>;
+
+export function toAttemptDto(row: AttemptRow) {
+  return {
+    id: row.id,
+    deliveryId: row.deliveryId,
+    messageId: row.messageId,
+    endpointId: row.endpointId,
+    eventType: row.eventType,
+    number: row.number,
+    trigger: row.trigger,
+    outcome: row.outcome === "SUCCESS" ? ("success" as const) : ("failure" as const),
+    requestUrl: row.requestUrl,
+    requestHeaders: row.requestHeaders as Record<string, string>,
+    requestBody: row.requestBody,
+    responseStatus: row.responseStatus,
+    responseHeaders: (row.responseHeaders as Record<string, string> | null) ?? null,
+    responseBody: row.responseBody,
+    errorCode: row.errorCode,
+    errorMessage: row.errorMessage,
+    durationMs: row.durationMs,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+export type AttemptDto = ReturnType<typeof toAttemptDto>;
+
+export const listAttemptsSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  outcome: z.enum(["success", "failure"]).optional(),
+  cursor: z.string().max(100).optional(),
+});
+
+/** "Last N attempts of an endpoint": served by the (endpointId, createdAt desc, id desc) index. */
+export async function listEndpointAttempts(ctx: ServiceContext, endpointId: string, input: z.input<typeof listAttemptsSchema>) {
+  const query = parseWith(listAttemptsSchema, input);
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  if (!endpoint) throw errors.notFound("Endpoint");
+  const rows = await db().attempt.findMany({
+    where: {
+      endpointId,
+      ...(query.outcome ? { outcome: query.outcome === "success" ? "SUCCESS" : "FAILURE" } : {}),
+      ...(query.cursor ? { id: { lt: query.cursor } } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  return { data: page.map(toAttemptDto), nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}
