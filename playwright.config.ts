@@ -1,15 +1,15 @@
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${PORT}`;
+// Two servers, both started the way users start Hookline (`npm start` → scripts/serve.ts)
+// on fresh data dirs: one untouched, for first-run setup; one bootstrapped from env
+// (admin + API key), for everything a signed-in person does.
+const FIRST_RUN_PORT = Number(process.env.E2E_FIRST_RUN_PORT ?? 3100);
+const CONSOLE_PORT = Number(process.env.E2E_CONSOLE_PORT ?? 3101);
+const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/**
- * Console tests run against the production build started the way users start
- * it (`npm start` → scripts/serve.ts), on a fresh data dir, in Debian's Chromium.
- */
 export default defineConfig({
   testDir: "tests/e2e",
-  outputDir: "test-results",
+  outputDir: "test-results/artifacts",
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -17,19 +17,38 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]] : "list",
   use: {
-    baseURL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" },
+    launchOptions: { executablePath },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: "node tests/e2e/start-server.mjs",
-    url: `${baseURL}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { PORT: String(PORT) },
-  },
+  projects: [
+    {
+      name: "first-run",
+      testMatch: /first-run\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${FIRST_RUN_PORT}` },
+    },
+    {
+      name: "console",
+      testIgnore: /first-run\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], baseURL: `http://127.0.0.1:${CONSOLE_PORT}`, viewport: { width: 1366, height: 900 } },
+    },
+  ],
+  webServer: [
+    {
+      command: `node tests/e2e/start-server.mjs first-run ${FIRST_RUN_PORT}`,
+      url: `http://127.0.0.1:${FIRST_RUN_PORT}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node tests/e2e/start-server.mjs console ${CONSOLE_PORT}`,
+      url: `http://127.0.0.1:${CONSOLE_PORT}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

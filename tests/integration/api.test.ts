@@ -34,7 +34,7 @@ let ownerKey: string;
 let viewerKey: string;
 let strangerKey: string;
 
-async function call(handler: unknown, key: string | null, options: { method?: string; params?: Record<string, string>; body?: unknown; query?: string } = {}) {
+async function call(handler: unknown, key: string | null, options: { method?: string; params?: Record<string, string | undefined>; body?: unknown; query?: string } = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (key) headers.authorization = `Bearer ${key}`;
   const request = new NextRequest(`http://hookline.test/api/v1/x${options.query ?? ""}`, {
@@ -42,7 +42,7 @@ async function call(handler: unknown, key: string | null, options: { method?: st
     headers,
     body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
   });
-  const response = await (handler as Handler)(request, { params: Promise.resolve(options.params ?? {}) });
+  const response = await (handler as Handler)(request, { params: Promise.resolve((options.params ?? {}) as Record<string, string>) });
   const text = await response.text();
   return { status: response.status, json: text ? JSON.parse(text) : null };
 }

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
+import { E2E } from "./constants.mjs";
 
-const admin = { email: "admin@example.com", password: "correct horse battery staple" };
+const admin = E2E.admin;
 
 // One story, in order: the data dir is fresh, so the first visit is first-run setup.
 test.describe.configure({ mode: "serial" });
@@ -67,7 +68,7 @@ test("the API refuses anonymous and wrong-key callers with the JSON error body",
   expect(wrong.status()).toBe(401);
   expect((await wrong.json()).error.code).toBe("unauthorized");
 
-  const accepted = await request.get("/api/v1/me", { headers: { authorization: "Bearer hk_e2e_0123456789abcdefghij" } });
+  const accepted = await request.get("/api/v1/me", { headers: { authorization: `Bearer ${E2E.apiKey}` } });
   expect(accepted.status()).toBe(200);
   expect(await accepted.json()).toMatchObject({ role: "ADMIN", actor: { type: "apiKey" } });
 
