@@ -6,7 +6,7 @@ import path from "node:path";
 import { E2E } from "./constants.mjs";
 
 const [kind, port] = process.argv.slice(2);
-const dataDir = path.resolve(`data/e2e-${kind}`);
+const dataDir = path.resolve(`data/e2e-${kind}-${port}`);
 rmSync(dataDir, { recursive: true, force: true });
 const bootstrap =
   kind === "console"

@@ -1,0 +1,5 @@
+import { apiRoute, searchParams } from "@/lib/api/route";
+import { listWorkspaceRuns } from "@/lib/runs/service";
+
+/** Function runs on the local engine: running, sleeping until a retry, completed or failed. */
+export const GET = apiRoute(async (request, { ctx }) => listWorkspaceRuns(ctx, searchParams(request)));

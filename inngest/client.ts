@@ -1,0 +1,30 @@
+/**
+ * The one Inngest client and the events it carries. Configuration comes from
+ * the environment the SDK reads itself, which is what makes every shape work
+ * with the same code:
+ * - local engine: INNGEST_DEV=1 + INNGEST_BASE_URL=<engine> (set by the launcher)
+ * - self-hosted `inngest start`: INNGEST_BASE_URL + INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY
+ * - Inngest Cloud: INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY
+ * Nothing is passed explicitly here, because options would override the env.
+ */
+import { eventType, Inngest } from "inngest";
+import { z } from "zod";
+
+export const deliveryRequested = eventType("hookline/delivery.requested", {
+  schema: z.object({ deliveryId: z.string().min(1), endpointId: z.string().min(1) }),
+});
+
+export const endpointRecoverRequested = eventType("hookline/endpoint.recover.requested", {
+  schema: z.object({
+    workspaceId: z.string().min(1),
+    endpointId: z.string().min(1),
+    since: z.iso.datetime({ offset: true }),
+    requestedBy: z.string().optional(),
+  }),
+});
+
+export const deliveriesResendRequested = eventType("hookline/deliveries.resend.requested", {
+  schema: z.object({ workspaceId: z.string().min(1), deliveryIds: z.array(z.string().min(1)).min(1) }),
+});
+
+export const inngest = new Inngest({ id: "hookline" });

@@ -1,0 +1,129 @@
+/**
+ * The worker loop: a small pool of concurrent calls fed from the jobs table.
+ * It runs a pass whenever something may have become due — an event was
+ * ingested here (in-process kick), another instance committed work (NOTIFY),
+ * a call finished, or the timer for the next sleep / retry / cron tick fired —
+ * and otherwise polls slowly as a safety net.
+ */
+import { invoke } from "./protocol";
+import type { Job, Store } from "./store";
+
+export type ExecutorOptions = {
+  workers: number;
+  leaseMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  callTimeoutMs: number;
+  pollMs: number;
+  signingKey?: string;
+  log: (line: string) => void;
+  /** Test seam: runs after a lease is committed, before the call. */
+  afterClaim?: (job: Job) => void;
+};
+
+export class Executor {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private pumping = false;
+  private dirty = false;
+  private stopped = false;
+  private timer?: NodeJS.Timeout;
+  private heartbeat?: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly owner: string,
+    private readonly options: ExecutorOptions,
+  ) {}
+
+  start() {
+    // Leases outlive a call only by a missed heartbeat or two.
+    this.heartbeat = setInterval(() => {
+      this.store.heartbeat(this.owner, [...this.inFlight.keys()], this.options.leaseMs).catch((error) => this.options.log(`engine: heartbeat failed: ${error}`));
+    }, Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    this.kick();
+  }
+
+  /** Asks for a pass of the loop; coalesces with one already running. */
+  readonly kick = () => {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.dirty = true;
+      return;
+    }
+    void this.pump();
+  };
+
+  async stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  private async pump() {
+    this.pumping = true;
+    clearTimeout(this.timer);
+    let delay = this.options.pollMs;
+    try {
+      do {
+        this.dirty = false;
+        const due = await this.store.dueTimers();
+        if (due.crons) await this.store.fireDueCrons();
+        if (due.sleeps) await this.store.wakeDueSleeps();
+        const free = this.options.workers - this.inFlight.size;
+        if (free > 0) for (const job of await this.store.claim(this.owner, free, this.options.leaseMs)) this.startJob(job);
+      } while (this.dirty && !this.stopped);
+      const next = await this.store.msUntilNextWork();
+      if (next !== undefined) delay = Math.min(delay, Math.ceil(next) + 1);
+    } catch (error) {
+      this.options.log(`engine: worker loop: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.pumping = false;
+    }
+    if (this.stopped) return;
+    if (this.dirty) this.kick();
+    else this.timer = setTimeout(this.kick, delay);
+  }
+
+  private startJob(job: Job) {
+    const done = this.runJob(job)
+      .catch((error) => this.options.log(`engine: run ${job.runId}: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.inFlight.delete(job.id);
+        this.kick();
+      });
+    this.inFlight.set(job.id, done);
+  }
+
+  private async runJob(job: Job) {
+    this.options.afterClaim?.(job);
+    const call = await this.store.loadCall(job.runId);
+    if (!call) return; // the run ended meanwhile; its jobs are gone with it
+    const maxAttempts = call.fn?.maxAttempts ?? 1;
+    const outcome = call.fn
+      ? await invoke(
+          {
+            url: call.fn.url,
+            stepId: job.stepId,
+            runId: job.runId,
+            event: call.event,
+            memos: call.memos,
+            attempt: job.attempt,
+            maxAttempts,
+            disableImmediateExecution: call.parallel,
+          },
+          { signingKey: this.options.signingKey, timeoutMs: this.options.callTimeoutMs },
+        )
+      : ({ kind: "error", retriable: false, error: { name: "FunctionNotFound", message: "the function is no longer registered (removed by a later sync)" } } as const);
+    if (outcome.kind === "error") {
+      this.options.log(`engine: run ${job.runId} attempt ${job.attempt + 1}/${maxAttempts}: ${outcome.error.name}: ${outcome.error.message}`);
+    }
+    await this.store.applyOutcome(job, this.owner, outcome, { maxAttempts, backoffMs: (attempt) => this.backoff(attempt) });
+  }
+
+  /** Exponential backoff with ±20 % jitter, capped. */
+  private backoff(attempt: number) {
+    const base = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** attempt);
+    return base * (0.8 + Math.random() * 0.4);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The local engine: an Inngest-protocol executor persisted in PostgreSQL, for
+ * the one-machine shape where no Inngest server is available (the Dev Server
+ * binary cannot be downloaded offline). It listens on loopback as its own HTTP
+ * server rather than inside Next.js, so it keeps running work while Next
+ * restarts in dev and the SDK talks to it exactly as it would to `inngest dev`.
+ */
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { Executor } from "./executor";
+import { createEngineServer } from "./http";
+import { ulid } from "./ids";
+import { NOTIFY_CHANNEL, OWNER_PREFIX, Store, type Job } from "./store";
+import { syncApp } from "./sync";
+
+export { RegistrationError } from "./config";
+export { listRuns, type RunView, type ListRunsQuery } from "./runs";
+export { SyncRefusedError, syncApp } from "./sync";
+
+export type EngineOptions = {
+  databaseUrl: string;
+  /** Loopback only by default: the engine accepts unsigned events and registrations. */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Concurrent calls of the app per instance. */
+  workers?: number;
+  log?: (line: string) => void;
+  /** How long a claimed call stays ours without a heartbeat. */
+  leaseMs?: number;
+  /** First retry delay; doubles per attempt up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  callTimeoutMs?: number;
+  /** Safety-net poll; normal wake-ups are immediate or timed exactly. */
+  pollMs?: number;
+  /** Signs calls like Inngest does, for apps that run with signature checks on. */
+  signingKey?: string;
+  afterClaim?: (job: Job) => void;
+};
+
+export type Engine = {
+  url: string;
+  port: number;
+  syncApp: (serveUrl: string) => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+export async function startEngine(options: EngineOptions): Promise<Engine> {
+  const log = options.log ?? (() => {});
+  const workers = options.workers ?? 8;
+  const owner = `${OWNER_PREFIX}${ulid()}`;
+  // The application name marks every connection as this instance's: once they
+  // are all gone (process killed), its leases are free at once, not at expiry.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: workers + 4 });
+  pool.on("error", (error) => log(`engine: idle database connection: ${error.message}`));
+  const store = new Store(pool);
+  await store.assertSchema();
+
+  const executor = new Executor(store, owner, {
+    workers,
+    leaseMs: options.leaseMs ?? 30_000,
+    retryBaseMs: options.retryBaseMs ?? 10_000,
+    retryMaxMs: options.retryMaxMs ?? 3_600_000,
+    callTimeoutMs: options.callTimeoutMs ?? 2 * 3_600_000,
+    pollMs: options.pollMs ?? 2_000,
+    signingKey: options.signingKey,
+    log,
+    afterClaim: options.afterClaim,
+  });
+  const listener = await listen(options.databaseUrl, owner, executor.kick, log);
+
+  const server = createEngineServer({ store, log, onWork: executor.kick });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+  executor.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    syncApp: (serveUrl) => syncApp(serveUrl, { log }),
+    stop: () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await executor.stop();
+        await store.releaseLeases(owner).catch(() => {});
+        await listener.stop();
+        await pool.end();
+      })()),
+  };
+}
+
+/** LISTEN for other instances' commits; reconnects if the connection drops. */
+async function listen(databaseUrl: string, owner: string, onNotify: () => void, log: (line: string) => void) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const reconnect = () => {
+    if (stopped) return;
+    retry = setTimeout(() => connect().catch((error) => (log(`engine: LISTEN reconnect failed: ${error.message}`), reconnect())), 1000);
+  };
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: owner });
+    next.on("notification", onNotify);
+    next.on("error", (error) => {
+      log(`engine: LISTEN connection lost: ${error.message}`);
+      void next.end().catch(() => {});
+      reconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    client = next;
+    onNotify(); // whatever was committed while we were not listening
+  };
+  await connect();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}

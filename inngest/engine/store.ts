@@ -1,0 +1,533 @@
+/**
+ * Every state change of the engine, each in one PostgreSQL transaction, so a
+ * `kill -9` at any point leaves either the old state or the new one.
+ *
+ * Lock order, to stay deadlock-free across instances: a run row first
+ * (`FOR UPDATE`), then that run's job rows. Claims lock only job rows, with
+ * SKIP LOCKED, plus one advisory lock per concurrency key, taken in sorted order.
+ */
+import pg from "pg";
+import type { FunctionConfig } from "./config";
+import { nextCronTime, parseCron } from "./cron";
+import { sleepUntil } from "./duration";
+import { evaluateKey } from "./expression";
+import { seededEventIds, ulid } from "./ids";
+import type { CallOutcome, Memo, Op, SerializedError, StepResult } from "./protocol";
+
+export const NOTIFY_CHANNEL = "inngest_engine";
+/** Engine instances name their connections this way; a lease whose owner has none left is dead. */
+export const OWNER_PREFIX = "inngest-engine/";
+const DISCOVERY = "step";
+const SCHEDULED_EVENT = "inngest/scheduled.timer";
+
+export type IncomingEvent = {
+  name: string;
+  data?: Record<string, unknown>;
+  id?: string;
+  ts?: number;
+  user?: Record<string, unknown>;
+  v?: string;
+};
+
+export type Job = { id: string; runId: string; stepId: string; name: string | null; attempt: number };
+
+export type CallContext = {
+  runId: string;
+  parallel: boolean;
+  event: Record<string, unknown>;
+  memos: Memo[];
+  fn?: FunctionConfig;
+};
+
+export type RetryPolicy = { maxAttempts: number; backoffMs: (attempt: number) => number };
+
+type Db = pg.PoolClient;
+
+const ALIVE = `SELECT application_name FROM pg_stat_activity WHERE application_name LIKE '${OWNER_PREFIX}%'`;
+
+export class Store {
+  constructor(readonly pool: pg.Pool) {}
+
+  private async tx<T>(work: (db: Db) => Promise<T>): Promise<T> {
+    const db = await this.pool.connect();
+    try {
+      await db.query("BEGIN");
+      const result = await work(db);
+      await db.query("COMMIT");
+      return result;
+    } catch (error) {
+      await db.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      db.release();
+    }
+  }
+
+  /** Fails fast with a useful message when the migration was not applied. */
+  async assertSchema() {
+    try {
+      await this.pool.query("SELECT 1 FROM inngest_engine.jobs LIMIT 0");
+    } catch (error) {
+      throw new Error(`the local engine's tables are missing (run the migrations first): ${(error as Error).message}`);
+    }
+  }
+
+  /** Replaces the app's function set with what it just synced. */
+  async register(app: { id: string; url: string; sdk?: string }, functions: FunctionConfig[]) {
+    await this.tx(async (db) => {
+      await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`inngest_engine.app:${app.id}`]);
+      await db.query(
+        `INSERT INTO inngest_engine.apps (id, url, sdk) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, sdk = EXCLUDED.sdk, synced_at = now()`,
+        [app.id, app.url, app.sdk ?? null],
+      );
+      await db.query(`DELETE FROM inngest_engine.functions WHERE app_id = $1 AND NOT (id = ANY($2))`, [app.id, functions.map((fn) => fn.id)]);
+      for (const fn of functions) {
+        await db.query(
+          `INSERT INTO inngest_engine.functions (id, app_id, name, url, config) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (id) DO UPDATE SET app_id = EXCLUDED.app_id, name = EXCLUDED.name, url = EXCLUDED.url,
+             config = EXCLUDED.config, updated_at = now()`,
+          [fn.id, app.id, fn.name, fn.url, JSON.stringify(fn)],
+        );
+        await db.query(`DELETE FROM inngest_engine.crons WHERE function_id = $1 AND NOT (expression = ANY($2))`, [fn.id, fn.crons]);
+        for (const cron of fn.crons) {
+          // An unchanged schedule keeps its next tick; a re-sync must not skip or repeat one.
+          await db.query(
+            `INSERT INTO inngest_engine.crons (function_id, expression, next_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+            [fn.id, cron, nextCronTime(parseCron(cron), new Date())],
+          );
+        }
+      }
+      await notify(db);
+    });
+  }
+
+  /** Stores the events and starts their runs in the same transaction; returns the event ids. */
+  async ingest(events: IncomingEvent[], seed?: string): Promise<string[]> {
+    const seeded = seededEventIds(seed, events.length);
+    return this.tx(async (db) => {
+      const ids: string[] = [];
+      let runs = 0;
+      for (const [index, event] of events.entries()) {
+        const id = seeded?.[index] ?? ulid();
+        const payload = {
+          name: event.name,
+          data: event.data ?? {},
+          id: event.id ?? id,
+          ts: event.ts ?? Date.now(),
+          ...(event.user && { user: event.user }),
+          ...(event.v && { v: event.v }),
+        };
+        if (event.id) {
+          await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`inngest_engine.event:${event.id}`]);
+          const { rows } = await db.query(
+            `SELECT id FROM inngest_engine.events WHERE external_id = $1 AND received_at > now() - interval '24 hours' LIMIT 1`,
+            [event.id],
+          );
+          if (rows.length) {
+            ids.push(rows[0].id);
+            continue;
+          }
+        }
+        ids.push(id);
+        const inserted = await db.query(
+          `INSERT INTO inngest_engine.events (id, name, payload, external_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+          [id, event.name, JSON.stringify(payload), event.id ?? null],
+        );
+        if (!inserted.rowCount) continue; // the SDK retried a send that had already committed
+        const { rows: functions } = await db.query<{ config: FunctionConfig }>(
+          `SELECT config FROM inngest_engine.functions WHERE config->'events' ? $1 ORDER BY id`,
+          [event.name],
+        );
+        for (const { config } of functions) if (await createRun(db, config, id, payload)) runs++;
+      }
+      if (runs) await notify(db);
+      return ids;
+    });
+  }
+
+  /** Due cron ticks and sleeps; cheap to ask on every pass of the worker loop. */
+  async dueTimers(): Promise<{ crons: boolean; sleeps: boolean }> {
+    const { rows } = await this.pool.query(
+      `SELECT EXISTS (SELECT 1 FROM inngest_engine.crons WHERE next_at <= now()) AS crons,
+              EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now()) AS sleeps`,
+    );
+    return rows[0];
+  }
+
+  /** Starts a run for every due cron tick. Ticks missed while nothing ran fire once, like Inngest. */
+  async fireDueCrons() {
+    await this.tx(async (db) => {
+      const { rows } = await db.query<{ function_id: string; expression: string; next_at: Date; config: FunctionConfig }>(
+        `SELECT c.function_id, c.expression, c.next_at, f.config
+           FROM inngest_engine.crons c JOIN inngest_engine.functions f ON f.id = c.function_id
+          WHERE c.next_at <= now() ORDER BY c.next_at LIMIT 50 FOR UPDATE OF c SKIP LOCKED`,
+      );
+      for (const row of rows) {
+        const id = ulid();
+        const payload = { name: SCHEDULED_EVENT, data: { cron: row.expression }, id, ts: Date.now() };
+        await db.query(`INSERT INTO inngest_engine.events (id, name, payload) VALUES ($1, $2, $3)`, [id, SCHEDULED_EVENT, JSON.stringify(payload)]);
+        await createRun(db, row.config, id, payload);
+        const next = nextCronTime(parseCron(row.expression), new Date(Math.max(Date.now(), row.next_at.getTime())));
+        await db.query(`UPDATE inngest_engine.crons SET next_at = $3 WHERE function_id = $1 AND expression = $2`, [row.function_id, row.expression, next]);
+      }
+      if (rows.length) await notify(db);
+    });
+  }
+
+  /** Ends due sleeps: the sleep step is memoized as null and the run is called again. */
+  async wakeDueSleeps() {
+    const { rows } = await this.pool.query<{ id: string; run_id: string }>(
+      `SELECT id, run_id FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now() ORDER BY due_at LIMIT 100`,
+    );
+    for (const row of rows) {
+      await this.tx(async (db) => {
+        if (!(await lockRun(db, row.run_id))) return;
+        const { rows: woken } = await db.query<{ step_id: string; name: string | null }>(
+          `DELETE FROM inngest_engine.jobs WHERE id = $1 AND due_at <= now() RETURNING step_id, name`,
+          [row.id],
+        );
+        if (!woken.length) return; // another instance got there first
+        await memoize(db, row.run_id, woken[0].step_id, woken[0].name, "Sleep", { type: "data", data: null }, 0);
+        await enqueueDiscovery(db, row.run_id);
+        await refreshRun(db, row.run_id, { currentStep: woken[0].name, attempt: 0 });
+        await notify(db);
+      });
+    }
+  }
+
+  /**
+   * Leases up to `max` due calls. A call is skipped, not waited for, while one
+   * of its concurrency keys is full, so a key whose runs hang never holds up
+   * others. The pre-filter is an unlocked estimate; the exact count is taken
+   * again under an advisory lock per key, which serializes claims of that key
+   * across instances until this transaction commits.
+   */
+  async claim(owner: string, max: number, leaseMs: number): Promise<Job[]> {
+    return this.tx(async (db) => {
+      const { rows: candidates } = await db.query<{ id: string; concurrency_keys: string[]; concurrency_limits: number[] }>(
+        `WITH alive AS (${ALIVE}),
+         held AS (
+           SELECT key, count(*)::int AS n FROM inngest_engine.jobs, unnest(concurrency_keys) AS key
+            WHERE lease_owner IN (SELECT application_name FROM alive) AND lease_expires_at > now()
+            GROUP BY key)
+         SELECT j.id, j.concurrency_keys, j.concurrency_limits FROM inngest_engine.jobs j
+          WHERE j.kind = 'call' AND j.due_at <= now()
+            AND (j.lease_owner IS NULL OR j.lease_expires_at <= now() OR j.lease_owner NOT IN (SELECT application_name FROM alive))
+            AND NOT EXISTS (
+              SELECT 1 FROM unnest(j.concurrency_keys, j.concurrency_limits) AS c(key, lim)
+                JOIN held h ON h.key = c.key WHERE h.n >= c.lim)
+          ORDER BY j.due_at, j.id
+          LIMIT $1
+          FOR UPDATE OF j SKIP LOCKED`,
+        [max],
+      );
+      if (!candidates.length) return [];
+      const keys = [...new Set(candidates.flatMap((row) => row.concurrency_keys))].sort();
+      const held = new Map<string, number>();
+      if (keys.length) {
+        for (const key of keys) await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+        const { rows } = await db.query<{ key: string; n: number }>(
+          `SELECT key, count(*)::int AS n FROM inngest_engine.jobs, unnest(concurrency_keys) AS key
+            WHERE key = ANY($1) AND NOT (id = ANY($2)) AND lease_expires_at > now()
+              AND lease_owner IN (${ALIVE})
+            GROUP BY key`,
+          [keys, candidates.map((row) => row.id)],
+        );
+        for (const row of rows) held.set(row.key, row.n);
+      }
+      const admitted = candidates.filter((row) => {
+        const fits = row.concurrency_keys.every((key, index) => (held.get(key) ?? 0) < row.concurrency_limits[index]);
+        if (fits) for (const key of row.concurrency_keys) held.set(key, (held.get(key) ?? 0) + 1);
+        return fits;
+      });
+      if (!admitted.length) return [];
+      const { rows } = await db.query(
+        `UPDATE inngest_engine.jobs SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond'
+          WHERE id = ANY($3) RETURNING id, run_id, step_id, name, attempt`,
+        [owner, leaseMs, admitted.map((row) => row.id)],
+      );
+      return rows.map((row) => ({ id: row.id, runId: row.run_id, stepId: row.step_id, name: row.name, attempt: row.attempt }));
+    });
+  }
+
+  async heartbeat(owner: string, jobIds: string[], leaseMs: number) {
+    if (!jobIds.length) return;
+    await this.pool.query(
+      `UPDATE inngest_engine.jobs SET lease_expires_at = now() + $3 * interval '1 millisecond' WHERE lease_owner = $1 AND id = ANY($2)`,
+      [owner, jobIds, leaseMs],
+    );
+  }
+
+  /** Hands this instance's leases back, so a restart or another instance continues at once. */
+  async releaseLeases(owner: string) {
+    await this.pool.query(`UPDATE inngest_engine.jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1`, [owner]);
+    await this.pool.query("SELECT pg_notify($1, '')", [NOTIFY_CHANNEL]);
+  }
+
+  /** What a call of the run needs: its event, its function and the memo in stack order. */
+  async loadCall(runId: string): Promise<CallContext | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT r.id, r.parallel, e.payload AS event, f.config
+         FROM inngest_engine.runs r
+         JOIN inngest_engine.events e ON e.id = r.event_id
+         LEFT JOIN inngest_engine.functions f ON f.id = r.function_id
+        WHERE r.id = $1 AND r.status IN ('RUNNING', 'SLEEPING')`,
+      [runId],
+    );
+    if (!rows.length) return undefined;
+    const { rows: steps } = await this.pool.query<{ hashed_id: string; result: StepResult }>(
+      `SELECT hashed_id, result FROM inngest_engine.steps WHERE run_id = $1 ORDER BY seq`,
+      [runId],
+    );
+    return {
+      runId,
+      parallel: rows[0].parallel,
+      event: rows[0].event,
+      memos: steps.map((step) => ({ hashedId: step.hashed_id, result: step.result })),
+      fn: rows[0].config ?? undefined,
+    };
+  }
+
+  /**
+   * Records what a call's reply means for the run. Does nothing when this
+   * instance no longer holds the job's lease (it expired and someone else
+   * took over): the result is dropped and the step runs again, at least once.
+   */
+  async applyOutcome(job: Job, owner: string, outcome: CallOutcome, policy: RetryPolicy): Promise<boolean> {
+    return this.tx(async (db) => {
+      if (!(await lockRun(db, job.runId))) return false;
+      const { rows } = await db.query<{ attempt: number; again: boolean }>(
+        `SELECT attempt, again FROM inngest_engine.jobs WHERE id = $1 AND lease_owner = $2 FOR UPDATE`,
+        [job.id, owner],
+      );
+      if (!rows.length) return false;
+      const current = { ...job, ...rows[0] };
+      const exhausted = current.attempt + 1 >= policy.maxAttempts;
+      if (outcome.kind === "complete") {
+        await finishRun(db, job.runId, "COMPLETED", { output: outcome.output });
+      } else if (outcome.kind === "error") {
+        if (!outcome.retriable || exhausted) {
+          await finishRun(db, job.runId, "FAILED", { error: outcome.error });
+        } else {
+          await retryJob(db, current, outcome.retryAfterMs ?? policy.backoffMs(current.attempt));
+          await refreshRun(db, job.runId, { attempt: current.attempt + 1, error: outcome.error });
+        }
+      } else {
+        await applyOps(db, current, outcome.ops, { exhausted, retryInMs: outcome.retryAfterMs ?? policy.backoffMs(current.attempt) });
+      }
+      await notify(db);
+      return true;
+    });
+  }
+
+  /** Milliseconds until the next timed work (sleep, retry, cron tick, lease expiry), if any. */
+  async msUntilNextWork(): Promise<number | undefined> {
+    const { rows } = await this.pool.query<{ ms: number | null }>(
+      `SELECT extract(epoch FROM LEAST(
+         (SELECT min(due_at) FROM inngest_engine.jobs WHERE lease_owner IS NULL AND due_at > now()),
+         (SELECT min(lease_expires_at) FROM inngest_engine.jobs WHERE lease_expires_at > now()),
+         (SELECT min(next_at) FROM inngest_engine.crons WHERE next_at > now())) - now()) * 1000 AS ms`,
+    );
+    return rows[0].ms === null ? undefined : Number(rows[0].ms);
+  }
+}
+
+async function notify(db: Db) {
+  await db.query("SELECT pg_notify($1, '')", [NOTIFY_CHANNEL]);
+}
+
+/** Creates a run and its first call, unless idempotency says this key already ran within 24 h. */
+async function createRun(db: Db, fn: FunctionConfig, eventId: string, event: Record<string, unknown>): Promise<boolean> {
+  const runId = ulid();
+  if (fn.idempotency) {
+    const { rowCount } = await db.query(
+      `INSERT INTO inngest_engine.idempotency (function_id, key, run_id, expires_at) VALUES ($1, $2, $3, now() + interval '24 hours')
+       ON CONFLICT (function_id, key) DO UPDATE SET run_id = EXCLUDED.run_id, expires_at = EXCLUDED.expires_at
+         WHERE inngest_engine.idempotency.expires_at <= now()`,
+      [fn.id, evaluateKey(fn.idempotency, event), runId],
+    );
+    if (!rowCount) return false;
+  }
+  // One slot key per constraint; without a key expression the limit is function-wide.
+  const keys = fn.concurrency.map((c) => JSON.stringify([fn.id, c.key ?? null, c.key ? evaluateKey(c.key, event) : null]));
+  const limits = fn.concurrency.map((c) => c.limit);
+  await db.query(
+    `INSERT INTO inngest_engine.runs (id, function_id, event_id, event_name, status, concurrency_keys, concurrency_limits)
+     VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)`,
+    [runId, fn.id, eventId, event.name, keys, limits],
+  );
+  await db.query(
+    `INSERT INTO inngest_engine.jobs (run_id, step_id, kind, concurrency_keys, concurrency_limits) VALUES ($1, $2, 'call', $3, $4)`,
+    [runId, DISCOVERY, keys, limits],
+  );
+  return true;
+}
+
+async function lockRun(db: Db, runId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM inngest_engine.runs WHERE id = $1 AND status IN ('RUNNING', 'SLEEPING') FOR UPDATE`,
+    [runId],
+  );
+  if (!rows.length) await db.query(`DELETE FROM inngest_engine.jobs WHERE run_id = $1`, [runId]);
+  return rows.length > 0;
+}
+
+type CurrentJob = Job & { again: boolean };
+
+/** The 206 ops of one reply, as Inngest's executor treats them. */
+async function applyOps(db: Db, job: CurrentJob, ops: Op[], retry: { exhausted: boolean; retryInMs: number }) {
+  const runId = job.runId;
+  let memoized = false;
+  let failedStep: SerializedError | undefined;
+  let currentStep: string | null = job.name;
+  for (const op of ops) {
+    currentStep = op.displayName ?? op.name ?? currentStep;
+    switch (op.op) {
+      case "StepRun":
+      case "Step":
+        await memoize(db, runId, op.id, currentStep, op.op, { type: "data", data: op.data ?? null }, job.attempt);
+        memoized = true;
+        break;
+      case "StepFailed":
+        await memoize(db, runId, op.id, currentStep, op.op, { type: "error", error: op.error ?? null }, job.attempt);
+        memoized = true;
+        break;
+      case "StepError":
+        // The SDK sends StepFailed on the last attempt; this covers a reply that did not.
+        if (retry.exhausted) {
+          await memoize(db, runId, op.id, currentStep, "StepFailed", { type: "error", error: op.error ?? null }, job.attempt);
+          memoized = true;
+        } else {
+          failedStep = (op.error as SerializedError) ?? { name: "Error", message: "step failed" };
+        }
+        break;
+      case "StepPlanned":
+        await addJob(db, runId, op.id, "call", currentStep, "now()");
+        break;
+      case "Sleep": {
+        const until = sleepUntil(String(op.opts?.duration ?? op.name ?? ""));
+        if (!until) {
+          await finishRun(db, runId, "FAILED", { error: { name: "UnsupportedSleep", message: `cannot read the duration of sleep "${currentStep}": ${op.name}` } });
+          return;
+        }
+        await addJob(db, runId, op.id, "wake", currentStep, until);
+        break;
+      }
+      case "RunComplete":
+        await finishRun(db, runId, "COMPLETED", { output: op.data ?? null });
+        return;
+      default:
+        await finishRun(db, runId, "FAILED", {
+          error: { name: "UnsupportedStep", message: `step "${currentStep}" uses ${op.op}, which the local engine does not support` },
+        });
+        return;
+    }
+  }
+
+  if (failedStep) {
+    await retryJob(db, job, retry.retryInMs);
+  } else if (memoized && job.stepId === DISCOVERY) {
+    await requeue(db, job.id); // the run continues with the new memo, attempt counting restarts
+  } else {
+    if (job.again) await requeue(db, job.id);
+    else await db.query(`DELETE FROM inngest_engine.jobs WHERE id = $1`, [job.id]);
+    if (memoized) await enqueueDiscovery(db, runId);
+  }
+
+  const { rows } = await db.query(`SELECT 1 FROM inngest_engine.jobs WHERE run_id = $1 LIMIT 1`, [runId]);
+  if (!rows.length) {
+    // Only a reply that contradicts the memo gets here; stopping loudly beats spinning.
+    await finishRun(db, runId, "FAILED", { error: { name: "ProtocolError", message: "the reply left the run with nothing to do" } });
+    return;
+  }
+  await refreshRun(db, runId, {
+    currentStep,
+    attempt: failedStep ? job.attempt + 1 : 0,
+    error: failedStep ?? (memoized ? null : undefined),
+    parallel: ops.length > 1,
+  });
+}
+
+async function memoize(db: Db, runId: string, hashedId: string, name: string | null, op: string, result: StepResult, attempt: number) {
+  await db.query(
+    `INSERT INTO inngest_engine.steps (run_id, hashed_id, seq, name, op, result, attempt)
+     VALUES ($1, $2, (SELECT coalesce(max(seq) + 1, 0) FROM inngest_engine.steps WHERE run_id = $1), $3, $4, $5, $6)
+     ON CONFLICT (run_id, hashed_id) DO NOTHING`,
+    [runId, hashedId, name, op, JSON.stringify(result), attempt],
+  );
+}
+
+/** A planned step or a sleep; a parallel re-discovery reports pending ones again, so repeats are ignored. */
+async function addJob(db: Db, runId: string, stepId: string, kind: "call" | "wake", name: string | null, dueAt: Date | "now()") {
+  await db.query(
+    `INSERT INTO inngest_engine.jobs (run_id, step_id, kind, name, due_at, concurrency_keys, concurrency_limits)
+     SELECT r.id, $2, $3, $4, coalesce($5::timestamptz, now()),
+            CASE WHEN $3 = 'call' THEN r.concurrency_keys ELSE '{}' END,
+            CASE WHEN $3 = 'call' THEN r.concurrency_limits ELSE '{}' END
+       FROM inngest_engine.runs r
+      WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM inngest_engine.steps WHERE run_id = $1 AND hashed_id = $2)
+     ON CONFLICT (run_id, step_id) DO NOTHING`,
+    [runId, stepId, kind, name, dueAt === "now()" ? null : dueAt],
+  );
+}
+
+/** Asks for a discovery call; if one is in flight, it runs once more when it ends. */
+async function enqueueDiscovery(db: Db, runId: string) {
+  await db.query(
+    `INSERT INTO inngest_engine.jobs (run_id, step_id, kind, concurrency_keys, concurrency_limits)
+     SELECT id, $2, 'call', concurrency_keys, concurrency_limits FROM inngest_engine.runs WHERE id = $1
+     ON CONFLICT (run_id, step_id) DO UPDATE SET
+       again = inngest_engine.jobs.again OR inngest_engine.jobs.lease_owner IS NOT NULL,
+       due_at = CASE WHEN inngest_engine.jobs.lease_owner IS NULL THEN LEAST(inngest_engine.jobs.due_at, now()) ELSE inngest_engine.jobs.due_at END`,
+    [runId, DISCOVERY],
+  );
+}
+
+async function requeue(db: Db, jobId: string) {
+  await db.query(
+    `UPDATE inngest_engine.jobs SET attempt = 0, again = false, due_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+    [jobId],
+  );
+}
+
+async function retryJob(db: Db, job: Job, delayMs: number) {
+  await db.query(
+    `UPDATE inngest_engine.jobs SET attempt = attempt + 1, due_at = now() + $2 * interval '1 millisecond',
+            lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+    [job.id, Math.max(0, Math.round(delayMs))],
+  );
+}
+
+async function finishRun(db: Db, runId: string, status: "COMPLETED" | "FAILED", result: { output?: unknown; error?: unknown }) {
+  await db.query(
+    `UPDATE inngest_engine.runs SET status = $2, output = $3, error = $4, ended_at = now(), updated_at = now(), next_wake_at = NULL
+      WHERE id = $1`,
+    [runId, status, result.output === undefined ? null : JSON.stringify(result.output), result.error === undefined ? null : JSON.stringify(result.error)],
+  );
+  await db.query(`DELETE FROM inngest_engine.jobs WHERE run_id = $1`, [runId]);
+}
+
+/** Status and visibility fields, derived from the run's remaining jobs. */
+/** `error: null` clears the last error (the step it belonged to has since succeeded); undefined keeps it. */
+async function refreshRun(db: Db, runId: string, patch: { currentStep?: string | null; attempt?: number; error?: unknown; parallel?: boolean }) {
+  await db.query(
+    `UPDATE inngest_engine.runs SET
+       status = CASE WHEN EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE run_id = $1 AND kind = 'call') THEN 'RUNNING' ELSE 'SLEEPING' END,
+       next_wake_at = (SELECT min(due_at) FROM inngest_engine.jobs WHERE run_id = $1 AND lease_owner IS NULL AND due_at > now()),
+       current_step = coalesce($2, current_step),
+       attempt = coalesce($3, attempt),
+       error = CASE WHEN $4 THEN $5::json ELSE error END,
+       parallel = parallel OR $6,
+       updated_at = now()
+     WHERE id = $1`,
+    [
+      runId,
+      patch.currentStep ?? null,
+      patch.attempt ?? null,
+      patch.error !== undefined,
+      patch.error == null ? null : JSON.stringify(patch.error),
+      patch.parallel ?? false,
+    ],
+  );
+}
