@@ -27,7 +27,9 @@ export const deliver = inngest.createFunction(
         attemptDelivery(deliveryId, { trigger: "SCHEDULED", scheduleAttempt: n }),
       );
       if (outcome.next.action !== "retry") return { deliveryId, attempts: n, result: outcome.next };
-      await step.sleep(`retry-${n}`, outcome.next.delayMs);
+      // Until the instant the attempt core computed (and stored as nextAttemptAt): memoized, so
+      // replays agree, and exact to the millisecond, where a duration is rounded to seconds by the SDK.
+      await step.sleepUntil(`retry-${n}`, outcome.next.retryAt);
     }
     return { deliveryId, attempts: MAX_ATTEMPTS, result: { action: "failed" } };
   },

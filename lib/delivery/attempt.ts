@@ -4,14 +4,14 @@ import { db } from "@/lib/db/client";
 import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
 import { nextDelay, shouldDisableEndpoint } from "@/lib/delivery/policy";
 import type { CustomHeaders, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
-import { signRequest } from "@/lib/delivery/sign";
+import { signRequest, SigningError, type SignedRequest } from "@/lib/delivery/sign";
 import { env } from "@/lib/env";
 import type { AttemptTrigger, DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
 
 export type AttemptNext =
   | { action: "succeeded" }
-  | { action: "retry"; delayMs: number }
+  | { action: "retry"; delayMs: number; retryAt: string }
   | { action: "failed" }
   | { action: "paused"; reason: string }
   | { action: "skipped"; reason: string };
@@ -25,6 +25,9 @@ export type AttemptOutcome = {
   durationMs: number;
   next: AttemptNext;
 };
+
+/** What was sent and received, or SIGNING when nothing could be sent. */
+type AttemptResponse = Omit<SendWebhookResult, "errorCode"> & { errorCode?: SendWebhookResult["errorCode"] | "SIGNING" };
 
 type AttemptOptions = {
   trigger: AttemptTrigger;
@@ -73,29 +76,45 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   const signature = endpoint.signature as SignatureConfig;
   const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now();
   const current = open(endpoint.secretEnc);
-  const request = signRequest({
-    signature,
-    secrets: { current, previous: previousValid ? open(endpoint.previousSecretEnc!) : null },
-    msgId: message.id,
-    timestamp: Math.floor(now().getTime() / 1000),
-    body: message.body,
-    eventType: message.eventType,
-    attempt: number,
-    customHeaders: endpoint.headers as CustomHeaders,
-  });
+  // A message the scheme cannot sign (body-secret and a payload that already has the field) is a
+  // recorded, final failure: thrown, it would leave the claimed delivery stuck in SENDING.
+  let request: SignedRequest | null = null;
+  let signingError: string | null = null;
+  try {
+    request = signRequest({
+      signature,
+      secrets: { current, previous: previousValid ? open(endpoint.previousSecretEnc!) : null },
+      msgId: message.id,
+      timestamp: Math.floor(now().getTime() / 1000),
+      body: message.body,
+      eventType: message.eventType,
+      attempt: number,
+      customHeaders: endpoint.headers as CustomHeaders,
+    });
+  } catch (error) {
+    if (!(error instanceof SigningError)) throw error;
+    signingError = error.message;
+  }
   const startedAt = now();
-  const response = await sendWebhook({
-    url: endpoint.url,
-    headers: request.headers,
-    body: request.body,
-    timeoutMs: endpoint.timeoutMs,
-    allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS,
-    requireHttps: env().HOOKLINE_REQUIRE_HTTPS,
-  });
+  const response: AttemptResponse = request
+    ? await sendWebhook({
+        url: endpoint.url,
+        headers: request.headers,
+        body: request.body,
+        timeoutMs: endpoint.timeoutMs,
+        allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS,
+        requireHttps: env().HOOKLINE_REQUIRE_HTTPS,
+      })
+    : { ok: false, bodyTruncated: false, durationMs: 0, errorCode: "SIGNING", errorMessage: signingError! };
 
-  const next = decide(response, options, endpoint.retryPolicy as RetryPolicy);
+  const finishedAt = startedAt.getTime() + response.durationMs;
+  const next: AttemptNext = request ? decide(response, options, endpoint.retryPolicy as RetryPolicy, finishedAt) : { action: "failed" };
   const attemptId = newId("att");
-  const finalFailure = next.action === "failed" && options.trigger !== "TEST";
+  // A manual resend of a delivery still on its retry schedule (PENDING) is one extra try: if it
+  // fails, the delivery keeps its next scheduled attempt for the `deliver` run that owns it, and
+  // only that run decides when the delivery has failed (and counts it toward auto-disable).
+  const keepSchedule = options.trigger === "MANUAL" && delivery.status === "PENDING" && !response.ok;
+  const finalFailure = next.action === "failed" && options.trigger !== "TEST" && !keepSchedule;
 
   await db().$transaction(async (tx) => {
     await tx.attempt.create({
@@ -110,9 +129,9 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
         trigger: options.trigger,
         outcome: response.ok ? "SUCCESS" : "FAILURE",
         requestUrl: endpoint.url,
-        requestHeaders: redactHeaders(request.headers),
+        requestHeaders: redactHeaders(request?.headers ?? {}),
         // Only body-secret changes the body, and the copy we keep must not hold the secret.
-        requestBody: request.body === message.body ? null : request.body.replaceAll(current, "[secret]"),
+        requestBody: !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]"),
         responseStatus: response.status ?? null,
         responseHeaders: response.headers ?? undefined,
         responseBody: response.body ?? null,
@@ -125,13 +144,13 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     await tx.delivery.update({
       where: { id: delivery.id },
       data: {
-        status: next.action === "succeeded" ? "SUCCEEDED" : next.action === "retry" ? "PENDING" : "FAILED",
+        status: next.action === "succeeded" ? "SUCCEEDED" : next.action === "retry" || keepSchedule ? "PENDING" : "FAILED",
         attemptCount: { increment: 1 },
-        nextAttemptAt: next.action === "retry" ? new Date(startedAt.getTime() + response.durationMs + next.delayMs) : null,
+        nextAttemptAt: next.action === "retry" ? new Date(next.retryAt) : keepSchedule ? delivery.nextAttemptAt : null,
         leaseExpiresAt: null,
         lastResponseStatus: response.status ?? null,
         lastErrorCode: response.errorCode ?? null,
-        completedAt: next.action === "retry" ? null : now(),
+        completedAt: next.action === "retry" || keepSchedule ? null : now(),
       },
     });
 
@@ -177,7 +196,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   };
 }
 
-function decide(response: SendWebhookResult, options: AttemptOptions, policy: RetryPolicy): AttemptNext {
+function decide(response: AttemptResponse, options: AttemptOptions, policy: RetryPolicy, finishedAt: number): AttemptNext {
   if (response.ok) return { action: "succeeded" };
   if (options.scheduleAttempt === undefined) return { action: "failed" };
   const decision = nextDelay({
@@ -186,7 +205,9 @@ function decide(response: SendWebhookResult, options: AttemptOptions, policy: Re
     responseStatus: response.status,
     retryAfterHeader: response.headers?.["retry-after"],
   });
-  return decision.retry ? { action: "retry", delayMs: decision.delayMs } : { action: "failed" };
+  return decision.retry
+    ? { action: "retry", delayMs: decision.delayMs, retryAt: new Date(finishedAt + decision.delayMs).toISOString() }
+    : { action: "failed" };
 }
 
 function skipped(reason: string): AttemptOutcome {

@@ -1,0 +1,162 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnv } from "@/lib/env";
+import { makeWorkspace } from "@/tests/helpers/factories";
+import { useTestDb } from "@/tests/helpers/services";
+import { waitFor } from "@/tests/fixtures/engine/helpers";
+import type { Db } from "@/lib/db/client";
+
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
+process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.alloc(32, 3).toString("base64");
+resetEnv();
+
+type Hit = { at: number; headers: http.IncomingHttpHeaders; body: string };
+
+async function receiver(respond: (hit: Hit, count: number) => number | "hang") {
+  const hits: Hit[] = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      const hit = { at: Date.now(), headers: request.headers, body };
+      hits.push(hit);
+      const answer = respond(hit, hits.length);
+      if (answer === "hang") return;
+      response.writeHead(answer).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, hits };
+}
+
+let db: Db;
+let url: string;
+let services: {
+  createEndpoint: typeof import("@/lib/endpoints/service").createEndpoint;
+  publish: typeof import("@/lib/messages/publish").publish;
+  requestUnsentDeliveries: typeof import("@/lib/delivery/maintenance").requestUnsentDeliveries;
+};
+let stopStack = async () => {};
+
+beforeAll(async () => {
+  ({ db, url } = await useTestDb());
+  const { startDeliveryStack } = await import("@/tests/fixtures/delivery/stack");
+  const stack = await startDeliveryStack({ databaseUrl: url });
+  stopStack = stack.stop;
+  services = {
+    createEndpoint: (await import("@/lib/endpoints/service")).createEndpoint,
+    publish: (await import("@/lib/messages/publish")).publish,
+    requestUnsentDeliveries: (await import("@/lib/delivery/maintenance")).requestUnsentDeliveries,
+  };
+});
+afterAll(() => stopStack());
+
+const deliveryStatus = (id: string) => db.delivery.findUniqueOrThrow({ where: { id } }).then((d) => d.status);
+
+describe("delivery on the local engine", () => {
+  it("retries a receiver that fails twice on the endpoint's schedule, with one webhook-id", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver((_hit, count) => (count <= 2 ? 500 : 200));
+    const endpoint = await services.createEndpoint(ctx, {
+      title: "flaky",
+      url: target.url,
+      retryPolicy: { preset: "custom", delaysMs: [1000, 2000, 5000] },
+    });
+    const published = await services.publish(ctx, { eventType: "call:completed", payload: { account: "acc_1", duration: 45 } });
+    const deliveryId = published.deliveries[0]!.id;
+    await waitFor(async () => (await deliveryStatus(deliveryId)) === "SUCCEEDED", 20_000, "the delivery to succeed");
+
+    expect(target.hits).toHaveLength(3);
+    expect(new Set(target.hits.map((hit) => hit.headers["webhook-id"]))).toEqual(new Set([published.message.id]));
+    expect(target.hits.map((hit) => hit.headers["x-hookline-attempt"])).toEqual(["1", "2", "3"]);
+    const gaps = [target.hits[1]!.at - target.hits[0]!.at, target.hits[2]!.at - target.hits[1]!.at];
+    // ±20 % jitter; the SDK rounds sleeps to whole seconds; the engine adds a little.
+    expect(gaps[0]).toBeGreaterThanOrEqual(800);
+    expect(gaps[0]).toBeLessThan(2_500);
+    expect(gaps[1]).toBeGreaterThanOrEqual(1_600);
+    expect(gaps[1]).toBeLessThan(3_500);
+    const attempts = await db.attempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } });
+    expect(attempts.map((a) => [a.number, a.outcome, a.responseStatus])).toEqual([
+      [1, "FAILURE", 500],
+      [2, "FAILURE", 500],
+      [3, "SUCCESS", 200],
+    ]);
+    const fromApi = await db.attempt.count({ where: { endpointId: endpoint.id } });
+    expect(fromApi).toBe(3);
+  });
+
+  it("sleeps exactly seed 000's schedule (1m, 5m, 30m, 2h) and then fails", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver(() => 503);
+    await services.createEndpoint(ctx, { title: "meetings", url: target.url, retryPolicy: { preset: "fixed" }, timeoutMs: 5000 });
+    const published = await services.publish(ctx, { eventType: "meeting_booked", payload: { event: "meeting_booked" } });
+    const deliveryId = published.deliveries[0]!.id;
+    const pool = new pg.Pool({ connectionString: url });
+    const expected = [60_000, 300_000, 1_800_000, 7_200_000];
+    try {
+      for (const [index, delay] of expected.entries()) {
+        // The run sleeps on `retry-N`: its wake job is due `delay` (±20 %) after the attempt.
+        const job = await waitFor(async () => {
+          const { rows } = await pool.query(
+            `SELECT j.id, j.due_at, j.name FROM inngest_engine.jobs j JOIN inngest_engine.runs r ON r.id = j.run_id
+             WHERE j.kind = 'wake' AND r.event_id IN (SELECT id FROM inngest_engine.events WHERE payload->'data'->>'deliveryId' = $1)`,
+            [deliveryId],
+          );
+          return rows[0] as { id: string; due_at: Date; name: string } | undefined;
+        }, 15_000, `sleep ${index + 1}`);
+        expect(job.name).toBe(`retry-${index + 1}`);
+        const attempt = await db.attempt.findFirstOrThrow({ where: { deliveryId, number: index + 1 } });
+        const asked = job.due_at.getTime() - (attempt.createdAt.getTime() + attempt.durationMs);
+        expect(asked).toBeGreaterThanOrEqual(delay * 0.8 - 1000);
+        expect(asked).toBeLessThanOrEqual(delay * 1.2 + 1000);
+        expect(await deliveryStatus(deliveryId)).toBe("PENDING");
+        // Fast-forward the sleep instead of waiting for it.
+        await pool.query(`UPDATE inngest_engine.jobs SET due_at = now() WHERE id = $1`, [job.id]);
+        await waitFor(async () => (await db.attempt.count({ where: { deliveryId } })) === index + 2, 15_000, `attempt ${index + 2}`);
+      }
+      await waitFor(async () => (await deliveryStatus(deliveryId)) === "FAILED", 15_000, "the delivery to fail");
+      expect(target.hits).toHaveLength(5);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it("keeps a hanging endpoint from delaying a healthy one", async () => {
+    const ctx = await makeWorkspace();
+    const hanging = await receiver(() => "hang");
+    const healthy = await receiver(() => 200);
+    await services.createEndpoint(ctx, { title: "hangs", url: hanging.url, eventTypes: ["slow"], timeoutMs: 5000, retryPolicy: { preset: "none" } });
+    await services.createEndpoint(ctx, { title: "fine", url: healthy.url, eventTypes: ["fast"] });
+    for (let i = 0; i < 15; i++) await services.publish(ctx, { eventType: "slow", payload: { i } });
+    await waitFor(async () => hanging.hits.length >= 10, 5_000, "the hanging endpoint to be busy");
+    const started = Date.now();
+    const fast = [];
+    for (let i = 0; i < 5; i++) fast.push(await services.publish(ctx, { eventType: "fast", payload: { i } }));
+    await waitFor(async () => healthy.hits.length === 5, 10_000, "the healthy deliveries");
+    const latest = Math.max(...healthy.hits.map((hit) => hit.at)) - started;
+    expect(latest).toBeLessThan(2_000); // the hanging calls run for 5 s
+    expect(hanging.hits.length).toBeLessThanOrEqual(10); // its concurrency limit
+  });
+
+  it("delivers a delivery that was committed but never requested, once sweep runs", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver(() => 200);
+    const endpoint = await services.createEndpoint(ctx, { title: "orphan", url: target.url });
+    // As if the process died between the publish transaction and inngest.send.
+    const message = await db.message.create({ data: { id: "msg_orphan_1", workspaceId: ctx.workspaceId, eventType: "x", body: '{"x":1}' } });
+    const delivery = await db.delivery.create({
+      data: { id: "dlv_orphan_1", workspaceId: ctx.workspaceId, messageId: message.id, endpointId: endpoint.id, createdAt: new Date(Date.now() - 60_000) },
+    });
+    expect(await services.requestUnsentDeliveries()).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await deliveryStatus(delivery.id)) === "SUCCEEDED", 10_000, "the swept delivery");
+    expect(target.hits.map((hit) => hit.body)).toEqual(['{"x":1}']);
+    // Sweeping again sends nothing new: the delivery is requested now.
+    expect(await services.requestUnsentDeliveries()).toBe(0);
+  });
+});
