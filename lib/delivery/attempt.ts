@@ -6,6 +6,7 @@ import { nextDelay, shouldDisableEndpoint } from "@/lib/delivery/policy";
 import type { CustomHeaders, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
 import { signRequest, SigningError, type SignedRequest } from "@/lib/delivery/sign";
 import { env } from "@/lib/env";
+import { errors } from "@/lib/errors";
 import type { AttemptTrigger, DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
 
@@ -40,8 +41,8 @@ type AttemptOptions = {
   now?: () => Date;
 };
 
-// A delivery in SENDING whose lease ran out belongs to an attempt that crashed; sweep re-requests it.
-const LEASE_MARGIN_MS = 30_000;
+// The lease covers the request's timeout plus time to record it; past it, the attempt crashed.
+const LEASE_MARGIN_MS = 5_000;
 const SENSITIVE_HEADER = /authorization|token|secret|key|cookie|password/i;
 
 /**
@@ -66,16 +67,31 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     return { ...skipped(reason), next: { action: "paused", reason } };
   }
 
+  // Decrypt before claiming: a key problem must not leave the delivery claimed (SENDING).
+  const current = open(endpoint.secretEnc);
+  const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now();
+  const previous = previousValid ? open(endpoint.previousSecretEnc!) : null;
+  const signature = endpoint.signature as SignatureConfig;
+
+  // A SENDING delivery is claimable only once its lease ran out: an attempt still in flight
+  // (a step retried by the executor while the first call runs) must not be sent twice.
+  // The scheduled run then waits for the lease instead.
+  const leaseHeld = delivery.status === "SENDING" && delivery.leaseExpiresAt && delivery.leaseExpiresAt > now();
+  if (leaseHeld) {
+    if (options.trigger !== "SCHEDULED") throw errors.conflict("The delivery is being attempted right now");
+    const retryAt = delivery.leaseExpiresAt!.toISOString();
+    return { ...skipped("another attempt holds the delivery"), next: { action: "retry", delayMs: delivery.leaseExpiresAt!.getTime() - now().getTime(), retryAt } };
+  }
   const number = delivery.attemptCount + 1;
   const claimed = await db().delivery.updateMany({
-    where: { id: delivery.id, status: { in: claimable } },
+    where: {
+      id: delivery.id,
+      OR: [{ status: { in: claimable.filter((status) => status !== "SENDING") } }, { status: "SENDING", leaseExpiresAt: { lte: now() } }, { status: "SENDING", leaseExpiresAt: null }],
+    },
     data: { status: "SENDING", leaseExpiresAt: new Date(now().getTime() + endpoint.timeoutMs + LEASE_MARGIN_MS), nextAttemptAt: null },
   });
   if (claimed.count === 0) return skipped("another attempt claimed the delivery first");
 
-  const signature = endpoint.signature as SignatureConfig;
-  const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now();
-  const current = open(endpoint.secretEnc);
   // A message the scheme cannot sign (body-secret and a payload that already has the field) is a
   // recorded, final failure: thrown, it would leave the claimed delivery stuck in SENDING.
   let request: SignedRequest | null = null;
@@ -83,7 +99,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   try {
     request = signRequest({
       signature,
-      secrets: { current, previous: previousValid ? open(endpoint.previousSecretEnc!) : null },
+      secrets: { current, previous },
       msgId: message.id,
       timestamp: Math.floor(now().getTime() / 1000),
       body: message.body,
@@ -114,7 +130,9 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   // fails, the delivery keeps its next scheduled attempt for the `deliver` run that owns it, and
   // only that run decides when the delivery has failed (and counts it toward auto-disable).
   const keepSchedule = options.trigger === "MANUAL" && delivery.status === "PENDING" && !response.ok;
-  const finalFailure = next.action === "failed" && options.trigger !== "TEST" && !keepSchedule;
+  // Only the schedule's own verdict counts toward auto-disable: not tests, not manual resends of a
+  // backlog, and not a payload the scheme cannot sign (that says nothing about the endpoint).
+  const finalFailure = next.action === "failed" && options.trigger === "SCHEDULED" && response.errorCode !== "SIGNING";
 
   await db().$transaction(async (tx) => {
     await tx.attempt.create({

@@ -90,7 +90,7 @@ export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult>
         ok: !outcome,
         status,
         headers,
-        body: status === undefined ? undefined : Buffer.concat(kept).toString("utf8"),
+        body: status === undefined ? undefined : utf8Prefix(Buffer.concat(kept)),
         bodyTruncated: receivedBytes > keptBytes,
         durationMs: elapsed(),
         ...(outcome && { errorCode: outcome.code, errorMessage: outcome.message }),
@@ -178,4 +178,18 @@ function networkFailure(error: NodeJS.ErrnoException): Failure {
     return { code: "TLS", message: `TLS error: ${reason}` };
   }
   return { code: "CONNECTION", message: `Connection failed: ${error.message}` };
+}
+
+/** Decodes without a torn character at the end: the 64 KiB cut may land inside a multi-byte one. */
+function utf8Prefix(bytes: Buffer): string {
+  let end = bytes.length;
+  let back = 0;
+  // Step back over continuation bytes (10xxxxxx) to the start of the last character.
+  while (back < 3 && end - back - 1 >= 0 && (bytes[end - back - 1]! & 0xc0) === 0x80) back++;
+  const lead = bytes[end - back - 1];
+  if (lead !== undefined && lead >= 0xc0) {
+    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (back + 1 < length) end -= back + 1; // incomplete: drop it
+  }
+  return bytes.subarray(0, end).toString("utf8");
 }

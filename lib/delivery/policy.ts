@@ -65,7 +65,9 @@ export function nextDelay(input: NextDelayInput): RetryDecision {
   const scheduled = retrySchedule(input.policy)[input.attemptNumber - 1];
   if (scheduled === undefined) return { retry: false };
 
-  const jittered = Math.round(scheduled * (1 + JITTER * (2 * random() - 1)));
+  // The exponential cap is a promise ("at most 30 s" in seed 001): jitter never breaks it.
+  const ceiling = input.policy.preset === "exponential" ? EXPONENTIAL_CAP_MS : Infinity;
+  const jittered = Math.min(Math.round(scheduled * (1 + JITTER * (2 * random() - 1))), ceiling);
   const retryAfter =
     responseStatus === 429 || responseStatus === 503 ? parseRetryAfter(input.retryAfterHeader, now) : null;
   // Retry-After means "not before": it can lengthen the wait, never shorten the policy's, and is not jittered.

@@ -21,8 +21,12 @@ export async function resendDeliveries(ctx: ServiceContext, deliveryIds: string[
   return { queued: found.length, eventId: ids[0] ?? null };
 }
 
+// PAUSED deliveries (held while the endpoint was disabled) come back with recovery too: it is
+// their only way back after re-enabling, and what makes "nothing is lost" true.
+const RECOVERABLE = ["FAILED", "PAUSED"] as const;
+
 /**
- * Re-delivers an endpoint's FAILED deliveries since a time, each with the full
+ * Re-delivers an endpoint's FAILED and PAUSED deliveries since a time, each with the full
  * retry schedule again (Svix's "recover"). The `recover` function does the work
  * in batches; its run shows the progress.
  */
@@ -31,7 +35,7 @@ export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, i
   const { since } = parseWith(recoverSchema, input);
   const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
-  const pending = await db().delivery.count({ where: { endpointId, status: "FAILED", createdAt: { gte: new Date(since) } } });
+  const pending = await db().delivery.count({ where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: new Date(since) } } });
   const { ids } = await inngest.send(
     endpointRecoverRequested.create({
       workspaceId: ctx.workspaceId,
@@ -44,20 +48,20 @@ export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, i
 }
 
 /**
- * One batch of recovery: FAILED → PENDING, then a fresh `deliver` round for
+ * One batch of recovery: FAILED/PAUSED → PENDING, then a fresh `deliver` round for
  * each. Walks by id (ids are time-ordered) so a delivery that fails again
  * during the recovery is not picked up twice.
  */
 export async function requeueFailedBatch(endpointId: string, since: Date, afterId: string | null, round: string, batchSize = 100) {
   const rows = await db().delivery.findMany({
-    where: { endpointId, status: "FAILED", createdAt: { gte: since }, ...(afterId ? { id: { gt: afterId } } : {}) },
+    where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: since }, ...(afterId ? { id: { gt: afterId } } : {}) },
     select: { id: true, endpointId: true },
     orderBy: { id: "asc" },
     take: batchSize,
   });
   if (!rows.length) return { count: 0, lastId: afterId };
   await db().delivery.updateMany({
-    where: { id: { in: rows.map((row) => row.id) }, status: "FAILED" },
+    where: { id: { in: rows.map((row) => row.id) }, status: { in: [...RECOVERABLE] } },
     data: { status: "PENDING", completedAt: null, requestedAt: null },
   });
   await requestDeliveries(rows, round);

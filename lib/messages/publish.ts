@@ -40,7 +40,7 @@ export async function publish(ctx: ServiceContext, input: PublishInput, options:
   const account = data.account ?? (typeof data.payload.account === "string" ? data.payload.account : null);
 
   if (data.idempotencyKey) {
-    const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey);
+    const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey, { eventType: data.eventType, body });
     if (existing) return existing;
   }
   await checkPublishable(ctx.workspaceId, data.eventType, data.payload);
@@ -91,7 +91,7 @@ export async function publish(ctx: ServiceContext, input: PublishInput, options:
   } catch (error) {
     // Two publishes raced with one idempotency key: the loser returns the winner's message.
     if (data.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey);
+      const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey, { eventType: data.eventType, body });
       if (existing) return existing;
     }
     throw error;
@@ -100,12 +100,20 @@ export async function publish(ctx: ServiceContext, input: PublishInput, options:
   return result;
 }
 
-async function findByIdempotencyKey(workspaceId: string, idempotencyKey: string): Promise<PublishResult | null> {
+/** Like Stripe: a key names one request; reusing it for a different event is a client bug, not a retry. */
+async function findByIdempotencyKey(
+  workspaceId: string,
+  idempotencyKey: string,
+  request: { eventType: string; body: string },
+): Promise<PublishResult | null> {
   const message = await db().message.findUnique({
     where: { workspaceId_idempotencyKey: { workspaceId, idempotencyKey } },
     include: { deliveries: { select: { id: true, endpointId: true, status: true }, orderBy: { createdAt: "asc" } } },
   });
   if (!message) return null;
+  if (message.eventType !== request.eventType || message.body !== request.body) {
+    throw errors.conflict(`The idempotency key "${idempotencyKey}" was already used for a different message (${message.id})`);
+  }
   return {
     created: false,
     message: {
