@@ -11,7 +11,13 @@ const omit = {
 } as const;
 
 export function createPrismaClient(connectionString: string) {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 20 }), omit });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: 30 }),
+    omit,
+    // Bursts of attempts (up to the engine's worker count) queue for a connection; waiting
+    // a little is better than failing the step and retrying it.
+    transactionOptions: { maxWait: 10_000, timeout: 20_000 },
+  });
 }
 
 export type Db = ReturnType<typeof createPrismaClient>;

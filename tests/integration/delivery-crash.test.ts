@@ -61,6 +61,8 @@ describe("crash safety of deliveries", () => {
       url: target.url,
       eventTypes: ["crash"],
       retryPolicy: { preset: "custom", delaysMs: [1000] },
+      // Short, so a lease left by a killed attempt runs out soon (timeout + 5 s).
+      timeoutMs: 2000,
     });
     const enginePort = await freePort();
     let child: ChildProcess | undefined;
