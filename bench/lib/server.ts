@@ -1,0 +1,254 @@
+/**
+ * The server under test: `next build` into its own dist dir, then the real
+ * launcher (`scripts/serve.ts start`: embedded PostgreSQL → migrations →
+ * bootstrap → local engine → `next start`) as a child in its own process group.
+ * Also: the process tree's memory, sampled from /proc, and a hard stop that
+ * reaches every process the launcher started (next runs in a group of its own).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { log, now, sleep } from "./util";
+
+export const DIST_DIR = ".next-bench";
+
+export async function buildApp(): Promise<number> {
+  const started = now();
+  log(`next build → ${DIST_DIR} (HOOKLINE_SKIP_TYPECHECK=1)…`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(path.resolve("node_modules/.bin/next"), ["build"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, HOOKLINE_SKIP_TYPECHECK: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    registerChild(child);
+    let tail = "";
+    const keep = (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+      for (const line of chunk.toString().split("\n")) if (/Compiled|Generating|Finalizing|✓|error/i.test(line)) console.log(`  build: ${line.trim()}`);
+    };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}:\n${tail}`))));
+  });
+  return Math.round(now() - started);
+}
+
+/** Children the bench started directly (build), killed on cleanup if still running. */
+const directChildren = new Set<ChildProcess>();
+function registerChild(child: ChildProcess) {
+  directChildren.add(child);
+  child.on("exit", () => directChildren.delete(child));
+}
+export function killDirectChildren() {
+  for (const child of directChildren) {
+    try {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+    } catch {}
+    try {
+      child.kill("SIGKILL");
+    } catch {}
+  }
+}
+
+export type ServerOptions = {
+  dataDir: string;
+  port: number;
+  apiKey: string;
+  extraEnv?: Record<string, string>;
+  logFile?: (line: string) => void;
+};
+
+export type Server = {
+  launcher: ChildProcess;
+  baseUrl: string;
+  pgPort: number;
+  engineUrl: string;
+  /** Every pid seen in the tree so far (for the hard stop). */
+  pids: Set<number>;
+  exited: Promise<number | null>;
+};
+
+/** Starts the launcher and resolves once it logs "console ready" and /api/health answers. */
+export async function startServer(options: ServerOptions): Promise<Server> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ["DATABASE_URL", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "INNGEST_DEV", "HOOKLINE_EXECUTOR", "HOOKLINE_ADMIN_EMAIL", "HOOKLINE_ADMIN_PASSWORD"]) {
+    delete env[name]; // the embedded default: no external database or Inngest server
+  }
+  Object.assign(env, {
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: DIST_DIR,
+    NEXT_TELEMETRY_DISABLED: "1",
+    HOOKLINE_DATA_DIR: options.dataDir,
+    PORT: String(options.port),
+    HOSTNAME: "127.0.0.1",
+    HOOKLINE_ALLOW_PRIVATE_NETWORKS: "true",
+    HOOKLINE_API_KEY: options.apiKey,
+    ...options.extraEnv,
+  });
+  const launcher = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/serve.ts", "start"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group: the stop reaches postgres and tsx's child too
+    env,
+  });
+  const exited = new Promise<number | null>((resolve) => launcher.on("exit", (code) => resolve(code)));
+  const server: Partial<Server> & { pids: Set<number> } = { launcher, pids: new Set([launcher.pid!]), exited };
+  let ready: () => void;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const recent: string[] = [];
+  const onLine = (line: string) => {
+    if (!line.trim()) return;
+    recent.push(line);
+    if (recent.length > 60) recent.shift();
+    options.logFile?.(line);
+    const pg = /embedded PostgreSQL on 127\.0\.0\.1:(\d+)/.exec(line);
+    if (pg) server.pgPort = Number(pg[1]);
+    const engine = /local Inngest engine on (\S+)/.exec(line);
+    if (engine) server.engineUrl = engine[1];
+    if (/console ready on/.test(line)) ready();
+  };
+  for (const stream of [launcher.stdout!, launcher.stderr!]) {
+    let buffer = "";
+    stream.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      lines.forEach(onLine);
+    });
+  }
+  const timeout = sleep(180_000).then(() => "timeout" as const);
+  const result = await Promise.race([readyPromise.then(() => "ready" as const), exited.then(() => "exited" as const), timeout]);
+  if (result !== "ready") throw new Error(`the server did not start (${result}); last output:\n${recent.join("\n")}`);
+  server.baseUrl = `http://127.0.0.1:${options.port}`;
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`${server.baseUrl}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(100);
+  }
+  if (!server.pgPort) throw new Error("could not read the embedded PostgreSQL port from the launcher's log");
+  return server as Server;
+}
+
+/** SIGTERM to the launcher's group (it stops next, the engine and postgres in order), then SIGKILL whatever is left. */
+export async function stopServer(server: Server, graceMs = 25_000) {
+  snapshotTree(server); // remember next's group and postgres before the launcher goes away
+  const alive = () => server.launcher.exitCode === null && server.launcher.signalCode === null;
+  if (alive()) {
+    try {
+      process.kill(-server.launcher.pid!, "SIGTERM");
+    } catch {}
+    await Promise.race([server.exited, sleep(graceMs)]);
+  }
+  const leftovers = [...server.pids].filter((pid) => pidAlive(pid));
+  for (const pid of leftovers) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {}
+  }
+  for (let i = 0; i < 50 && [...server.pids].some(pidAlive); i++) await sleep(100);
+  return leftovers.length;
+}
+
+function pidAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Proc = { pid: number; ppid: number; comm: string; rssKb: number };
+
+function readProcs(): Map<number, Proc> {
+  const procs = new Map<number, Proc>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const fields = stat.slice(close + 2).split(" ");
+      const ppid = Number(fields[1]);
+      const rssPages = Number(fields[21]);
+      procs.set(Number(entry), { pid: Number(entry), ppid, comm, rssKb: (rssPages * 4096) / 1024 });
+    } catch {}
+  }
+  return procs;
+}
+
+/** The launcher and all its descendants; adds them to server.pids. */
+export function snapshotTree(server: Server) {
+  const procs = readProcs();
+  const children = new Map<number, Proc[]>();
+  for (const proc of procs.values()) children.set(proc.ppid, [...(children.get(proc.ppid) ?? []), proc]);
+  const tree: Proc[] = [];
+  const root = procs.get(server.launcher.pid!);
+  const stack = root ? [root] : [];
+  while (stack.length) {
+    const proc = stack.pop()!;
+    tree.push(proc);
+    server.pids.add(proc.pid);
+    stack.push(...(children.get(proc.pid) ?? []));
+  }
+  return tree;
+}
+
+export type MemorySample = { totalMb: number; nodeMb: number; postgresMb: number; processes: number };
+
+export function sampleMemory(server: Server): MemorySample {
+  const tree = snapshotTree(server);
+  let total = 0;
+  let node = 0;
+  let postgres = 0;
+  for (const proc of tree) {
+    total += proc.rssKb;
+    if (proc.comm.startsWith("postgres")) postgres += proc.rssKb;
+    else node += proc.rssKb;
+  }
+  return { totalMb: Math.round(total / 1024), nodeMb: Math.round(node / 1024), postgresMb: Math.round(postgres / 1024), processes: tree.length };
+}
+
+/** Peak memory of the tree while `work` runs (sampled every 250 ms). */
+export function memoryMonitor(server: Server) {
+  let peak: MemorySample = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0 };
+  const take = () => {
+    try {
+      const sample = sampleMemory(server);
+      if (sample.totalMb > peak.totalMb) peak = { ...sample };
+      peak.nodeMb = Math.max(peak.nodeMb, sample.nodeMb);
+    } catch {}
+  };
+  take();
+  const timer = setInterval(take, 250);
+  return {
+    reset() {
+      peak = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0 };
+      take();
+    },
+    peak: () => ({ ...peak }),
+    stop: () => clearInterval(timer),
+  };
+}
+
+export function databaseUrl(dataDir: string, pgPort: number) {
+  const secrets = JSON.parse(readFileSync(path.join(dataDir, "secrets.json"), "utf8")) as { postgresPassword: string };
+  return `postgresql://postgres:${encodeURIComponent(secrets.postgresPassword)}@127.0.0.1:${pgPort}/hookline`;
+}
+
+/** With --cpu-prof: asks every node process of the tree to write its profile so far (see cpu-profile-preload.cjs). */
+export function markProfiles(server: Server) {
+  let signalled = 0;
+  for (const proc of snapshotTree(server)) {
+    if (proc.pid === server.launcher.pid) continue; // the tsx wrapper: nothing of interest
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${proc.pid}/cmdline`, "utf8");
+    } catch {}
+    if (!/node|next-server/.test(proc.comm + cmdline)) continue;
+    try {
+      process.kill(proc.pid, "SIGUSR2");
+      signalled++;
+    } catch {}
+  }
+  return signalled;
+}
