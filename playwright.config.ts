@@ -39,6 +39,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${FIRST_RUN_PORT}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,
+      // SIGTERM to the server's process group: the launcher stops Next.js, the engine and postgres.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
       stdout: "pipe",
       stderr: "pipe",
     },
@@ -47,6 +49,8 @@ export default defineConfig({
       url: `http://127.0.0.1:${CONSOLE_PORT}/api/health`,
       timeout: 120_000,
       reuseExistingServer: false,
+      // SIGTERM to the server's process group: the launcher stops Next.js, the engine and postgres.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
       stdout: "pipe",
       stderr: "pipe",
     },

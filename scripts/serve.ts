@@ -30,17 +30,10 @@ let shuttingDown = false;
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
-  if (next?.pid && next.exitCode === null) {
-    try {
-      process.kill(-next.pid, "SIGTERM");
-    } catch {}
+  if (next && next.exitCode === null && next.signalCode === null) {
+    next.kill("SIGTERM");
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-next!.pid!, "SIGKILL");
-        } catch {}
-        resolve();
-      }, 5000);
+      const timer = setTimeout(() => (next!.kill("SIGKILL"), resolve()), 5000);
       next!.once("exit", () => (clearTimeout(timer), resolve()));
     });
   }
@@ -99,7 +92,8 @@ try {
   process.env.HOOKLINE_LAUNCHER_PID = String(process.pid);
   next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", process.env.HOSTNAME ?? "0.0.0.0"], {
     stdio: "inherit",
-    detached: true, // its own process group, so shutdown reaches next's workers too
+    // Same process group as this launcher and postgres: whoever stops the group (a terminal's
+    // Ctrl-C, systemd, a test runner's kill) stops all of them, and nothing is left holding the port.
     env: process.env,
   });
   next.on("exit", (code) => {

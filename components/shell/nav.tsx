@@ -1,6 +1,6 @@
 "use client";
 
-import { Activity, LayoutDashboard, ListTree, Mail, Settings, Webhook } from "lucide-react";
+import { Activity, FlaskConical, LayoutDashboard, ListTree, Mail, Settings, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
@@ -10,6 +10,7 @@ export const NAV_ITEMS = [
   { href: "/endpoints", label: "Endpoints", icon: Webhook },
   { href: "/messages", label: "Messages", icon: Mail },
   { href: "/event-types", label: "Event types", icon: ListTree },
+  { href: "/playground", label: "Playground", icon: FlaskConical },
   { href: "/runs", label: "Runs", icon: Activity },
   { href: "/settings", label: "Settings", icon: Settings },
 ] as const;

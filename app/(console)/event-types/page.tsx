@@ -1,17 +1,22 @@
-import { ListTree } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+import type { PresetSummary } from "@/components/event-types/types";
+import { requireSessionContext } from "@/lib/auth/session";
+import { eventTypePresets } from "@/lib/event-types/presets";
+import { listEventTypes } from "@/lib/event-types/service";
+import { EventTypesClient } from "./client";
 
 export const metadata: Metadata = { title: "Event types" };
 
-export default function Page() {
-  return (
-    <>
-      <PageHeader title="Event types" description="The catalog of events your application publishes." />
-      <EmptyState icon={ListTree} title="Coming soon">
-        The event catalog lands with the console issue.
-      </EmptyState>
-    </>
-  );
+export default async function Page() {
+  const ctx = await requireSessionContext();
+  const eventTypes = await listEventTypes(ctx, { includeArchived: true });
+  // Only what the dialog shows: the example payloads stay on the server until imported.
+  const presets: PresetSummary[] = eventTypePresets.map(({ id, name, description, endpoint, events }) => ({
+    id,
+    name,
+    description,
+    endpoint,
+    events: events.map((event) => event.name),
+  }));
+  return <EventTypesClient initial={eventTypes} presets={presets} canWrite={ctx.role !== "VIEWER"} />;
 }
