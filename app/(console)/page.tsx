@@ -1,19 +1,32 @@
-import { LayoutDashboard } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { AutoRefresh } from "@/components/overview/auto-refresh";
+import { DeliveryChart } from "@/components/overview/delivery-chart";
+import { AttentionPanel, GettingStarted, KpiCards, RecentFailuresPanel } from "@/components/overview/panels";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/context";
+import { getOverview } from "@/lib/overview/stats";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   const ctx = await requireSessionContext();
+  // Awaited whole rather than streamed: a few indexed aggregates, and the console's loading.tsx covers navigation.
+  const overview = await getOverview(ctx);
   return (
     <>
-      <PageHeader title="Overview" description={`Delivery health of ${ctx.workspaceName}.`} />
-      <EmptyState icon={LayoutDashboard} title="No deliveries yet">
-        Delivery volume, success rate and failing endpoints will show here once your application publishes events.
-      </EmptyState>
+      <PageHeader title="Overview" description={`How deliveries from ${ctx.workspaceName} are doing.`} />
+      <AutoRefresh seconds={30} />
+      {!overview.hasDeliveries ? (
+        <GettingStarted setup={overview.setup} canWrite={hasRole(ctx, "ADMIN")} />
+      ) : (
+        <div className="space-y-6">
+          <KpiCards kpis={overview.kpis} />
+          <DeliveryChart hourly={overview.series.hourly} daily={overview.series.daily} />
+          <AttentionPanel endpoints={overview.attention} />
+          <RecentFailuresPanel failures={overview.recentFailures} />
+        </div>
+      )}
     </>
   );
 }

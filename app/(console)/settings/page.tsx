@@ -1,17 +1,35 @@
-import { Settings } from "lucide-react";
+import { Eye } from "lucide-react";
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ApiKeysSection } from "@/components/settings/api-keys";
+import { MembersSection } from "@/components/settings/members";
+import { toApiKeyView } from "@/components/settings/types";
+import { WorkspaceSection } from "@/components/settings/workspace-name";
 import { PageHeader } from "@/components/ui/page-header";
+import { listApiKeys } from "@/lib/api-keys/keys";
+import { requireSessionContext } from "@/lib/auth/session";
+import { hasRole } from "@/lib/context";
+import { listMembers, memberPermissions } from "@/lib/workspaces/members";
+import { getWorkspace } from "@/lib/workspaces/workspace";
 
 export const metadata: Metadata = { title: "Settings" };
 
-export default function Page() {
+export default async function SettingsPage() {
+  const ctx = await requireSessionContext();
+  const [workspace, keys, members] = await Promise.all([getWorkspace(ctx), listApiKeys(ctx), listMembers(ctx)]);
+  const canWrite = hasRole(ctx, "ADMIN");
   return (
     <>
-      <PageHeader title="Settings" description="API keys, members and roles, workspace name." />
-      <EmptyState icon={Settings} title="Coming soon">
-        Settings land with the console issue.
-      </EmptyState>
+      <PageHeader title="Settings" description="API keys for your application, the people who can sign in, and the workspace's name." />
+      {!canWrite && (
+        <div role="status" className="mb-6 flex items-center gap-2 rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700">
+          <Eye className="size-4 text-zinc-500" aria-hidden /> You have read-only access. An owner or admin can change these settings.
+        </div>
+      )}
+      <div className="space-y-6">
+        <ApiKeysSection keys={keys.map(toApiKeyView)} canWrite={canWrite} />
+        <MembersSection members={members} permissions={memberPermissions(ctx)} />
+        <WorkspaceSection name={workspace.name} id={workspace.id} canWrite={canWrite} />
+      </div>
     </>
   );
 }

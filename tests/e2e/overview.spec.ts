@@ -1,0 +1,106 @@
+import { expect, test } from "@playwright/test";
+import { api, screenshot, signIn, startReceiver } from "./helpers";
+
+test.describe.configure({ mode: "serial" });
+
+const tag = Date.now().toString(36);
+const eventType = `overview.check_${tag}`;
+const failingTitle = `Overview failing ${tag}`;
+const okTitle = `Overview healthy ${tag}`;
+const pausedTitle = `Overview paused ${tag}`;
+let failedDeliveryId = "";
+
+test("the empty overview explains the three steps to a first delivery", async ({ page }) => {
+  await signIn(page);
+  await page.goto("/");
+  const empty = page.getByRole("heading", { name: "No deliveries yet" });
+  // Only a fresh server is empty: in a full run other specs have delivered before this one.
+  if (!(await empty.isVisible())) {
+    test.info().annotations.push({ type: "note", description: "workspace already has deliveries; overview-empty not captured in this run" });
+    return;
+  }
+  const steps = page.getByRole("list").filter({ hasText: "Publish an event" });
+  await expect(steps.getByRole("link", { name: /Event types/ })).toHaveAttribute("href", "/event-types");
+  await expect(steps.getByRole("link", { name: /Add an endpoint|Endpoints/ })).toHaveAttribute("href", /^\/endpoints/);
+  await expect(steps.getByRole("link", { name: /Playground/ })).toHaveAttribute("href", "/playground");
+  await screenshot(page, "overview-empty");
+});
+
+test("after deliveries: volume, the failing endpoint with its reason, and the failed attempts", async ({ page, request }) => {
+  const ok = await startReceiver();
+  const bad = await startReceiver(() => ({ status: 500, body: '{"error":"database unavailable"}' }));
+  try {
+    const create = async (title: string, url: string) => {
+      const response = await api(request).post("/endpoints", { title, url, eventTypes: [eventType], retryPolicy: { preset: "none" } });
+      expect(response.status(), await response.text()).toBe(201);
+      return (await response.json()).id as string;
+    };
+    await create(okTitle, ok.url);
+    const badId = await create(failingTitle, bad.url);
+    const pausedId = await create(pausedTitle, ok.url);
+    expect((await api(request).post(`/endpoints/${pausedId}/disable`)).status()).toBe(200);
+
+    for (let n = 1; n <= 3; n++) {
+      const response = await api(request).post("/messages", { eventType, payload: { n, duration: 30 + n } });
+      expect(response.status()).toBe(202);
+      const body = await response.json();
+      failedDeliveryId ||= body.deliveries.find((delivery: { endpointId: string }) => delivery.endpointId === badId).id;
+    }
+    await expect.poll(() => bad.received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => ok.received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => (await (await api(request).get(`/endpoints/${badId}/attempts?limit=10`)).json()).data.length, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(3);
+
+    await signIn(page);
+    await page.goto("/");
+    const deliveries = page.getByText("Deliveries · 24 h", { exact: true }).locator("xpath=following-sibling::dd[1]");
+    expect(Number((await deliveries.textContent())!.replace(/,/g, ""))).toBeGreaterThanOrEqual(6);
+
+    const attention = page.getByRole("list", { name: "Endpoints needing attention" });
+    const failing = attention.getByRole("link").filter({ hasText: failingTitle });
+    await expect(failing).toContainText("Failing");
+    await expect(failing).toContainText("HTTP 500");
+    await expect(attention.getByRole("link").filter({ hasText: okTitle })).toHaveCount(0);
+    const paused = attention.getByRole("link").filter({ hasText: pausedTitle });
+    await expect(paused).toContainText("Disabled");
+    await expect(paused).toContainText("Disabled by a user");
+
+    const failures = page.getByRole("table", { name: "Recent failures" });
+    const row = failures.getByRole("row").filter({ hasText: failingTitle }).first();
+    await expect(row).toContainText(eventType);
+    await expect(row).toContainText("HTTP 500");
+
+    await expect(page.getByRole("img", { name: /Bar chart of delivery attempts/ })).toBeVisible();
+    await screenshot(page, "overview");
+
+    await page.getByRole("button", { name: "14 days" }).click();
+    await expect(page.getByRole("button", { name: "14 days" })).toHaveAttribute("aria-pressed", "true");
+    await expect(page.getByRole("img", { name: /per day/ })).toBeVisible();
+
+    await failing.click();
+    await expect(page).toHaveURL(new RegExp(`/endpoints/${badId}$`));
+  } finally {
+    await ok.close();
+    await bad.close();
+  }
+});
+
+test("runs: the local engine's runs, live, with a run's steps", async ({ page }) => {
+  test.skip(!failedDeliveryId, "needs the deliveries of the previous test");
+  await signIn(page);
+  await page.goto("/runs");
+  const table = page.getByRole("table", { name: "Function runs" });
+  const row = table.getByRole("row").filter({ hasText: failedDeliveryId });
+  await expect(row).toContainText("hookline/delivery.requested");
+  await expect(row).toContainText("Deliver");
+  await expect(row).toContainText("Completed");
+  await row.getByRole("button", { name: /Show steps of run/ }).click();
+  await expect(page.getByRole("list", { name: "Steps" }).first()).toContainText("attempt-1");
+  await screenshot(page, "runs");
+
+  await page.getByLabel("Status").selectOption("FAILED");
+  await expect(table.getByRole("row").filter({ hasText: failedDeliveryId })).toHaveCount(0);
+  await page.getByLabel("Status").selectOption("COMPLETED");
+  await expect(table.getByRole("row").filter({ hasText: failedDeliveryId })).toHaveCount(1);
+});
