@@ -1,20 +1,9 @@
-/** GET /api/v1/runs items (inngest/engine/runs.ts RunView), as JSON. */
-export type RunStatus = "RUNNING" | "SLEEPING" | "COMPLETED" | "FAILED" | "CANCELLED";
+// A type-only import: erased at build time, so the engine's server code never reaches the browser.
+import type { RunStatus, RunView } from "@/inngest/engine/runs";
 
-export type Run = {
-  id: string;
-  functionId: string;
-  status: RunStatus;
-  event: { id: string; name: string; data: unknown; ts: number };
-  currentStep: string | null;
-  nextWakeAt: string | null;
-  attempt: number;
-  output: unknown;
-  error: unknown;
-  startedAt: string;
-  endedAt: string | null;
-  steps: { id: string; name: string | null; op: string; status: "completed" | "failed"; attempt: number; at: string }[];
-};
+export type { RunStatus };
+/** GET /api/v1/runs items, as JSON. */
+export type Run = RunView;
 
 export type RunsPage = { data: Run[]; nextCursor: string | null };
 
