@@ -1,19 +1,4 @@
-/**
- * Runs once when the Next.js server starts. The launcher (scripts/serve.ts)
- * owns the database and the local engine; if it dies without stopping us
- * (SIGKILL), this server must not live on as an orphan holding the port.
- */
-export function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const launcher = Number(process.env.HOOKLINE_LAUNCHER_PID);
-  if (!launcher) return;
-  const timer = setInterval(() => {
-    try {
-      process.kill(launcher, 0);
-    } catch {
-      console.error("[hookline] the launcher is gone; stopping");
-      process.exit(1);
-    }
-  }, 1000);
-  timer.unref();
+/** Runs once when the Next.js server starts; the Node-only part lives in its own module. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") await import("./instrumentation-node");
 }

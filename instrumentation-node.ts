@@ -1,0 +1,17 @@
+/**
+ * The launcher (scripts/serve.ts) owns the database and the local engine; if
+ * it dies without stopping us (SIGKILL), this server must not live on as an
+ * orphan holding the port.
+ */
+const launcher = Number(process.env.HOOKLINE_LAUNCHER_PID);
+if (launcher) {
+  const timer = setInterval(() => {
+    try {
+      process.kill(launcher, 0);
+    } catch {
+      console.error("[hookline] the launcher is gone; stopping");
+      process.exit(1);
+    }
+  }, 1000);
+  timer.unref();
+}
