@@ -15,3 +15,4 @@ if (launcher) {
   }, 1000);
   timer.unref();
 }
+export {};
