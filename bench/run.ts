@@ -25,7 +25,7 @@ import { freePort } from "@/lib/db/embedded";
 import { Api, limitLoop, publishClosedLoop, publishOne, publishPaced, type Publish } from "./lib/client";
 import { generate, measureHttp, measureQueries, type GenerateResult, type HttpTiming, type QueryReport } from "./lib/readpath";
 import { Receiver } from "./lib/receiver";
-import { buildApp, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, startServer, stopServer, type Server } from "./lib/server";
+import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, startServer, stopServer, type Server } from "./lib/server";
 import { checkDeadline, DeadlineError, log, now, parseArgs, progress, round, setDeadline, sleep, summarize, type Summary } from "./lib/util";
 import { renderMarkdown } from "./lib/report";
 
@@ -223,12 +223,18 @@ type DeliveryRun = {
   completed: boolean;
   rssPeakMb: { totalMb: number; nodeMb: number; postgresMb: number; processes: number };
   database: ReturnType<typeof perDelivery>;
+  /** CPU ms of the server's tree per delivery received: robust to a shared machine's load. */
+  cpuMsPerDelivery: { node: number; postgres: number };
+  /** 1-minute load average at the phase's start and end. */
+  loadAverage: { before: number; after: number };
 };
 
 async function deliveryRun(label: string, eventType: string, endpoints: Endpoint[], healthy: Endpoint[], monitor: ReturnType<typeof memoryMonitor>): Promise<DeliveryRun> {
   const prefix = healthy[0]!.route.replace(/\/[^/]*$/, "/");
   monitor.reset();
   const before = await pgStats();
+  const cpuBefore = cpuMs(server!);
+  const loadBefore = os.loadavg()[0]!;
   const started = now();
   const publishes = await publishClosedLoop(api!, {
     eventType,
@@ -243,6 +249,7 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
   const completed = await awaitReceipts(prefix, expected, `${label} deliver`);
   const lastReceipt = receiver!.lastArrival(prefix);
   const after = await pgStats();
+  const cpuAfter = cpuMs(server!);
   const firstSent = Math.min(...publishes.map((p) => p.sentAt));
   const wall = ((completed ? lastReceipt : now()) - firstSent) / 1000;
   const latencies = firstAttemptLatencies(publishes, healthy.map((e) => e.route));
@@ -261,10 +268,16 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
     completed,
     rssPeakMb: monitor.peak(),
     database: perDelivery(before, after, Math.max(1, receiver!.distinct(prefix))),
+    cpuMsPerDelivery: {
+      node: round((cpuAfter.nodeMs - cpuBefore.nodeMs) / Math.max(1, receiver!.distinct(prefix)), 2),
+      postgres: round((cpuAfter.postgresMs - cpuBefore.postgresMs) / Math.max(1, receiver!.distinct(prefix)), 2),
+    },
+    loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0]!, 2) },
   };
   log(
     `${label}: ${run.publishesPerSecond} publishes/s (p50 ${run.publishLatencyMs.p50} ms, p99 ${run.publishLatencyMs.p99} ms), ` +
-      `${run.deliveriesPerSecond} deliveries/s, publish→first attempt p50 ${run.publishToFirstAttemptMs.p50} ms p99 ${run.publishToFirstAttemptMs.p99} ms, RSS peak ${run.rssPeakMb.totalMb} MB`,
+      `${run.deliveriesPerSecond} deliveries/s, publish→first attempt p50 ${run.publishToFirstAttemptMs.p50} ms p99 ${run.publishToFirstAttemptMs.p99} ms, RSS peak ${run.rssPeakMb.totalMb} MB, ` +
+      `CPU per delivery ${run.cpuMsPerDelivery.node} ms node + ${run.cpuMsPerDelivery.postgres} ms postgres (load ${run.loadAverage.before} → ${run.loadAverage.after})`,
   );
   return run;
 }

@@ -157,7 +157,7 @@ function pidAlive(pid: number) {
   }
 }
 
-type Proc = { pid: number; ppid: number; comm: string; rssKb: number };
+type Proc = { pid: number; ppid: number; comm: string; rssKb: number; cpuTicks: number };
 
 function readProcs(): Map<number, Proc> {
   const procs = new Map<number, Proc>();
@@ -170,7 +170,9 @@ function readProcs(): Map<number, Proc> {
       const fields = stat.slice(close + 2).split(" ");
       const ppid = Number(fields[1]);
       const rssPages = Number(fields[21]);
-      procs.set(Number(entry), { pid: Number(entry), ppid, comm, rssKb: (rssPages * 4096) / 1024 });
+      // utime + stime + cutime + cstime, in clock ticks (100 per second on Linux)
+      const cpuTicks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      procs.set(Number(entry), { pid: Number(entry), ppid, comm, rssKb: (rssPages * 4096) / 1024, cpuTicks });
     } catch {}
   }
   return procs;
@@ -191,6 +193,22 @@ export function snapshotTree(server: Server) {
     stack.push(...(children.get(proc.pid) ?? []));
   }
   return tree;
+}
+
+/**
+ * CPU time used so far by the server's tree, in ms: node processes (launcher, engine, Next) and
+ * postgres (a backend's time moves into the postmaster's cutime when it exits, so nothing is lost).
+ * Unlike wall-clock throughput, CPU per delivery hardly depends on what else the machine runs.
+ */
+export function cpuMs(server: Server): { nodeMs: number; postgresMs: number } {
+  const tree = snapshotTree(server);
+  let node = 0;
+  let postgres = 0;
+  for (const proc of tree) {
+    if (proc.comm.startsWith("postgres")) postgres += proc.cpuTicks;
+    else node += proc.cpuTicks;
+  }
+  return { nodeMs: node * 10, postgresMs: postgres * 10 };
 }
 
 export type MemorySample = { totalMb: number; nodeMb: number; postgresMb: number; processes: number };

@@ -15,6 +15,8 @@ export type ExecutorOptions = {
   retryMaxMs: number;
   callTimeoutMs: number;
   pollMs: number;
+  /** How often expired and dead instances' leases are handed back (claims only take unleased calls). */
+  reclaimMs?: number;
   signingKey?: string;
   log: (line: string) => void;
   /** Test seam: runs after a lease is committed, before the call. */
@@ -28,6 +30,7 @@ export class Executor {
   private stopped = false;
   private timer?: NodeJS.Timeout;
   private heartbeat?: NodeJS.Timeout;
+  private reclaimer?: NodeJS.Timeout;
 
   constructor(
     private readonly store: Store,
@@ -40,7 +43,16 @@ export class Executor {
     this.heartbeat = setInterval(() => {
       this.store.heartbeat(this.owner, [...this.inFlight.keys()], this.options.leaseMs).catch((error) => this.options.log(`engine: heartbeat failed: ${error}`));
     }, Math.max(50, Math.floor(this.options.leaseMs / 3)));
-    this.kick();
+    this.reclaimer = setInterval(() => void this.reclaim(), this.options.reclaimMs ?? 1_000);
+    void this.reclaim(); // a restart after kill -9 takes its predecessor's calls over at once
+  }
+
+  private async reclaim() {
+    try {
+      if ((await this.store.reclaimLeases()) > 0) this.kick();
+    } catch (error) {
+      this.options.log(`engine: lease reclaim failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Asks for a pass of the loop; coalesces with one already running. */
@@ -57,6 +69,7 @@ export class Executor {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
+    clearInterval(this.reclaimer);
     await Promise.allSettled(this.inFlight.values());
   }
 
@@ -97,7 +110,7 @@ export class Executor {
 
   private async runJob(job: Job) {
     this.options.afterClaim?.(job);
-    const call = await this.store.loadCall(job.runId);
+    const call = job.call === undefined ? await this.store.loadCall(job.runId) : job.call;
     if (!call) return; // the run ended meanwhile; its jobs are gone with it
     const maxAttempts = call.fn?.maxAttempts ?? 1;
     const outcome = call.fn

@@ -54,7 +54,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // are all gone (process killed), its leases are free at once, not at expiry.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: workers + 4 });
   pool.on("error", (error) => log(`engine: idle database connection: ${error.message}`));
-  const store = new Store(pool);
+  const store = new Store(pool, owner);
   await store.assertSchema();
 
   const executor = new Executor(store, owner, {
@@ -108,7 +108,11 @@ async function listen(databaseUrl: string, owner: string, onNotify: () => void, 
   };
   const connect = async () => {
     const next = new pg.Client({ connectionString: databaseUrl, application_name: owner });
-    next.on("notification", onNotify);
+    // Our own commits already kicked the loop in-process; only other instances' work (or a
+    // payload without an owner) calls for a pass.
+    next.on("notification", (message) => {
+      if (message.payload !== owner) onNotify();
+    });
     next.on("error", (error) => {
       log(`engine: LISTEN connection lost: ${error.message}`);
       void next.end().catch(() => {});

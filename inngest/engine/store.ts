@@ -29,7 +29,15 @@ export type IncomingEvent = {
   v?: string;
 };
 
-export type Job = { id: string; runId: string; stepId: string; name: string | null; attempt: number };
+export type Job = {
+  id: string;
+  runId: string;
+  stepId: string;
+  name: string | null;
+  attempt: number;
+  /** What the call needs, read by the claim itself; null: the run ended meanwhile. */
+  call?: CallContext | null;
+};
 
 export type CallContext = {
   runId: string;
@@ -45,13 +53,29 @@ type Db = pg.PoolClient;
 
 const ALIVE = `SELECT application_name FROM pg_stat_activity WHERE application_name LIKE '${OWNER_PREFIX}%'`;
 
-export class Store {
-  constructor(readonly pool: pg.Pool) {}
+/**
+ * `SET LOCAL synchronous_commit = off` for engine-internal state changes (claims, outcomes, wakes,
+ * lease reclaims): their commit returns before the WAL is flushed. Only a crash of PostgreSQL
+ * itself (or the OS) within the WAL writer's delay (≤ 3 × wal_writer_delay) can lose such a
+ * commit, and losing one leaves the previous state: a lease that was never taken, or a step
+ * whose result was never recorded and that runs again — the engine's at-least-once contract,
+ * the same as a kill -9 mid-call (the attempt core's claim in the app's tables, committed
+ * synchronously, keeps a delivery that already succeeded from being sent again). Event ingest is
+ * never asynchronous: its 200 promises the event is stored.
+ */
+const ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
 
-  private async tx<T>(work: (db: Db) => Promise<T>): Promise<T> {
+export class Store {
+  /** `owner` tags this instance's NOTIFYs so its own listener can ignore them. */
+  constructor(
+    readonly pool: pg.Pool,
+    readonly owner = "",
+  ) {}
+
+  private async tx<T>(work: (db: Db) => Promise<T>, options: { asyncCommit?: boolean } = {}): Promise<T> {
     const db = await this.pool.connect();
     try {
-      await db.query("BEGIN");
+      await db.query(options.asyncCommit ? `BEGIN; ${ASYNC_COMMIT}` : "BEGIN");
       const result = await work(db);
       await db.query("COMMIT");
       return result;
@@ -98,17 +122,44 @@ export class Store {
           );
         }
       }
-      await notify(db);
+      await notify(db, this.owner);
     });
   }
 
-  /** Stores the events and starts their runs in the same transaction; returns the event ids. */
+  /**
+   * Stores the events and starts their runs in the same transaction; returns the event ids.
+   * Batched: a constant number of statements per call, not per event (the app sends one event
+   * per delivery, 20 at a time for a message with 20 endpoints).
+   */
   async ingest(events: IncomingEvent[], seed?: string): Promise<string[]> {
     const seeded = seededEventIds(seed, events.length);
+    if (!events.length) return [];
     return this.tx(async (db) => {
+      // A repeated `id` within 24 h is dropped (Inngest's rule): the earlier event's id is returned.
+      // Advisory locks per external id, taken in sorted order (deadlock-free across instances),
+      // serialize concurrent sends of one id until this transaction commits.
+      const externalIds = [...new Set(events.flatMap((event) => (event.id ? [event.id] : [])))].sort();
+      const known = new Map<string, string>();
+      if (externalIds.length) {
+        await db.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k OFFSET 0) s`,
+          [externalIds.map((id) => `inngest_engine.event:${id}`)],
+        );
+        const { rows } = await db.query<{ external_id: string; id: string }>(
+          `SELECT DISTINCT ON (external_id) external_id, id FROM inngest_engine.events
+            WHERE external_id = ANY($1) AND received_at > now() - interval '24 hours' ORDER BY external_id, received_at`,
+          [externalIds],
+        );
+        for (const row of rows) known.set(row.external_id, row.id);
+      }
       const ids: string[] = [];
-      let runs = 0;
+      const fresh: Array<{ id: string; name: string; payload: Record<string, unknown>; externalId: string | null }> = [];
       for (const [index, event] of events.entries()) {
+        const earlier = event.id ? known.get(event.id) : undefined;
+        if (earlier) {
+          ids.push(earlier);
+          continue;
+        }
         const id = seeded?.[index] ?? ulid();
         const payload = {
           name: event.name,
@@ -118,30 +169,35 @@ export class Store {
           ...(event.user && { user: event.user }),
           ...(event.v && { v: event.v }),
         };
-        if (event.id) {
-          await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`inngest_engine.event:${event.id}`]);
-          const { rows } = await db.query(
-            `SELECT id FROM inngest_engine.events WHERE external_id = $1 AND received_at > now() - interval '24 hours' LIMIT 1`,
-            [event.id],
-          );
-          if (rows.length) {
-            ids.push(rows[0].id);
-            continue;
-          }
-        }
         ids.push(id);
-        const inserted = await db.query(
-          `INSERT INTO inngest_engine.events (id, name, payload, external_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
-          [id, event.name, JSON.stringify(payload), event.id ?? null],
-        );
-        if (!inserted.rowCount) continue; // the SDK retried a send that had already committed
-        const { rows: functions } = await db.query<{ config: FunctionConfig }>(
-          `SELECT config FROM inngest_engine.functions WHERE config->'events' ? $1 ORDER BY id`,
-          [event.name],
-        );
-        for (const { config } of functions) if (await createRun(db, config, id, payload)) runs++;
+        if (event.id) known.set(event.id, id); // a repeat within this batch
+        fresh.push({ id, name: event.name, payload, externalId: event.id ?? null });
       }
-      if (runs) await notify(db);
+      if (!fresh.length) return ids;
+      const { rows: inserted } = await db.query<{ id: string }>(
+        `INSERT INTO inngest_engine.events (id, name, payload, external_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::json[], $4::text[])
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [fresh.map((e) => e.id), fresh.map((e) => e.name), fresh.map((e) => JSON.stringify(e.payload)), fresh.map((e) => e.externalId)],
+      );
+      // Not inserted: the SDK retried a send that had already committed.
+      const stored = new Set(inserted.map((row) => row.id));
+      const started = fresh.filter((e) => stored.has(e.id));
+      if (!started.length) return ids;
+      const { rows: functions } = await db.query<{ config: FunctionConfig }>(
+        `SELECT config FROM inngest_engine.functions WHERE config->'events' ?| $1 ORDER BY id`,
+        [[...new Set(started.map((e) => e.name))]],
+      );
+      const runs: NewRun[] = [];
+      for (const event of started) {
+        for (const { config } of functions) {
+          if (!config.events.includes(event.name)) continue;
+          const run = await prepareRun(db, config, event.id, event.payload);
+          if (run) runs.push(run);
+        }
+      }
+      await insertRuns(db, runs);
+      if (runs.length) await notify(db, this.owner);
       return ids;
     });
   }
@@ -167,11 +223,12 @@ export class Store {
         const id = ulid();
         const payload = { name: SCHEDULED_EVENT, data: { cron: row.expression }, id, ts: Date.now() };
         await db.query(`INSERT INTO inngest_engine.events (id, name, payload) VALUES ($1, $2, $3)`, [id, SCHEDULED_EVENT, JSON.stringify(payload)]);
-        await createRun(db, row.config, id, payload);
+        const run = await prepareRun(db, row.config, id, payload);
+        if (run) await insertRuns(db, [run]);
         const next = nextCronTime(parseCron(row.expression), new Date(Math.max(Date.now(), row.next_at.getTime())));
         await db.query(`UPDATE inngest_engine.crons SET next_at = $3 WHERE function_id = $1 AND expression = $2`, [row.function_id, row.expression, next]);
       }
-      if (rows.length) await notify(db);
+      if (rows.length) await notify(db, this.owner);
     });
   }
 
@@ -191,8 +248,8 @@ export class Store {
         await memoize(db, row.run_id, woken[0].step_id, woken[0].name, "Sleep", { type: "data", data: null }, 0);
         await enqueueDiscovery(db, row.run_id);
         await refreshRun(db, row.run_id, { currentStep: woken[0].name, attempt: 0 });
-        await notify(db);
-      });
+        await notify(db, this.owner);
+      }, { asyncCommit: true });
     }
   }
 
@@ -202,18 +259,22 @@ export class Store {
    * others. The pre-filter is an unlocked estimate; the exact count is taken
    * again under an advisory lock per key, which serializes claims of that key
    * across instances until this transaction commits.
+   *
+   * Only unleased calls are candidates (partial index jobs_claim_idx): expired
+   * leases and those of dead instances are handed back by `reclaimLeases`, a
+   * slow periodic pass, not by every claim. A lease counts as held until then,
+   * so the per-key count can only err on the safe side (fewer calls, never more).
+   * The claim also reads what each call needs (event, function, memo).
    */
   async claim(owner: string, max: number, leaseMs: number): Promise<Job[]> {
     return this.tx(async (db) => {
       const { rows: candidates } = await db.query<{ id: string; concurrency_keys: string[]; concurrency_limits: number[] }>(
-        `WITH alive AS (${ALIVE}),
-         held AS (
+        `WITH held AS (
            SELECT key, count(*)::int AS n FROM inngest_engine.jobs, unnest(concurrency_keys) AS key
-            WHERE lease_owner IN (SELECT application_name FROM alive) AND lease_expires_at > now()
+            WHERE lease_owner IS NOT NULL AND lease_expires_at > now()
             GROUP BY key)
          SELECT j.id, j.concurrency_keys, j.concurrency_limits FROM inngest_engine.jobs j
-          WHERE j.kind = 'call' AND j.due_at <= now()
-            AND (j.lease_owner IS NULL OR j.lease_expires_at <= now() OR j.lease_owner NOT IN (SELECT application_name FROM alive))
+          WHERE j.kind = 'call' AND j.lease_owner IS NULL AND j.due_at <= now()
             AND NOT EXISTS (
               SELECT 1 FROM unnest(j.concurrency_keys, j.concurrency_limits) AS c(key, lim)
                 JOIN held h ON h.key = c.key WHERE h.n >= c.lim)
@@ -226,11 +287,13 @@ export class Store {
       const keys = [...new Set(candidates.flatMap((row) => row.concurrency_keys))].sort();
       const held = new Map<string, number>();
       if (keys.length) {
-        for (const key of keys) await db.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+        await db.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k OFFSET 0) s`,
+          [keys],
+        );
         const { rows } = await db.query<{ key: string; n: number }>(
           `SELECT key, count(*)::int AS n FROM inngest_engine.jobs, unnest(concurrency_keys) AS key
-            WHERE key = ANY($1) AND NOT (id = ANY($2)) AND lease_expires_at > now()
-              AND lease_owner IN (${ALIVE})
+            WHERE key = ANY($1) AND NOT (id = ANY($2)) AND lease_owner IS NOT NULL AND lease_expires_at > now()
             GROUP BY key`,
           [keys, candidates.map((row) => row.id)],
         );
@@ -242,12 +305,37 @@ export class Store {
         return fits;
       });
       if (!admitted.length) return [];
+      await db.query(ASYNC_COMMIT);
       const { rows } = await db.query(
         `UPDATE inngest_engine.jobs SET lease_owner = $1, lease_expires_at = now() + $2 * interval '1 millisecond'
           WHERE id = ANY($3) RETURNING id, run_id, step_id, name, attempt`,
         [owner, leaseMs, admitted.map((row) => row.id)],
       );
-      return rows.map((row) => ({ id: row.id, runId: row.run_id, stepId: row.step_id, name: row.name, attempt: row.attempt }));
+      const calls = await loadCalls(db, [...new Set(rows.map((row) => row.run_id as string))]);
+      return rows.map((row) => ({
+        id: row.id,
+        runId: row.run_id,
+        stepId: row.step_id,
+        name: row.name,
+        attempt: row.attempt,
+        call: calls.get(row.run_id) ?? null,
+      }));
+    });
+  }
+
+  /**
+   * Hands back leases that expired (a missed heartbeat) or whose owner has no connection left
+   * (its process died): the slow pass that keeps `claim` cheap. Returns how many it freed.
+   */
+  async reclaimLeases(): Promise<number> {
+    return this.tx(async (db) => {
+      await db.query(ASYNC_COMMIT);
+      const { rowCount } = await db.query(
+        `UPDATE inngest_engine.jobs SET lease_owner = NULL, lease_expires_at = NULL
+          WHERE lease_owner IS NOT NULL
+            AND (lease_expires_at IS NULL OR lease_expires_at <= now() OR lease_owner NOT IN (${ALIVE}))`,
+      );
+      return rowCount ?? 0;
     });
   }
 
@@ -262,31 +350,13 @@ export class Store {
   /** Hands this instance's leases back, so a restart or another instance continues at once. */
   async releaseLeases(owner: string) {
     await this.pool.query(`UPDATE inngest_engine.jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = $1`, [owner]);
+    // Payload '' (no owner): every listener, this instance's included, takes it as new work.
     await this.pool.query("SELECT pg_notify($1, '')", [NOTIFY_CHANNEL]);
   }
 
   /** What a call of the run needs: its event, its function and the memo in stack order. */
   async loadCall(runId: string): Promise<CallContext | undefined> {
-    const { rows } = await this.pool.query(
-      `SELECT r.id, r.parallel, e.payload AS event, f.config
-         FROM inngest_engine.runs r
-         JOIN inngest_engine.events e ON e.id = r.event_id
-         LEFT JOIN inngest_engine.functions f ON f.id = r.function_id
-        WHERE r.id = $1 AND r.status IN ('RUNNING', 'SLEEPING')`,
-      [runId],
-    );
-    if (!rows.length) return undefined;
-    const { rows: steps } = await this.pool.query<{ hashed_id: string; result: StepResult }>(
-      `SELECT hashed_id, result FROM inngest_engine.steps WHERE run_id = $1 ORDER BY seq`,
-      [runId],
-    );
-    return {
-      runId,
-      parallel: rows[0].parallel,
-      event: rows[0].event,
-      memos: steps.map((step) => ({ hashedId: step.hashed_id, result: step.result })),
-      fn: rows[0].config ?? undefined,
-    };
+    return (await loadCalls(this.pool, [runId])).get(runId);
   }
 
   /**
@@ -316,29 +386,55 @@ export class Store {
       } else {
         await applyOps(db, current, outcome.ops, { exhausted, retryInMs: outcome.retryAfterMs ?? policy.backoffMs(current.attempt) });
       }
-      await notify(db);
+      await notify(db, this.owner);
       return true;
-    });
+    }, { asyncCommit: true });
   }
 
-  /** Milliseconds until the next timed work (sleep, retry, cron tick, lease expiry), if any. */
+  /**
+   * Milliseconds until the next timed work (sleep, retry, cron tick), if any. Each term reads one
+   * index (jobs_claim_idx, jobs_due_idx, crons_next_at_idx); lease expiries are the periodic
+   * reclaim pass's business, which kicks the loop when it frees a call.
+   */
   async msUntilNextWork(): Promise<number | undefined> {
     const { rows } = await this.pool.query<{ ms: number | null }>(
       `SELECT extract(epoch FROM LEAST(
-         (SELECT min(due_at) FROM inngest_engine.jobs WHERE lease_owner IS NULL AND due_at > now()),
-         (SELECT min(lease_expires_at) FROM inngest_engine.jobs WHERE lease_expires_at > now()),
+         (SELECT min(due_at) FROM inngest_engine.jobs WHERE kind = 'call' AND lease_owner IS NULL AND due_at > now()),
+         (SELECT min(due_at) FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at > now()),
          (SELECT min(next_at) FROM inngest_engine.crons WHERE next_at > now())) - now()) * 1000 AS ms`,
     );
     return rows[0].ms === null ? undefined : Number(rows[0].ms);
   }
 }
 
-async function notify(db: Db) {
-  await db.query("SELECT pg_notify($1, '')", [NOTIFY_CHANNEL]);
+/** The payload names the instance that committed the work: its own listener ignores it (it kicks in-process). */
+async function notify(db: Db, owner: string) {
+  await db.query("SELECT pg_notify($1, $2)", [NOTIFY_CHANNEL, owner]);
 }
 
-/** Creates a run and its first call, unless idempotency says this key already ran within 24 h. */
-async function createRun(db: Db, fn: FunctionConfig, eventId: string, event: Record<string, unknown>): Promise<boolean> {
+/** Event, function and memo (in stack order) of each run still running or sleeping. */
+async function loadCalls(db: Db | pg.Pool, runIds: string[]): Promise<Map<string, CallContext>> {
+  const calls = new Map<string, CallContext>();
+  if (!runIds.length) return calls;
+  // json (not jsonb) keeps each memo byte for byte, as the SDK expects on replay.
+  const { rows } = await db.query(
+    `SELECT r.id, r.parallel, e.payload AS event, f.config,
+            coalesce((SELECT json_agg(json_build_object('hashedId', s.hashed_id, 'result', s.result) ORDER BY s.seq)
+                        FROM inngest_engine.steps s WHERE s.run_id = r.id), '[]'::json) AS memos
+       FROM inngest_engine.runs r
+       JOIN inngest_engine.events e ON e.id = r.event_id
+       LEFT JOIN inngest_engine.functions f ON f.id = r.function_id
+      WHERE r.id = ANY($1) AND r.status IN ('RUNNING', 'SLEEPING')`,
+    [runIds],
+  );
+  for (const row of rows) calls.set(row.id, { runId: row.id, parallel: row.parallel, event: row.event, memos: row.memos, fn: row.config ?? undefined });
+  return calls;
+}
+
+type NewRun = { id: string; functionId: string; eventId: string; eventName: string; keys: string[]; limits: number[] };
+
+/** A run to start for this event, unless idempotency says this key already ran within 24 h. */
+async function prepareRun(db: Db, fn: FunctionConfig, eventId: string, event: Record<string, unknown>): Promise<NewRun | null> {
   const runId = ulid();
   if (fn.idempotency) {
     const { rowCount } = await db.query(
@@ -347,21 +443,29 @@ async function createRun(db: Db, fn: FunctionConfig, eventId: string, event: Rec
          WHERE inngest_engine.idempotency.expires_at <= now()`,
       [fn.id, evaluateKey(fn.idempotency, event), runId],
     );
-    if (!rowCount) return false;
+    if (!rowCount) return null;
   }
   // One slot key per constraint; without a key expression the limit is function-wide.
   const keys = fn.concurrency.map((c) => JSON.stringify([fn.id, c.key ?? null, c.key ? evaluateKey(c.key, event) : null]));
   const limits = fn.concurrency.map((c) => c.limit);
+  return { id: runId, functionId: fn.id, eventId, eventName: String(event.name), keys, limits };
+}
+
+/** Inserts runs and their first (discovery) calls: one statement for any number of runs. */
+async function insertRuns(db: Db, runs: NewRun[]) {
+  if (!runs.length) return;
   await db.query(
-    `INSERT INTO inngest_engine.runs (id, function_id, event_id, event_name, status, concurrency_keys, concurrency_limits)
-     VALUES ($1, $2, $3, $4, 'RUNNING', $5, $6)`,
-    [runId, fn.id, eventId, event.name, keys, limits],
+    `WITH input AS (
+       SELECT * FROM json_to_recordset($1::json)
+         AS x(id text, "functionId" text, "eventId" text, "eventName" text, keys text[], limits int[])
+     ), created AS (
+       INSERT INTO inngest_engine.runs (id, function_id, event_id, event_name, status, concurrency_keys, concurrency_limits)
+       SELECT id, "functionId", "eventId", "eventName", 'RUNNING', keys, limits FROM input
+     )
+     INSERT INTO inngest_engine.jobs (run_id, step_id, kind, concurrency_keys, concurrency_limits)
+     SELECT id, $2, 'call', keys, limits FROM input`,
+    [JSON.stringify(runs), DISCOVERY],
   );
-  await db.query(
-    `INSERT INTO inngest_engine.jobs (run_id, step_id, kind, concurrency_keys, concurrency_limits) VALUES ($1, $2, 'call', $3, $4)`,
-    [runId, DISCOVERY, keys, limits],
-  );
-  return true;
 }
 
 async function lockRun(db: Db, runId: string): Promise<boolean> {

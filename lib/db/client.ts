@@ -10,9 +10,13 @@ const omit = {
   user: { passwordHash: true },
 } as const;
 
-export function createPrismaClient(connectionString: string) {
+export function createPrismaClient(connectionString: string, max = env().HOOKLINE_DB_POOL) {
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: 30 }),
+    // HOOKLINE_DB_POOL (default 60): the engine's workers (50) each hold a connection while an
+    // attempt records its result, publishes need a few more. The embedded PostgreSQL allows 200
+    // (lib/db/embedded.ts); with an external one, keep instances × (pool + engine workers + 4) below
+    // its max_connections.
+    adapter: new PrismaPg({ connectionString, max }),
     omit,
     // Bursts of attempts (up to the engine's worker count) queue for a connection; waiting
     // a little is better than failing the step and retrying it.

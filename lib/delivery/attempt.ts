@@ -45,52 +45,122 @@ type AttemptOptions = {
 const LEASE_MARGIN_MS = 5_000;
 const SENSITIVE_HEADER = /authorization|token|secret|key|cookie|password/i;
 
+/** The delivery as the claim statement found it (before claiming), with its endpoint and message. */
+type ClaimRow = {
+  status: DeliveryStatus;
+  leaseExpiresAt: Date | null;
+  nextAttemptAt: Date | null;
+  attemptCount: number;
+  workspaceId: string;
+  pause: boolean;
+  claimed: boolean;
+  claimedLease: Date | null;
+  endpointId: string;
+  url: string;
+  disabledReason: string | null;
+  secretEnc: string;
+  previousSecretEnc: string | null;
+  previousSecretUntil: Date | null;
+  signature: unknown;
+  retryPolicy: unknown;
+  timeoutMs: number;
+  headers: unknown;
+  messageId: string;
+  eventType: string;
+  body: string;
+};
+
 /**
  * The attempt core (architecture §4), shared by `deliver`, resend and "Send
  * test": claim the delivery, sign and send with the SSRF guard and timeout,
- * then record the Attempt and the Delivery/Endpoint state in one transaction.
+ * then record the Attempt and the Delivery/Endpoint state in one statement.
+ *
+ * Two statements on the hot path, no interactive transaction: a row lock is
+ * never held across a round trip (sessions "idle in transaction" holding the
+ * endpoint row were the bottleneck under load).
  */
 export async function attemptDelivery(deliveryId: string, options: AttemptOptions): Promise<AttemptOutcome> {
   const now = options.now ?? (() => new Date());
   const claimable: DeliveryStatus[] =
     options.trigger === "SCHEDULED" ? ["PENDING", "SENDING"] : ["PENDING", "SENDING", "FAILED", "PAUSED", "SUCCEEDED"];
-  const delivery = await db().delivery.findUnique({
-    where: { id: deliveryId },
-    include: { endpoint: { omit: { secretEnc: false, previousSecretEnc: false } }, message: true },
-  });
+  const claimedAt = now();
+
+  // One statement reads the delivery (locked, latest committed version), its endpoint and message,
+  // and claims it when it is claimable:
+  // - a disabled endpoint and a scheduled attempt: the delivery is PAUSED instead;
+  // - a SENDING delivery is claimable only once its lease ran out (or it has none): an attempt still
+  //   in flight (a step retried by the executor while the first call runs) must not be sent twice;
+  // - the claim sets status SENDING and a lease covering the request's timeout plus time to record it.
+  // `cur` holds the values before the claim (keepSchedule below needs the old status and nextAttemptAt).
+  const rows = await db().$queryRaw<ClaimRow[]>`
+    WITH cur AS (
+      SELECT d.id, d.status, d."leaseExpiresAt", d."nextAttemptAt", d."attemptCount", d."workspaceId",
+             d."endpointId", d."messageId",
+             (NOT e.enabled AND ${options.trigger === "SCHEDULED"}) AS pause
+        FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
+       WHERE d.id = ${deliveryId}
+         FOR UPDATE OF d
+    ), claim AS (
+      UPDATE "Delivery" d SET
+        status = CASE WHEN cur.pause THEN 'PAUSED'::"DeliveryStatus" ELSE 'SENDING'::"DeliveryStatus" END,
+        "leaseExpiresAt" = CASE WHEN cur.pause THEN NULL
+          ELSE ${claimedAt}::timestamp(3) + (e."timeoutMs" + ${LEASE_MARGIN_MS}::int) * interval '1 millisecond' END,
+        "nextAttemptAt" = NULL,
+        "updatedAt" = now() AT TIME ZONE 'UTC'
+        FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId"
+       WHERE d.id = cur.id
+         AND cur.status::text = ANY(${claimable}::text[])
+         AND (cur.pause OR cur.status <> 'SENDING'::"DeliveryStatus" OR cur."leaseExpiresAt" IS NULL
+              OR cur."leaseExpiresAt" <= ${claimedAt}::timestamp(3))
+      RETURNING d."leaseExpiresAt"
+    )
+    SELECT cur.status::text AS status, cur."leaseExpiresAt", cur."nextAttemptAt", cur."attemptCount", cur."workspaceId", cur.pause,
+           EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT "leaseExpiresAt" FROM claim) AS "claimedLease",
+           e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc", e."previousSecretUntil",
+           e.signature, e."retryPolicy", e."timeoutMs", e.headers,
+           m.id AS "messageId", m."eventType", m.body
+      FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
+  const delivery = rows[0];
   if (!delivery) return skipped("the delivery no longer exists");
-  const { endpoint, message } = delivery;
   if (!claimable.includes(delivery.status)) return skipped(`the delivery is already ${delivery.status.toLowerCase()}`);
-  if (!endpoint.enabled && options.trigger === "SCHEDULED") {
-    const reason = endpoint.disabledReason ?? "The endpoint is disabled";
-    await db().delivery.update({ where: { id: delivery.id }, data: { status: "PAUSED", leaseExpiresAt: null, nextAttemptAt: null } });
+  if (delivery.pause) {
+    const reason = delivery.disabledReason ?? "The endpoint is disabled";
     return { ...skipped(reason), next: { action: "paused", reason } };
   }
-
-  // Decrypt before claiming: a key problem must not leave the delivery claimed (SENDING).
-  const current = open(endpoint.secretEnc);
-  const previousValid = endpoint.previousSecretEnc && endpoint.previousSecretUntil && endpoint.previousSecretUntil > now();
-  const previous = previousValid ? open(endpoint.previousSecretEnc!) : null;
-  const signature = endpoint.signature as SignatureConfig;
-
-  // A SENDING delivery is claimable only once its lease ran out: an attempt still in flight
-  // (a step retried by the executor while the first call runs) must not be sent twice.
-  // The scheduled run then waits for the lease instead.
-  const leaseHeld = delivery.status === "SENDING" && delivery.leaseExpiresAt && delivery.leaseExpiresAt > now();
-  if (leaseHeld) {
+  if (!delivery.claimed) {
+    // Claimable status, not paused, not claimed: another attempt holds the lease. The scheduled
+    // run then waits for the lease instead.
     if (options.trigger !== "SCHEDULED") throw errors.conflict("The delivery is being attempted right now");
     const retryAt = delivery.leaseExpiresAt!.toISOString();
     return { ...skipped("another attempt holds the delivery"), next: { action: "retry", delayMs: delivery.leaseExpiresAt!.getTime() - now().getTime(), retryAt } };
   }
+  const endpoint = {
+    id: delivery.endpointId,
+    url: delivery.url,
+    timeoutMs: delivery.timeoutMs,
+    retryPolicy: delivery.retryPolicy as RetryPolicy,
+    headers: delivery.headers as CustomHeaders,
+  };
+  const message = { id: delivery.messageId, eventType: delivery.eventType, body: delivery.body };
+
+  // A key problem must not leave the delivery claimed (SENDING): the claim is handed back, exactly
+  // as it was, before the error propagates. (The claim and the read are one statement, so this
+  // replaces "decrypt before claiming"; a crash in between leaves a lease that expires.)
+  let current: string;
+  let previous: string | null;
+  try {
+    current = open(delivery.secretEnc);
+    const previousValid = delivery.previousSecretEnc && delivery.previousSecretUntil && delivery.previousSecretUntil > now();
+    previous = previousValid ? open(delivery.previousSecretEnc!) : null;
+  } catch (error) {
+    await db().$executeRaw`
+      UPDATE "Delivery" SET status = ${delivery.status}::"DeliveryStatus", "leaseExpiresAt" = ${delivery.leaseExpiresAt}::timestamp(3),
+             "nextAttemptAt" = ${delivery.nextAttemptAt}::timestamp(3), "updatedAt" = now() AT TIME ZONE 'UTC'
+       WHERE id = ${deliveryId} AND status = 'SENDING'::"DeliveryStatus" AND "leaseExpiresAt" = ${delivery.claimedLease}::timestamp(3)`;
+    throw error;
+  }
+  const signature = delivery.signature as SignatureConfig;
   const number = delivery.attemptCount + 1;
-  const claimed = await db().delivery.updateMany({
-    where: {
-      id: delivery.id,
-      OR: [{ status: { in: claimable.filter((status) => status !== "SENDING") } }, { status: "SENDING", leaseExpiresAt: { lte: now() } }, { status: "SENDING", leaseExpiresAt: null }],
-    },
-    data: { status: "SENDING", leaseExpiresAt: new Date(now().getTime() + endpoint.timeoutMs + LEASE_MARGIN_MS), nextAttemptAt: null },
-  });
-  if (claimed.count === 0) return skipped("another attempt claimed the delivery first");
 
   // A message the scheme cannot sign (body-secret and a payload that already has the field) is a
   // recorded, final failure: thrown, it would leave the claimed delivery stuck in SENDING.
@@ -105,7 +175,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
       body: message.body,
       eventType: message.eventType,
       attempt: number,
-      customHeaders: endpoint.headers as CustomHeaders,
+      customHeaders: endpoint.headers,
     });
   } catch (error) {
     if (!(error instanceof SigningError)) throw error;
@@ -124,7 +194,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     : { ok: false, bodyTruncated: false, durationMs: 0, errorCode: "SIGNING", errorMessage: signingError! };
 
   const finishedAt = startedAt.getTime() + response.durationMs;
-  const next: AttemptNext = request ? decide(response, options, endpoint.retryPolicy as RetryPolicy, finishedAt) : { action: "failed" };
+  const next: AttemptNext = request ? decide(response, options, endpoint.retryPolicy, finishedAt) : { action: "failed" };
   const attemptId = newId("att");
   // A manual resend of a delivery still on its retry schedule (PENDING) is one extra try: if it
   // fails, the delivery keeps its next scheduled attempt for the `deliver` run that owns it, and
@@ -133,75 +203,66 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   // Only the schedule's own verdict counts toward auto-disable: not tests, not manual resends of a
   // backlog, and not a payload the scheme cannot sign (that says nothing about the endpoint).
   const finalFailure = next.action === "failed" && options.trigger === "SCHEDULED" && response.errorCode !== "SIGNING";
+  const test = options.trigger === "TEST";
+  const completedAt = next.action === "retry" || keepSchedule ? null : now();
 
-  await db().$transaction(async (tx) => {
-    await tx.attempt.create({
-      data: {
-        id: attemptId,
-        workspaceId: delivery.workspaceId,
-        deliveryId: delivery.id,
-        messageId: message.id,
-        endpointId: endpoint.id,
-        eventType: message.eventType,
-        number,
-        trigger: options.trigger,
-        outcome: response.ok ? "SUCCESS" : "FAILURE",
-        requestUrl: endpoint.url,
-        requestHeaders: redactHeaders(request?.headers ?? {}),
-        // Only body-secret changes the body, and the copy we keep must not hold the secret.
-        requestBody: !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]"),
-        responseStatus: response.status ?? null,
-        responseHeaders: response.headers ?? undefined,
-        responseBody: response.body ?? null,
-        errorCode: response.errorCode ?? null,
-        errorMessage: response.errorMessage ?? null,
-        durationMs: response.durationMs,
-        createdAt: startedAt,
-      },
-    });
-    await tx.delivery.update({
-      where: { id: delivery.id },
-      data: {
-        status: next.action === "succeeded" ? "SUCCEEDED" : next.action === "retry" || keepSchedule ? "PENDING" : "FAILED",
-        attemptCount: { increment: 1 },
-        nextAttemptAt: next.action === "retry" ? new Date(next.retryAt) : keepSchedule ? delivery.nextAttemptAt : null,
-        leaseExpiresAt: null,
-        lastResponseStatus: response.status ?? null,
-        lastErrorCode: response.errorCode ?? null,
-        completedAt: next.action === "retry" || keepSchedule ? null : now(),
-      },
-    });
+  // The Attempt, the Delivery and the Endpoint in one statement (atomic without a transaction).
+  // Endpoint: a TEST touches only lastAttemptAt; a success resets the failure count; a failed
+  // *delivery* (retries exhausted, scheduled) counts toward auto-disable.
+  const requestHeaders = JSON.stringify(redactHeaders(request?.headers ?? {}));
+  const responseHeaders = response.headers ? JSON.stringify(response.headers) : null;
+  // Only body-secret changes the body, and the copy we keep must not hold the secret.
+  const requestBody = !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]");
+  const status: DeliveryStatus = next.action === "succeeded" ? "SUCCEEDED" : next.action === "retry" || keepSchedule ? "PENDING" : "FAILED";
+  const nextAttemptAt = next.action === "retry" ? new Date(next.retryAt) : keepSchedule ? delivery.nextAttemptAt : null;
+  const recorded = await db().$queryRaw<Array<{ enabled: boolean; consecutiveFailures: number; failureThreshold: number }>>`
+    WITH attempt AS (
+      INSERT INTO "Attempt" (id, "workspaceId", "deliveryId", "messageId", "endpointId", "eventType", number, trigger, outcome,
+                             "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
+                             "errorCode", "errorMessage", "durationMs", "createdAt")
+      VALUES (${attemptId}, ${delivery.workspaceId}, ${deliveryId}, ${message.id}, ${endpoint.id}, ${message.eventType}, ${number},
+              ${options.trigger}::"AttemptTrigger", ${response.ok ? "SUCCESS" : "FAILURE"}::"AttemptOutcome",
+              ${endpoint.url}, ${requestHeaders}::jsonb, ${requestBody}, ${response.status ?? null}::int, ${responseHeaders}::jsonb,
+              ${response.body ?? null}, ${response.errorCode ?? null}, ${response.errorMessage ?? null}, ${Math.round(response.durationMs)}::int,
+              ${startedAt}::timestamp(3))
+    ), delivery AS (
+      UPDATE "Delivery" SET
+        status = ${status}::"DeliveryStatus",
+        "attemptCount" = "attemptCount" + 1,
+        "nextAttemptAt" = ${nextAttemptAt}::timestamp(3),
+        "leaseExpiresAt" = NULL,
+        "lastResponseStatus" = ${response.status ?? null}::int,
+        "lastErrorCode" = ${response.errorCode ?? null},
+        "completedAt" = ${completedAt}::timestamp(3),
+        "updatedAt" = now() AT TIME ZONE 'UTC'
+      WHERE id = ${deliveryId}
+    )
+    UPDATE "Endpoint" SET
+      "lastAttemptAt" = ${startedAt}::timestamp(3),
+      "lastSuccessAt" = CASE WHEN ${response.ok && !test} THEN ${startedAt}::timestamp(3) ELSE "lastSuccessAt" END,
+      "consecutiveFailures" = CASE WHEN ${test} THEN "consecutiveFailures" WHEN ${response.ok} THEN 0
+                                   WHEN ${finalFailure} THEN "consecutiveFailures" + 1 ELSE "consecutiveFailures" END,
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+    WHERE id = ${endpoint.id}
+    RETURNING enabled, "consecutiveFailures", "failureThreshold"`;
 
-    if (options.trigger === "TEST") {
-      await tx.endpoint.update({ where: { id: endpoint.id }, data: { lastAttemptAt: startedAt } });
-      return;
-    }
-    if (response.ok) {
-      await tx.endpoint.update({
-        where: { id: endpoint.id },
-        data: { lastAttemptAt: startedAt, lastSuccessAt: startedAt, consecutiveFailures: 0 },
-      });
-      return;
-    }
-    // A failed *delivery* (retries exhausted) counts toward auto-disable; 410 Gone disables at once.
-    const updated = await tx.endpoint.update({
-      where: { id: endpoint.id },
-      data: { lastAttemptAt: startedAt, ...(finalFailure ? { consecutiveFailures: { increment: 1 } } : {}) },
-      select: { enabled: true, consecutiveFailures: true, failureThreshold: true },
-    });
-    if (!updated.enabled || (!finalFailure && response.status !== 410)) return;
+  // 410 Gone disables at once; so does reaching the threshold of consecutive failed deliveries.
+  // The rare disable is a second statement: if it is lost (crash), the count stays at or above the
+  // threshold and the next failed delivery disables the endpoint.
+  const updated = recorded[0];
+  if (!test && !response.ok && updated?.enabled && (finalFailure || response.status === 410)) {
     const verdict = shouldDisableEndpoint({
       responseStatus: response.status,
       consecutiveFailures: updated.consecutiveFailures,
       threshold: updated.failureThreshold,
     });
     if (verdict.disable) {
-      await tx.endpoint.update({
-        where: { id: endpoint.id },
+      await db().endpoint.updateMany({
+        where: { id: endpoint.id, enabled: true },
         data: { enabled: false, disabledReason: verdict.reason, disabledAt: now() },
       });
     }
-  });
+  }
 
   return {
     attemptId,

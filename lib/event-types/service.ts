@@ -122,11 +122,19 @@ function assertExampleFits(schema: object, example: unknown) {
   if (problems.length) throw errors.validation(problems, "The example payload does not match the JSON Schema");
 }
 
+/** What publish needs to know of the message's event type (null: not in the catalog). */
+export type PublishableEventType = { archived: boolean; schema: unknown };
+
 /** Used by publish: archived types are refused; a schema, when present, must accept the payload. */
 export async function checkPublishable(workspaceId: string, eventType: string, payload: unknown) {
   const row = await db().eventType.findUnique({ where: { workspaceId_name: { workspaceId, name: eventType } } });
+  assertPublishable(eventType, row && { archived: row.archivedAt !== null, schema: row.schema }, payload);
+}
+
+/** The same check on a row the caller already read (publish reads it with the endpoints, in one query). */
+export function assertPublishable(eventType: string, row: PublishableEventType | null, payload: unknown) {
   if (!row) return;
-  if (row.archivedAt) throw errors.badRequest(`Event type "${eventType}" is archived`);
+  if (row.archived) throw errors.badRequest(`Event type "${eventType}" is archived`);
   if (row.schema) {
     const problems = schemaErrors(row.schema as object, payload);
     if (problems.length) throw errors.validation(problems, `The payload does not match the schema of "${eventType}"`);

@@ -5,9 +5,8 @@ import { explainMatch } from "@/lib/delivery/filter";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import type { Filter } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
-import { checkPublishable } from "@/lib/event-types/service";
+import { assertPublishable, type PublishableEventType } from "@/lib/event-types/service";
 import { errors } from "@/lib/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import { publishSchema, type PublishInput } from "@/lib/messages/schema";
 import { parseWith } from "@/lib/validation";
@@ -26,9 +25,10 @@ type Options = {
 
 /**
  * The one publish verb (API, server actions, server code): stores the body
- * once, byte for byte, fans out to matching endpoints in the same transaction
+ * once, byte for byte, fans out to matching endpoints in the same statement
  * (disabled ones get PAUSED deliveries: nothing is lost), then hands PENDING
- * deliveries to the `deliver` function.
+ * deliveries to the `deliver` function. Three round trips to the database
+ * (read, insert, requestedAt) and one to the executor.
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
   assertCanWrite(ctx);
@@ -43,59 +43,52 @@ export async function publish(ctx: ServiceContext, input: PublishInput, options:
     const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey, { eventType: data.eventType, body });
     if (existing) return existing;
   }
-  await checkPublishable(ctx.workspaceId, data.eventType, data.payload);
+  // One read: the event type (archived? schema?) and the endpoints that may want the message.
+  // Endpoints are read fresh on every publish (no cache): an endpoint created a moment ago must
+  // receive the messages published right after.
+  const [{ eventType, endpoints }] = await db().$queryRaw<
+    Array<{ eventType: PublishableEventType | null; endpoints: Array<{ id: string; enabled: boolean; eventTypes: string[]; filter: Filter }> }>
+  >`
+    SELECT (SELECT json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema)
+              FROM "EventType" t WHERE t."workspaceId" = ${ctx.workspaceId} AND t.name = ${data.eventType}) AS "eventType",
+           coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'eventTypes', e."eventTypes", 'filter', e.filter))
+                       FROM "Endpoint" e
+                      WHERE e."workspaceId" = ${ctx.workspaceId}
+                        AND (cardinality(e."eventTypes") = 0 OR ${data.eventType} = ANY(e."eventTypes"))), '[]'::json) AS endpoints`;
+  assertPublishable(data.eventType, eventType, data.payload);
 
-  let result: PublishResult;
-  try {
-    result = await db().$transaction(async (tx) => {
-      const message = await tx.message.create({
-        data: {
-          id: newId("msg"),
-          workspaceId: ctx.workspaceId,
-          eventType: data.eventType,
-          account,
-          body,
-          idempotencyKey: data.idempotencyKey ?? null,
-          test: options.test ?? false,
-        },
-      });
-      const endpoints = await tx.endpoint.findMany({
-        where: {
-          workspaceId: ctx.workspaceId,
-          OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: data.eventType } }],
-        },
-        select: { id: true, enabled: true, eventTypes: true, filter: true },
-      });
-      const deliveries = endpoints
-        .filter((endpoint) => explainMatch({ eventTypes: endpoint.eventTypes, filter: endpoint.filter as Filter }, { eventType: data.eventType, account, payload: data.payload }).matched)
-        .map((endpoint) => ({
-          id: newId("dlv"),
-          workspaceId: ctx.workspaceId,
-          messageId: message.id,
-          endpointId: endpoint.id,
-          status: endpoint.enabled ? ("PENDING" as const) : ("PAUSED" as const),
-        }));
-      if (deliveries.length) await tx.delivery.createMany({ data: deliveries });
-      return {
-        created: true,
-        message: {
-          id: message.id,
-          eventType: message.eventType,
-          account: message.account,
-          idempotencyKey: message.idempotencyKey,
-          createdAt: message.createdAt.toISOString(),
-        },
-        deliveries: deliveries.map(({ id, endpointId, status }) => ({ id, endpointId, status })),
-      };
-    });
-  } catch (error) {
+  const messageId = newId("msg");
+  const createdAt = new Date();
+  const deliveries = endpoints
+    .filter((endpoint) => explainMatch({ eventTypes: endpoint.eventTypes, filter: endpoint.filter }, { eventType: data.eventType, account, payload: data.payload }).matched)
+    .map((endpoint) => ({ id: newId("dlv"), endpointId: endpoint.id, status: endpoint.enabled ? ("PENDING" as const) : ("PAUSED" as const) }));
+  // The message and its deliveries in one statement (atomic without an interactive transaction).
+  // A repeated idempotency key inserts nothing (ON CONFLICT): the earlier message is returned.
+  const inserted = await db().$queryRaw<Array<{ id: string }>>`
+    WITH message AS (
+      INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
+      VALUES (${messageId}, ${ctx.workspaceId}, ${data.eventType}, ${account}, ${body}, ${data.idempotencyKey ?? null},
+              ${options.test ?? false}, ${createdAt}::timestamp(3))
+      ON CONFLICT ("workspaceId", "idempotencyKey") DO NOTHING
+      RETURNING id
+    ), deliveries AS (
+      INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt")
+      SELECT d.id, ${ctx.workspaceId}, message.id, d."endpointId", d.status::"DeliveryStatus", ${createdAt}::timestamp(3), ${createdAt}::timestamp(3)
+        FROM message, unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.endpointId)}::text[], ${deliveries.map((d) => d.status)}::text[])
+             AS d(id, "endpointId", status)
+    )
+    SELECT id FROM message`;
+  if (!inserted.length) {
     // Two publishes raced with one idempotency key: the loser returns the winner's message.
-    if (data.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey, { eventType: data.eventType, body });
-      if (existing) return existing;
-    }
-    throw error;
+    const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey!, { eventType: data.eventType, body });
+    if (existing) return existing;
+    throw errors.conflict(`The idempotency key "${data.idempotencyKey}" is being used by another request; retry`);
   }
+  const result: PublishResult = {
+    created: true,
+    message: { id: messageId, eventType: data.eventType, account, idempotencyKey: data.idempotencyKey ?? null, createdAt: createdAt.toISOString() },
+    deliveries,
+  };
   await requestDeliveries(result.deliveries.filter((delivery) => delivery.status === "PENDING"));
   return result;
 }
