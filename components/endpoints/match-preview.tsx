@@ -1,5 +1,6 @@
 "use client";
 
+import { parseJsonObject } from "@/lib/json-object";
 import { Check, X } from "lucide-react";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
@@ -34,16 +35,7 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
   const text = eventType === chosen.eventType ? chosen.text : exampleOf(eventType);
   const setText = (next: string) => setChosen({ eventType, text: next });
 
-  const parsed = useMemo(() => {
-    try {
-      const value = JSON.parse(text) as unknown;
-      return typeof value === "object" && value !== null && !Array.isArray(value)
-        ? { ok: true as const, value: value as Record<string, unknown> }
-        : { ok: false as const, message: "The payload must be a JSON object" };
-    } catch (error) {
-      return { ok: false as const, message: `Not valid JSON: ${(error as Error).message}` };
-    }
-  }, [text]);
+  const parsed = useMemo(() => parseJsonObject(text), [text]);
 
   // As publish does: the message's account, else the payload's own `account` field.
   const effectiveAccount = account.trim() || (parsed.ok && typeof parsed.value.account === "string" ? parsed.value.account : null);

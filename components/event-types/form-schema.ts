@@ -1,26 +1,15 @@
 import { z } from "zod";
 import { eventTypeCreateSchema } from "@/lib/event-types/schema";
+import { jsonObjectText } from "@/lib/json-object";
 
 /** A JSON object typed into a textarea; empty means "none" (both fields are optional). */
-const jsonObjectText = z.string().superRefine((text, ctx) => {
-  if (!text.trim()) return;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: `Not valid JSON: ${(error as Error).message}` });
-    return;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    ctx.addIssue({ code: "custom", message: "Must be a JSON object ({ … })" });
-  }
-});
+const jsonObjectTextSchema = jsonObjectText({ optional: true });
 
 // The API's create schema for name and description, with the two JSON fields edited as text.
 export const eventTypeFormSchema = eventTypeCreateSchema.pick({ name: true, description: true }).extend({
   description: z.string().trim().max(500),
-  exampleText: jsonObjectText,
-  schemaText: jsonObjectText,
+  exampleText: jsonObjectTextSchema,
+  schemaText: jsonObjectTextSchema,
 });
 export type EventTypeFormValues = z.input<typeof eventTypeFormSchema>;
 

@@ -125,7 +125,7 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     // Send test: the receiver's status and body come back into the panel.
     await expect(page.getByLabel("Event type", { exact: true })).toHaveValue("call:completed");
     await page.getByLabel("Payload", { exact: true }).fill("{ not json");
-    await expect(page.getByText(/^Invalid JSON/)).toBeVisible();
+    await expect(page.getByText(/^Not valid JSON/)).toBeVisible();
     await expect(page.getByRole("button", { name: "Send test" })).toBeDisabled();
     await page.getByRole("button", { name: "Reset to example" }).click();
     await page.getByRole("button", { name: "Send test" }).click();

@@ -1,5 +1,6 @@
 "use client";
 
+import { parseJsonObject } from "@/lib/json-object";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { useMemo, useState } from "react";
@@ -30,13 +31,8 @@ export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId:
   const [result, setResult] = useState<AttemptDto | null>(null);
 
   const validation = useMemo(() => {
-    try {
-      const value = JSON.parse(text) as unknown;
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return "The payload must be a JSON object ({ … })";
-      return null;
-    } catch (error) {
-      return `Invalid JSON: ${(error as Error).message}`;
-    }
+    const parsed = parseJsonObject(text);
+    return parsed.ok ? null : parsed.message;
   }, [text]);
 
   const send = useMutation({
