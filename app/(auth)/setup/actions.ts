@@ -4,7 +4,14 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { createFirstAdmin, firstAdminSchema } from "@/lib/workspaces/setup";
 
-export type SetupState = { ok?: boolean; email?: string; message?: string; fieldErrors?: Record<string, string[] | undefined> };
+export type SetupState = {
+  ok?: boolean;
+  email?: string;
+  message?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  /** What was typed (never the password), so the form can show it again: React resets forms after an action. */
+  values?: { email: string; workspaceName: string };
+};
 
 export async function setupAction(_previous: SetupState, form: FormData): Promise<SetupState> {
   const input = {
@@ -12,14 +19,15 @@ export async function setupAction(_previous: SetupState, form: FormData): Promis
     password: String(form.get("password") ?? ""),
     workspaceName: String(form.get("workspaceName") ?? ""),
   };
+  const values = { email: input.email, workspaceName: input.workspaceName };
   const parsed = firstAdminSchema.safeParse(input);
-  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   try {
     await createFirstAdmin(input);
     return { ok: true, email: parsed.data.email };
   } catch (error) {
-    if (error instanceof AppError) return { message: error.message };
+    if (error instanceof AppError) return { message: error.message, values };
     console.error("[hookline] first-run setup failed", error);
-    return { message: "Setup failed on our side. Check the server log and try again." };
+    return { message: "Setup failed on our side. Check the server log and try again.", values };
   }
 }

@@ -32,7 +32,15 @@ export function SetupForm() {
         <p className="mt-1 text-sm text-zinc-600">This account owns the installation. You can invite others later.</p>
       </div>
       {state.message && <Alert tone="error">{state.message}</Alert>}
-      <Field label="Email" name="email" type="email" autoComplete="email" required error={state.fieldErrors?.email?.[0]} />
+      <Field
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state.values?.email}
+        error={state.fieldErrors?.email?.[0]}
+      />
       <Field
         label="Password"
         name="password"
@@ -46,7 +54,7 @@ export function SetupForm() {
       <Field
         label="Workspace name"
         name="workspaceName"
-        defaultValue="My workspace"
+        defaultValue={state.values?.workspaceName ?? "My workspace"}
         required
         error={state.fieldErrors?.workspaceName?.[0]}
       />
