@@ -13,3 +13,13 @@ export function TableSkeleton({ rows = 5 }: { rows?: number }) {
     </div>
   );
 }
+
+/** The title and description lines of a PageHeader, as every page's loading state starts. */
+export function PageHeaderSkeleton({ titleWidth = "w-40", descriptionWidth = "w-96" }: { titleWidth?: string; descriptionWidth?: string }) {
+  return (
+    <div className="mb-8 space-y-2">
+      <Skeleton className={`h-7 ${titleWidth}`} />
+      <Skeleton className={`h-4 ${descriptionWidth} max-w-full`} />
+    </div>
+  );
+}

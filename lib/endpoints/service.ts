@@ -135,22 +135,13 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
   return toEndpointDto(row);
 }
 
+// The fields a PATCH may change, read off the update schema so the list cannot drift from it.
+const EDITABLE = Object.keys(endpointUpdateSchema.shape) as Array<keyof typeof endpointUpdateSchema.shape>;
+
+/** The stored endpoint as create input, for validating a PATCH merged onto it. */
 function toCreateShape(row: EndpointRow): EndpointCreateInput {
-  return {
-    title: row.title,
-    url: row.url,
-    description: row.description,
-    eventTypes: row.eventTypes,
-    filter: row.filter as Filter,
-    signature: row.signature as SignatureConfig,
-    retryPolicy: row.retryPolicy as RetryPolicy,
-    timeoutMs: row.timeoutMs,
-    headers: row.headers as CustomHeaders,
-    enabled: row.enabled,
-    maxConcurrency: row.maxConcurrency,
-    rateLimitPerSecond: row.rateLimitPerSecond,
-    failureThreshold: row.failureThreshold,
-  };
+  const dto = toEndpointDto(row);
+  return Object.fromEntries(EDITABLE.map((key) => [key, dto[key]])) as EndpointCreateInput;
 }
 
 export async function deleteEndpoint(ctx: ServiceContext, id: string) {

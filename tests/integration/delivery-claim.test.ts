@@ -1,3 +1,4 @@
+import "@/tests/helpers/no-executor-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
@@ -8,11 +9,7 @@ import { makeWorkspace } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
 import { useTestDb } from "@/tests/helpers/services";
 
-vi.hoisted(() => {
-  for (const name of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) delete process.env[name];
-  process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
-});
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 
 let db: Db;
 let receiver: Receiver;

@@ -1,3 +1,4 @@
+import "@/tests/helpers/no-executor-env";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -13,12 +14,6 @@ import { makeWorkspace } from "@/tests/helpers/factories";
 import { startReceiver, type Behaviour, type Receiver } from "@/tests/helpers/receiver";
 import { useTestDb } from "@/tests/helpers/services";
 
-vi.hoisted(() => {
-  // No executor here: with no Inngest configuration the SDK cannot send (no event key) and fails
-  // at once, without network; publish logs it. The tests drive the attempt core directly.
-  for (const name of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) delete process.env[name];
-  process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-});
 
 const KiB = 1024;
 let db: Db;

@@ -1,3 +1,4 @@
+import "@/tests/helpers/no-executor-env";
 import crypto from "node:crypto";
 import { verify as octokitVerify } from "@octokit/webhooks-methods";
 import { Webhook as StandardWebhook } from "standardwebhooks";
@@ -19,14 +20,7 @@ import { makeWorkspace } from "@/tests/helpers/factories";
 import { startReceiver, type ReceivedRequest, type Receiver } from "@/tests/helpers/receiver";
 import { useTestDb } from "@/tests/helpers/services";
 
-vi.hoisted(() => {
-  // No executor in these tests: with no Inngest configuration at all the SDK is in cloud mode
-  // without an event key, so publish's inngest.send fails at once (no network) and is logged;
-  // the tests drive the attempt core themselves.
-  for (const name of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) delete process.env[name];
-  process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
-});
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 
 let db: Db;
 let receiver: Receiver;

@@ -1,3 +1,4 @@
+import "@/tests/helpers/no-executor-env";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
@@ -16,13 +17,7 @@ import { makeWorkspace } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
 import { useTestDb } from "@/tests/helpers/services";
 
-vi.hoisted(() => {
-  // No executor here: with no Inngest configuration the SDK cannot send (no event key) and fails
-  // at once, without network; publish logs it. The tests drive the attempt core directly.
-  for (const name of ["INNGEST_DEV", "INNGEST_BASE_URL", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY"]) delete process.env[name];
-  process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
-});
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

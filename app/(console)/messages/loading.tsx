@@ -1,12 +1,9 @@
-import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
+import { PageHeaderSkeleton, Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
   return (
     <div aria-busy="true" aria-label="Loading messages">
-      <div className="mb-8 space-y-2">
-        <Skeleton className="h-7 w-40" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
+      <PageHeaderSkeleton />
       <Skeleton className="mb-4 h-28 w-full rounded-xl" />
       <TableSkeleton rows={8} />
     </div>

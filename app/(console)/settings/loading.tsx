@@ -1,12 +1,9 @@
-import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
+import { PageHeaderSkeleton, Skeleton, TableSkeleton } from "@/components/ui/skeleton";
 
 export default function Loading() {
   return (
     <div aria-busy="true" aria-label="Loading settings">
-      <div className="mb-8 space-y-2">
-        <Skeleton className="h-7 w-32" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
+      <PageHeaderSkeleton titleWidth="w-32" />
       <div className="space-y-6">
         {[4, 3, 1].map((rows, index) => (
           <div key={index} className="rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200">
