@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
-    globalSetup: ["tests/setup/global-db.ts"],
+    globalSetup: ["tests/setup/global-db.ts", "tests/setup/test-tls.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

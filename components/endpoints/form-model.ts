@@ -166,6 +166,7 @@ const SCHEME_OPTIONS: Record<SignatureConfig["scheme"], ReadonlyArray<"header" |
   "hmac-sha1": ["header"],
   stripe: ["header"],
   "body-secret": ["field"],
+  none: [],
 };
 
 export function schemeOptions(scheme: SignatureConfig["scheme"]) {

@@ -49,6 +49,7 @@ export const SCHEME_LABELS: Record<SignatureConfig["scheme"], string> = {
   "hmac-sha1": "HMAC-SHA1 (hex)",
   stripe: "Stripe style (t=…,v1=…)",
   "body-secret": "Secret in the body",
+  none: "Unsigned",
 };
 
 export const SCHEME_DESCRIPTIONS: Record<SignatureConfig["scheme"], string> = {
@@ -57,6 +58,7 @@ export const SCHEME_DESCRIPTIONS: Record<SignatureConfig["scheme"], string> = {
   "hmac-sha1": "A header holding the hex HMAC-SHA1 of the body.",
   stripe: "A header t=<unix time>,v1=<hex HMAC-SHA256 of \"t.body\">, like Stripe-Signature.",
   "body-secret": "No signature header: the endpoint's secret is added to the JSON body as a top-level field.",
+  none: "No signature at all, for products whose documents sign nothing (seeds 000 and 004). Receivers cannot tell a forged request from a real one: add a secret custom header (e.g. Authorization) if they can check it.",
 };
 
 /** "Disabled by a user" / "10 consecutive failed deliveries" — the status words of the list and the header. */

@@ -194,5 +194,25 @@ def webhooks():
     return "", 204`,
       };
     }
+    case "none":
+      return {
+        note: "Unsigned: the request carries no signature, so there is nothing to verify. If the receiver can check a shared token, add it as a custom header (e.g. Authorization: Bearer …) and compare it in constant time.",
+        node: `import { timingSafeEqual } from "node:crypto";
+
+// Only if you added a custom header such as "Authorization: Bearer <token>" to the endpoint.
+const expected = Buffer.from("Bearer " + process.env.WEBHOOK_TOKEN);
+
+export function verify(authorizationHeader) {
+  const given = Buffer.from(authorizationHeader ?? "");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}`,
+        python: `import hmac, os
+
+# Only if you added a custom header such as "Authorization: Bearer <token>" to the endpoint.
+EXPECTED = "Bearer " + os.environ["WEBHOOK_TOKEN"]
+
+def verify(authorization_header: str | None) -> bool:
+    return hmac.compare_digest(EXPECTED, authorization_header or "")`,
+      };
   }
 }

@@ -65,7 +65,10 @@ type ClaimRow = {
   retryPolicy: unknown;
   timeoutMs: number;
   headers: unknown;
+  requireHttps: boolean;
+  disableOnGone: boolean;
   messageId: string;
+  messageCreatedAt: Date;
   eventType: string;
   body: string;
 };
@@ -117,8 +120,8 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     SELECT cur.status::text AS status, cur."leaseExpiresAt", cur."nextAttemptAt", cur."attemptCount", cur."workspaceId", cur.pause,
            EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT "leaseExpiresAt" FROM claim) AS "claimedLease",
            e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc", e."previousSecretUntil",
-           e.signature, e."retryPolicy", e."timeoutMs", e.headers,
-           m.id AS "messageId", m."eventType", m.body
+           e.signature, e."retryPolicy", e."timeoutMs", e.headers, e."requireHttps", e."disableOnGone",
+           m.id AS "messageId", m."eventType", m.body, m."createdAt" AS "messageCreatedAt"
       FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
   const delivery = rows[0];
   if (!delivery) return skipped("the delivery no longer exists");
@@ -140,6 +143,8 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     timeoutMs: delivery.timeoutMs,
     retryPolicy: delivery.retryPolicy as RetryPolicy,
     headers: delivery.headers as CustomHeaders,
+    requireHttps: delivery.requireHttps,
+    disableOnGone: delivery.disableOnGone,
   };
   const message = { id: delivery.messageId, eventType: delivery.eventType, body: delivery.body };
 
@@ -171,7 +176,8 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
       signature,
       secrets: { current, previous },
       msgId: message.id,
-      timestamp: Math.floor(now().getTime() / 1000),
+      timestamp: unixSeconds(now()),
+      eventTimestamp: unixSeconds(delivery.messageCreatedAt),
       body: message.body,
       eventType: message.eventType,
       attempt: number,
@@ -189,12 +195,12 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
         body: request.body,
         timeoutMs: endpoint.timeoutMs,
         allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS,
-        requireHttps: env().HOOKLINE_REQUIRE_HTTPS,
+        requireHttps: env().HOOKLINE_REQUIRE_HTTPS || endpoint.requireHttps,
       })
     : { ok: false, bodyTruncated: false, durationMs: 0, errorCode: "SIGNING", errorMessage: signingError! };
 
   const finishedAt = startedAt.getTime() + response.durationMs;
-  const next: AttemptNext = request ? decide(response, options, endpoint.retryPolicy, finishedAt) : { action: "failed" };
+  const next: AttemptNext = request ? decide(response, options, endpoint, finishedAt) : { action: "failed" };
   const attemptId = newId("att");
   // A manual resend of a delivery still on its retry schedule (PENDING) is one extra try: if it
   // fails, the delivery keeps its next scheduled attempt for the `deliver` run that owns it, and
@@ -250,11 +256,12 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   // The rare disable is a second statement: if it is lost (crash), the count stays at or above the
   // threshold and the next failed delivery disables the endpoint.
   const updated = recorded[0];
-  if (!test && !response.ok && updated?.enabled && (finalFailure || response.status === 410)) {
+  if (!test && !response.ok && updated?.enabled && (finalFailure || (response.status === 410 && endpoint.disableOnGone))) {
     const verdict = shouldDisableEndpoint({
       responseStatus: response.status,
       consecutiveFailures: updated.consecutiveFailures,
       threshold: updated.failureThreshold,
+      disableOnGone: endpoint.disableOnGone,
     });
     if (verdict.disable) {
       await db().endpoint.updateMany({
@@ -275,11 +282,17 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   };
 }
 
-function decide(response: AttemptResponse, options: AttemptOptions, policy: RetryPolicy, finishedAt: number): AttemptNext {
+function decide(
+  response: AttemptResponse,
+  options: AttemptOptions,
+  endpoint: { retryPolicy: RetryPolicy; disableOnGone: boolean },
+  finishedAt: number,
+): AttemptNext {
   if (response.ok) return { action: "succeeded" };
   if (options.scheduleAttempt === undefined) return { action: "failed" };
   const decision = nextDelay({
-    policy,
+    policy: endpoint.retryPolicy,
+    goneIsFinal: endpoint.disableOnGone,
     attemptNumber: options.scheduleAttempt,
     responseStatus: response.status,
     retryAfterHeader: response.headers?.["retry-after"],
@@ -287,6 +300,10 @@ function decide(response: AttemptResponse, options: AttemptOptions, policy: Retr
   return decision.retry
     ? { action: "retry", delayMs: decision.delayMs, retryAt: new Date(finishedAt + decision.delayMs).toISOString() }
     : { action: "failed" };
+}
+
+function unixSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
 }
 
 function skipped(reason: string): AttemptOutcome {

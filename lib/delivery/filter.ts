@@ -1,4 +1,4 @@
-import type { Filter, FilterRule } from "@/lib/delivery/schemas";
+import type { EventFilter, Filter, FilterRule } from "@/lib/delivery/schemas";
 
 /**
  * `enabled` is deliberately not an input: a disabled endpoint still matches, and the publisher
@@ -20,6 +20,8 @@ export interface MatchReason {
   check: "eventType" | "account" | "rule";
   ok: boolean;
   message: string;
+  /** Set when the check comes from the per-event filter of this event type, not the endpoint-level one. */
+  eventType?: string;
 }
 
 export interface MatchExplanation {
@@ -34,10 +36,26 @@ export function matchEndpoint(endpoint: MatchableEndpoint, message: MatchableMes
 /** Every check is evaluated (no short-circuit) so the console can show all of them at once. */
 export function explainMatch(endpoint: MatchableEndpoint, message: MatchableMessage): MatchExplanation {
   const reasons: MatchReason[] = [eventTypeReason(endpoint.eventTypes, message.eventType)];
-  const accounts = endpoint.filter?.accounts ?? [];
-  if (accounts.length > 0) reasons.push(accountReason(accounts, message.account));
-  for (const rule of endpoint.filter?.rules ?? []) reasons.push(ruleReason(rule, message.payload));
+  // The endpoint-level conditions apply to every event; the event's own ones are added on top.
+  reasons.push(...conditionReasons(endpoint.filter ?? {}, message));
+  const own = endpoint.filter?.events?.[message.eventType];
+  if (own) {
+    const scoped = conditionReasons(own, message).map((reason) => ({
+      ...reason,
+      eventType: message.eventType,
+      message: `${message.eventType} filter: ${reason.message}`,
+    }));
+    reasons.push(...scoped);
+  }
   return { matched: reasons.every((reason) => reason.ok), reasons };
+}
+
+function conditionReasons(conditions: EventFilter, message: MatchableMessage): MatchReason[] {
+  const reasons: MatchReason[] = [];
+  const accounts = conditions.accounts ?? [];
+  if (accounts.length > 0) reasons.push(accountReason(accounts, message.account));
+  for (const rule of conditions.rules ?? []) reasons.push(ruleReason(rule, message.payload));
+  return reasons;
 }
 
 function eventTypeReason(eventTypes: readonly string[], eventType: string): MatchReason {

@@ -175,7 +175,9 @@ function networkFailure(error: NodeJS.ErrnoException): Failure {
   if (TLS_CODE.test(code)) {
     // OpenSSL failures read "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…".
     const reason = /:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message;
-    return { code: "TLS", message: `TLS error: ${reason}` };
+    // Certificates are always verified (self-signed ones are refused); say so plainly.
+    const hint = /CERT|SELF_SIGNED|UNABLE_TO_|DEPTH_ZERO|ERR_TLS_CERT/.test(code) ? " (a valid certificate is required)" : "";
+    return { code: "TLS", message: `TLS error: ${reason}${hint}` };
   }
   return { code: "CONNECTION", message: `Connection failed: ${error.message}` };
 }

@@ -35,7 +35,8 @@ export function retrySchedule(policy: RetryPolicy): readonly number[] {
       return FIXED_DELAYS_MS;
     case "exponential": {
       const retries = (policy.maxAttempts ?? EXPONENTIAL_DEFAULT_MAX_ATTEMPTS) - 1;
-      return Array.from({ length: retries }, (_, i) => Math.min(EXPONENTIAL_BASE_MS * 2 ** i, EXPONENTIAL_CAP_MS));
+      const cap = policy.maxDelayMs ?? EXPONENTIAL_CAP_MS;
+      return Array.from({ length: retries }, (_, i) => Math.min(EXPONENTIAL_BASE_MS * 2 ** i, cap));
     }
     case "none":
       return [];
@@ -56,22 +57,35 @@ export interface NextDelayInput {
   random?: () => number;
   /** Unix ms, to resolve an HTTP-date Retry-After. */
   now?: number;
+  /** Whether 410 Gone ends the delivery (it disables the endpoint); default true. Off, 410 is an ordinary failure. */
+  goneIsFinal?: boolean;
+}
+
+/** Whether a policy jitters its delays: its own setting, else on for every preset but `fixed`. */
+export function policyJitters(policy: RetryPolicy): boolean {
+  return policy.jitter ?? policy.preset !== "fixed";
+}
+
+/** The longest wait a policy allows between attempts (Retry-After included), or null when it sets none. */
+export function policyMaxDelay(policy: RetryPolicy): number | null {
+  return policy.maxDelayMs ?? (policy.preset === "exponential" ? EXPONENTIAL_CAP_MS : null);
 }
 
 export function nextDelay(input: NextDelayInput): RetryDecision {
   const { responseStatus, random = Math.random, now = Date.now() } = input;
-  // 410 Gone: the receiver says the endpoint no longer exists; it gets disabled instead.
-  if (responseStatus === 410) return { retry: false };
+  // 410 Gone: the receiver says the endpoint no longer exists; no retry (the endpoint may be disabled).
+  if (responseStatus === 410 && input.goneIsFinal !== false) return { retry: false };
   const scheduled = retrySchedule(input.policy)[input.attemptNumber - 1];
   if (scheduled === undefined) return { retry: false };
 
-  // The exponential cap is a promise ("at most 30 s" in seed 001): jitter never breaks it.
-  const ceiling = input.policy.preset === "exponential" ? EXPONENTIAL_CAP_MS : Infinity;
-  const jittered = Math.min(Math.round(scheduled * (1 + JITTER * (2 * random() - 1))), ceiling);
+  const jittered = policyJitters(input.policy) ? Math.round(scheduled * (1 + JITTER * (2 * random() - 1))) : scheduled;
   const retryAfter =
     responseStatus === 429 || responseStatus === 503 ? parseRetryAfter(input.retryAfterHeader, now) : null;
-  // Retry-After means "not before": it can lengthen the wait, never shorten the policy's, and is not jittered.
-  return { retry: true, delayMs: Math.max(jittered, retryAfter ?? 0) };
+  // Retry-After means "not before": it can lengthen the wait, never shorten the policy's, and is not
+  // jittered. A policy's maximum is a promise to the receiver ("at most 30 s" in seed 001): neither
+  // jitter nor Retry-After breaks it.
+  const ceiling = policyMaxDelay(input.policy) ?? Infinity;
+  return { retry: true, delayMs: Math.min(Math.max(jittered, retryAfter ?? 0), ceiling) };
 }
 
 /** Seconds or an HTTP date, clamped to the bounds above; null when absent or unreadable. */
@@ -90,11 +104,13 @@ export interface DisableInput {
   /** Consecutive failed deliveries, counting the one that just failed. */
   consecutiveFailures: number;
   threshold?: number;
+  /** Whether a 410 Gone disables at once (default true); seed 003 pauses only on the count. */
+  disableOnGone?: boolean;
 }
 
 export function shouldDisableEndpoint(input: DisableInput): DisableDecision {
-  const { responseStatus, consecutiveFailures, threshold = DEFAULT_DISABLE_THRESHOLD } = input;
-  if (responseStatus === 410) {
+  const { responseStatus, consecutiveFailures, threshold = DEFAULT_DISABLE_THRESHOLD, disableOnGone = true } = input;
+  if (responseStatus === 410 && disableOnGone) {
     return { disable: true, reason: "The endpoint answered 410 Gone" };
   }
   if (consecutiveFailures >= threshold) {

@@ -16,7 +16,17 @@ const headerValueSchema = z
   .max(4096)
   .regex(/^[\t\x20-\x7e\x80-\xff]*$/, "Header values cannot contain line breaks or control characters");
 
-export const SIGNATURE_SCHEMES = ["standard", "hmac-sha256", "hmac-sha1", "stripe", "body-secret"] as const;
+export const SIGNATURE_SCHEMES = ["standard", "hmac-sha256", "hmac-sha1", "stripe", "body-secret", "none"] as const;
+
+/**
+ * What the signature timestamp means: `attempt` (the moment of this try, as Standard Webhooks and
+ * Stripe expect for replay windows) or `event` (when the message was created: the same on every
+ * retry, as seed 001's `X-Magnetite-Timestamp` "when the event occurred").
+ */
+export const TIMESTAMP_SOURCES = ["attempt", "event"] as const;
+
+/** The schemes whose headers carry a timestamp. */
+export const TIMESTAMPED_SCHEMES: ReadonlySet<string> = new Set(["standard", "hmac-sha256", "stripe"]);
 
 // Which optional fields each scheme reads; anything else is refused rather than silently ignored.
 const SCHEME_FIELDS: Record<(typeof SIGNATURE_SCHEMES)[number], readonly string[]> = {
@@ -25,6 +35,7 @@ const SCHEME_FIELDS: Record<(typeof SIGNATURE_SCHEMES)[number], readonly string[
   "hmac-sha1": ["header"],
   stripe: ["header"],
   "body-secret": ["field"],
+  none: [],
 };
 
 export const signatureSchema = z
@@ -36,8 +47,19 @@ export const signatureSchema = z
     userAgent: headerValueSchema.min(1).max(256).optional(),
     /** body-secret: the top-level JSON field that carries the secret. */
     field: z.string().min(1).max(64).optional(),
+    /** Default `attempt`; only for schemes that send a timestamp. */
+    timestamp: z.enum(TIMESTAMP_SOURCES).optional(),
+    /**
+     * Hookline's own headers (`x-hookline-event-type`, `x-hookline-attempt`) and, when no user agent
+     * is set, `user-agent: Hookline/<version>`. Default true; product presets turn it off so the
+     * product's customers see exactly the headers the product documents.
+     */
+    hooklineHeaders: z.boolean().optional(),
   })
   .superRefine((signature, ctx) => {
+    if (signature.timestamp !== undefined && !TIMESTAMPED_SCHEMES.has(signature.scheme)) {
+      ctx.addIssue({ code: "custom", path: ["timestamp"], message: `The ${signature.scheme} scheme sends no timestamp` });
+    }
     for (const key of ["header", "headerPrefix", "field"] as const) {
       if (signature[key] !== undefined && !SCHEME_FIELDS[signature.scheme].includes(key)) {
         ctx.addIssue({ code: "custom", path: [key], message: `"${key}" does not apply to the ${signature.scheme} scheme` });
@@ -45,6 +67,12 @@ export const signatureSchema = z
     }
   });
 export type SignatureConfig = z.infer<typeof signatureSchema>;
+
+export const eventTypeNameSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, "Use letters, digits and . _ : - only");
 
 const SECOND = 1000;
 const MAX_CUSTOM_DELAY_MS = 7 * 24 * 3600 * SECOND;
@@ -61,6 +89,13 @@ export const retryPolicySchema = z
       .optional(),
     /** Total attempts including the first; only the exponential preset has no natural end. */
     maxAttempts: z.number().int().min(1).max(30).optional(),
+    /** ±20 % on each delay. Default: on, except for `fixed` (seed 000's schedule is exact). */
+    jitter: z.boolean().optional(),
+    /**
+     * The longest wait between two attempts, Retry-After included. Default: 30 s for
+     * `exponential` (seed 001's "maximum 30 seconds"), none for the others.
+     */
+    maxDelayMs: z.number().int().min(SECOND, "The maximum delay is at least 1 s").max(MAX_CUSTOM_DELAY_MS, "The maximum delay is at most 7 days").optional(),
   })
   .superRefine((policy, ctx) => {
     if (policy.preset === "custom" && !policy.delaysMs) {
@@ -72,6 +107,10 @@ export const retryPolicySchema = z
     if (policy.preset !== "exponential" && policy.maxAttempts !== undefined) {
       const message = "Max attempts only applies to the exponential policy";
       ctx.addIssue({ code: "custom", path: ["maxAttempts"], message });
+    }
+    if (policy.preset === "none" && (policy.maxDelayMs !== undefined || policy.jitter !== undefined)) {
+      const path = policy.maxDelayMs !== undefined ? "maxDelayMs" : "jitter";
+      ctx.addIssue({ code: "custom", path: [path], message: "A policy without retries has no delays" });
     }
   });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
@@ -103,9 +142,25 @@ export const filterRuleSchema = z
   });
 export type FilterRule = z.infer<typeof filterRuleSchema>;
 
-export const filterSchema = z.object({
+const conditionsShape = {
   accounts: z.array(z.string().min(1).max(200)).max(100).optional(),
   rules: z.array(filterRuleSchema).max(20).optional(),
+};
+
+/** Account and payload conditions: all must hold. */
+export const eventFilterSchema = z.object(conditionsShape).strict();
+export type EventFilter = z.infer<typeof eventFilterSchema>;
+
+/**
+ * The endpoint-level conditions apply to every event; `events` adds conditions for one event type
+ * each ("Customize this event" in seed 002), on top of them.
+ */
+export const filterSchema = z.object({
+  ...conditionsShape,
+  events: z
+    .record(eventTypeNameSchema, eventFilterSchema)
+    .refine((events) => Object.keys(events).length <= 200, "At most 200 per-event filters")
+    .optional(),
 });
 export type Filter = z.infer<typeof filterSchema>;
 
@@ -149,8 +204,4 @@ export function refineHeadersAgainstSignature(
   }
 }
 
-export const eventTypeNameSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:-]+$/, "Use letters, digits and . _ : - only");
+

@@ -19,6 +19,8 @@ export interface SignRequestInput {
   msgId: string;
   /** Unix seconds of this attempt. */
   timestamp: number;
+  /** Unix seconds of the message's creation, sent instead when `signature.timestamp` is "event". */
+  eventTimestamp?: number;
   /** The message body exactly as published. */
   body: string;
   eventType: string;
@@ -41,8 +43,14 @@ export function generateSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString("base64");
 }
 
+/** The signature timestamp the endpoint's config asks for: this attempt's, or the event's (stable across retries). */
+export function signatureTimestamp(signature: SignatureConfig, times: { attempt: number; event?: number }): number {
+  return signature.timestamp === "event" && times.event !== undefined ? times.event : times.attempt;
+}
+
 export function signRequest(input: SignRequestInput): SignedRequest {
-  const { signature, secrets, msgId, timestamp, body } = input;
+  const { signature, secrets, msgId, body } = input;
+  const timestamp = signatureTimestamp(signature, { attempt: input.timestamp, event: input.eventTimestamp });
   // Only the schemes whose header format allows several signatures can carry both during rotation.
   const keys = [secrets.current, ...(secrets.previous ? [secrets.previous] : [])];
   const [signatureHeader, eventHeader, timestampHeader] = signatureHeaderNames(signature);
@@ -76,13 +84,17 @@ export function signRequest(input: SignRequestInput): SignedRequest {
     case "body-secret":
       sentBody = insertTopLevelField(body, signature.field ?? DEFAULT_BODY_SECRET_FIELD, secrets.current);
       break;
+    case "none":
+      break;
   }
 
+  // Hookline's own headers are a per-endpoint choice: a product preset sends exactly its document's set.
+  const own = signature.hooklineHeaders !== false;
+  const userAgent = signature.userAgent ?? (own ? DEFAULT_USER_AGENT : undefined);
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    "user-agent": signature.userAgent ?? DEFAULT_USER_AGENT,
-    "x-hookline-event-type": input.eventType,
-    "x-hookline-attempt": String(input.attempt),
+    ...(userAgent && { "user-agent": userAgent }),
+    ...(own && { "x-hookline-event-type": input.eventType, "x-hookline-attempt": String(input.attempt) }),
     ...signed,
   };
   // Validation already refuses clashing custom headers; this keeps rows stored before that harmless.

@@ -18,6 +18,7 @@ export function signatureHeaderNames(signature: SignatureConfig): string[] {
       // Receivers written for Stripe read this header; the scheme exists so their code works unchanged.
       return [signature.header ?? "Stripe-Signature"];
     case "body-secret":
+    case "none":
       return [];
   }
 }

@@ -52,7 +52,11 @@ export function assertUrlAllowed(raw: string, policy: UrlPolicy): URL {
   }
   const allowedSchemes = policy.requireHttps ? ["https"] : ["http", "https"];
   if (!allowedSchemes.includes(url.protocol.slice(0, -1))) {
-    throw new UrlNotAllowedError("INVALID_URL", `The URL must use ${allowedSchemes.join(" or ")}`);
+    const message =
+      policy.requireHttps && url.protocol === "http:"
+        ? "HTTPS is required: http:// URLs are refused (use https:// with a valid certificate)"
+        : `The URL must use ${allowedSchemes.join(" or ")}`;
+    throw new UrlNotAllowedError("INVALID_URL", message);
   }
   if (url.username || url.password) {
     throw new UrlNotAllowedError("INVALID_URL", "The URL must not contain credentials; use a custom header instead");

@@ -3,6 +3,7 @@ import {
   eventTypeNameSchema,
   filterSchema,
   headersSchema,
+  type Filter,
   refineHeadersAgainstSignature,
   retryPolicySchema,
   signatureSchema,
@@ -23,7 +24,20 @@ const fields = {
   maxConcurrency: z.number().int().min(1).max(100).nullable(),
   rateLimitPerSecond: z.number().int().min(1).max(10_000).nullable(),
   failureThreshold: z.number().int().min(1).max(1000),
+  disableOnGone: z.boolean(),
+  requireHttps: z.boolean(),
 };
+
+/** A per-event filter for an event the endpoint does not receive would never apply: refuse it. */
+function refineEventFilters(endpoint: { eventTypes: string[]; filter: Filter }, ctx: z.RefinementCtx) {
+  if (endpoint.eventTypes.length === 0) return;
+  for (const eventType of Object.keys(endpoint.filter.events ?? {})) {
+    if (!endpoint.eventTypes.includes(eventType)) {
+      const message = `"${eventType}" has a filter but is not one of the endpoint's event types`;
+      ctx.addIssue({ code: "custom", path: ["filter", "events", eventType], message });
+    }
+  }
+}
 
 /** POST /api/v1/endpoints and the console's create form. */
 export const endpointCreateSchema = z
@@ -41,9 +55,12 @@ export const endpointCreateSchema = z
     maxConcurrency: fields.maxConcurrency.optional(),
     rateLimitPerSecond: fields.rateLimitPerSecond.optional(),
     failureThreshold: fields.failureThreshold.default(10),
+    disableOnGone: fields.disableOnGone.default(true),
+    requireHttps: fields.requireHttps.default(false),
   })
   .strict()
-  .superRefine(refineHeadersAgainstSignature);
+  .superRefine(refineHeadersAgainstSignature)
+  .superRefine(refineEventFilters);
 export type EndpointCreateInput = z.input<typeof endpointCreateSchema>;
 
 /** PATCH: any subset; the merged result is validated again as a whole. */

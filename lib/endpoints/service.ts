@@ -39,6 +39,8 @@ export function toEndpointDto(row: EndpointRow) {
     maxConcurrency: row.maxConcurrency,
     rateLimitPerSecond: row.rateLimitPerSecond,
     failureThreshold: row.failureThreshold,
+    disableOnGone: row.disableOnGone,
+    requireHttps: row.requireHttps,
     consecutiveFailures: row.consecutiveFailures,
     lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
     lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
@@ -49,9 +51,10 @@ export function toEndpointDto(row: EndpointRow) {
 export type EndpointDto = ReturnType<typeof toEndpointDto>;
 
 /** Literal checks at save time (scheme, credentials, private IP literals); names are checked again at connect time. */
-function checkUrl(url: string) {
+function checkUrl(url: string, requireHttps: boolean) {
   try {
-    assertUrlAllowed(url, { allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS, requireHttps: env().HOOKLINE_REQUIRE_HTTPS });
+    const policy = { allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS, requireHttps: env().HOOKLINE_REQUIRE_HTTPS || requireHttps };
+    assertUrlAllowed(url, policy);
   } catch (error) {
     if (error instanceof UrlNotAllowedError) throw errors.validation([{ path: "url", message: error.message, code: error.code }]);
     throw error;
@@ -77,7 +80,7 @@ export async function getEndpoint(ctx: ServiceContext, id: string) {
 export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateInput) {
   assertCanWrite(ctx);
   const data = parseWith(endpointCreateSchema, input);
-  checkUrl(data.url);
+  checkUrl(data.url, data.requireHttps);
   const secret = generateSecret();
   const row = await db().endpoint.create({
     data: {
@@ -98,6 +101,8 @@ export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateI
       maxConcurrency: data.maxConcurrency ?? null,
       rateLimitPerSecond: data.rateLimitPerSecond ?? null,
       failureThreshold: data.failureThreshold,
+      disableOnGone: data.disableOnGone,
+      requireHttps: data.requireHttps,
       secretEnc: seal(secret),
     },
   });
@@ -110,7 +115,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
   const current = await findEndpoint(ctx, id);
   // Validate the merged endpoint, so e.g. a new scheme is checked against the existing custom headers.
   const merged = parseWith(endpointCreateSchema, { ...toCreateShape(current), ...patch });
-  if (patch.url !== undefined) checkUrl(merged.url);
+  if (patch.url !== undefined || patch.requireHttps) checkUrl(merged.url, merged.requireHttps);
   const enabling = patch.enabled === true && !current.enabled;
   const disabling = patch.enabled === false && current.enabled;
   const row = await db().endpoint.update({
@@ -128,6 +133,8 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
       maxConcurrency: merged.maxConcurrency ?? null,
       rateLimitPerSecond: merged.rateLimitPerSecond ?? null,
       failureThreshold: merged.failureThreshold,
+      disableOnGone: merged.disableOnGone,
+      requireHttps: merged.requireHttps,
       ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
       ...(disabling ? { enabled: false, disabledReason: "Disabled by a user", disabledAt: new Date() } : {}),
     },

@@ -18,8 +18,18 @@ export interface EventTypePreset {
   description: string;
   /** The reference document the preset reproduces. */
   seed: string;
-  /** Endpoint settings that make a receiver written for that product work unchanged. */
-  endpoint: { signature: SignatureConfig; retryPolicy: RetryPolicy; timeoutMs: number };
+  /**
+   * Endpoint settings that make a receiver written for that product work unchanged. Every preset
+   * sends exactly the headers its document lists: no Hookline headers or user agent.
+   */
+  endpoint: {
+    signature: SignatureConfig;
+    retryPolicy: RetryPolicy;
+    timeoutMs: number;
+    requireHttps?: boolean;
+    failureThreshold?: number;
+    disableOnGone?: boolean;
+  };
   events: PresetEvent[];
 }
 
@@ -30,9 +40,9 @@ const meetings: EventTypePreset = {
   description: "A meeting booked by a prospect of a campaign, to sync with a CRM or notify the sales team.",
   seed: "000_850f5e4fb1436166",
   endpoint: {
-    // The seed signs nothing; Standard Webhooks headers are additive, so its receivers still work.
-    signature: { scheme: "standard" },
-    retryPolicy: { preset: "fixed" },
+    // The seed signs nothing and lists only Content-Type: so does the preset.
+    signature: { scheme: "none", hooklineHeaders: false },
+    retryPolicy: { preset: "fixed" }, // 1 min, 5 min, 30 min, 2 h, exactly (no jitter)
     timeoutMs: 5000, // "Return a 200 OK response quickly (within 5 seconds)"
   },
   events: [
@@ -79,9 +89,17 @@ const leadMagnet: EventTypePreset = {
   description: "Generation of personalised lead magnets: research, content generation, completion and views.",
   seed: "001_63112c7b53ee22c3",
   endpoint: {
-    signature: { scheme: "hmac-sha256", headerPrefix: "X-Magnetite", userAgent: "Magnetite-Webhooks/1.0" },
-    retryPolicy: { preset: "exponential" },
+    // "X-Magnetite-Timestamp: Unix timestamp when event occurred": the event's time, the same on every retry.
+    signature: {
+      scheme: "hmac-sha256",
+      headerPrefix: "X-Magnetite",
+      userAgent: "Magnetite-Webhooks/1.0",
+      timestamp: "event",
+      hooklineHeaders: false,
+    },
+    retryPolicy: { preset: "exponential" }, // 1 s, 2 s, 4 s, … at most 30 s, Retry-After included
     timeoutMs: 30_000, // "Ensure your endpoint responds within 30 seconds"
+    requireHttps: true, // "must use a valid SSL certificate. Self-signed certificates are not supported"
   },
   events: [
     {
@@ -190,7 +208,7 @@ const callTracking: EventTypePreset = {
   description: "Calls received on tracked numbers with account and marketing attribution, and the leads they create.",
   seed: "002_36b69944a6fc9e7f",
   endpoint: {
-    signature: { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE" },
+    signature: { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE", hooklineHeaders: false },
     retryPolicy: { preset: "standard" }, // the seed states no policy
     timeoutMs: 15_000,
   },
@@ -333,10 +351,13 @@ const crm: EventTypePreset = {
   description: "Leads and their activity, messages, campaigns, campaign emails, lists, statuses and tags.",
   seed: "003_5de5a8e127184d5f",
   endpoint: {
-    signature: { scheme: "body-secret", field: "secret" },
-    // "There is no retry policy"; "fails 10 times → paused" is the default auto-disable threshold.
+    signature: { scheme: "body-secret", field: "secret", hooklineHeaders: false },
+    // "There is no retry policy"; "If the delivery of a webhook fails 10 times, the webhook endpoint
+    // will be paused": the count alone pauses it, a 410 is one more failure.
     retryPolicy: { preset: "none" },
     timeoutMs: 15_000,
+    failureThreshold: 10,
+    disableOnGone: false,
   },
   events: [
     crmEvent("lead.create", "A lead was created.", crmLead),
@@ -447,8 +468,9 @@ const outreach: EventTypePreset = {
   description: "Engagement of a campaign's contacts: opens, clicks, replies, bounces, interest and appointments.",
   seed: "004_75282c2f1a3e6a9c",
   endpoint: {
-    // The seed signs nothing; Standard Webhooks headers are additive, so its receivers still work.
-    signature: { scheme: "standard" },
+    // The seed signs nothing and lists no headers; the interest filter is a per-event payload rule
+    // (README: "Seed 004").
+    signature: { scheme: "none", hooklineHeaders: false },
     retryPolicy: { preset: "standard" },
     timeoutMs: 15_000,
   },

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
+import path from "node:path";
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll } from "vitest";
 
@@ -47,14 +50,16 @@ const OK: Behaviour = { status: 200, headers: { "content-type": "application/jso
  * headers of every request and plays a sequence of behaviours (status codes, hangs, resets,
  * redirects, oversized bodies, Retry-After…). Closed automatically after the file's tests.
  */
-export async function startReceiver(options: { host?: string; behaviours?: Behaviour[] } = {}): Promise<Receiver> {
+export async function startReceiver(
+  options: { host?: string; behaviours?: Behaviour[]; tls?: "valid" | "self-signed" } = {},
+): Promise<Receiver> {
   const host = options.host ?? "127.0.0.1";
   let behaviours: Behaviour[] = options.behaviours?.length ? options.behaviours : [OK];
   let served = 0;
   const sockets = new Set<Socket>();
   const requests: ReceivedRequest[] = [];
 
-  const server = http.createServer((request, response) => {
+  const handler: http.RequestListener = (request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
@@ -68,7 +73,8 @@ export async function startReceiver(options: { host?: string; behaviours?: Behav
       const behaviour = behaviours[Math.min(served++, behaviours.length - 1)]!;
       play(behaviour, request.socket, response);
     });
-  });
+  };
+  const server = options.tls ? https.createServer(tlsFiles(options.tls), handler) : http.createServer(handler);
   server.on("connection", (socket) => {
     receiver.connections++;
     sockets.add(socket);
@@ -92,7 +98,7 @@ export async function startReceiver(options: { host?: string; behaviours?: Behav
   afterAll(close);
 
   const receiver: Receiver = {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: `${options.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     requests,
     connections: 0,
@@ -103,6 +109,14 @@ export async function startReceiver(options: { host?: string; behaviours?: Behav
     close,
   };
   return receiver;
+}
+
+/** The certificates tests/setup/test-tls.ts made: "valid" is issued by a CA the test processes trust. */
+function tlsFiles(kind: "valid" | "self-signed") {
+  const dir = process.env.HOOKLINE_TEST_TLS_DIR;
+  if (!dir) throw new Error("HOOKLINE_TEST_TLS_DIR is unset: tests/setup/test-tls.ts did not run");
+  const name = kind === "valid" ? "server" : "self";
+  return { key: readFileSync(path.join(dir, `${name}.key`)), cert: readFileSync(path.join(dir, `${name}.pem`)) };
 }
 
 function play(behaviour: Behaviour, socket: Socket, response: http.ServerResponse) {

@@ -123,3 +123,34 @@ describe("event types and accounts", () => {
     );
   });
 });
+
+describe("per-event filters (seed 002's “Customize this event”)", () => {
+  // Only answered calls of at least 30 s on acc_1; missed calls of any length; every event of acc_1 or acc_2.
+  const endpoint: MatchableEndpoint = {
+    eventTypes: ["call:completed", "call:missed"],
+    filter: {
+      accounts: ["acc_1", "acc_2"],
+      events: { "call:completed": { accounts: ["acc_1"], rules: [{ path: "duration", op: "gte", value: 30 }] } },
+    },
+  };
+
+  it.each<[string, string, string, number, boolean]>([
+    ["a long completed call on acc_1", "call:completed", "acc_1", 142, true],
+    ["a short completed call on acc_1", "call:completed", "acc_1", 12, false],
+    ["a long completed call on acc_2 (the event's own account list)", "call:completed", "acc_2", 142, false],
+    ["a short missed call on acc_2 (no filter of its own)", "call:missed", "acc_2", 0, true],
+    ["a missed call on acc_3 (the endpoint-level filter applies to every event)", "call:missed", "acc_3", 0, false],
+  ])("%s", (_, eventType, account, duration, matched) => {
+    expect(matchEndpoint(endpoint, { eventType, account, payload: { duration } })).toBe(matched);
+  });
+
+  it("explains which checks come from the event's own filter", () => {
+    const { reasons } = explainMatch(endpoint, { eventType: "call:completed", account: "acc_1", payload: { duration: 12 } });
+    expect(reasons.map((reason) => [reason.check, reason.ok, reason.eventType ?? null, reason.message])).toEqual([
+      ["eventType", true, null, `"call:completed" is one of the endpoint's event types`],
+      ["account", true, null, `Account "acc_1" is accepted`],
+      ["account", true, "call:completed", `call:completed filter: Account "acc_1" is accepted`],
+      ["rule", false, "call:completed", "call:completed filter: duration is 12, needs ≥ 30"],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextDelay, retrySchedule, shouldDisableEndpoint } from "@/lib/delivery/policy";
+import { nextDelay, policyJitters, retrySchedule, shouldDisableEndpoint } from "@/lib/delivery/policy";
 import type { RetryPolicy } from "@/lib/delivery/schemas";
 
 const s = 1000;
@@ -50,6 +50,19 @@ describe("jitter", () => {
     expect(decision).toEqual({ retry: true, delayMs: Math.round(expected) });
   });
 
+  it("is off for fixed: seed 000's schedule to the millisecond whatever the random draw", () => {
+    for (const random of [0, 0.3, 0.999999]) {
+      const delays = [1, 2, 3, 4].map((attemptNumber) => nextDelay({ policy: { preset: "fixed" }, attemptNumber, random: () => random }));
+      expect(delays).toEqual([m, 5 * m, 30 * m, 2 * h].map((delayMs) => ({ retry: true, delayMs })));
+    }
+  });
+
+  it("is a policy setting: on by default for standard and exponential, can be turned off or on", () => {
+    expect([policyJitters({ preset: "standard" }), policyJitters({ preset: "exponential" }), policyJitters({ preset: "fixed" })]).toEqual([true, true, false]);
+    expect(nextDelay({ policy: { preset: "standard", jitter: false }, attemptNumber: 2, random: () => 0 })).toEqual({ retry: true, delayMs: 5 * m });
+    expect(nextDelay({ policy: { preset: "fixed", jitter: true }, attemptNumber: 1, random: () => 0 })).toEqual({ retry: true, delayMs: 0.8 * m });
+  });
+
   it("stays within ±20 % and never goes negative with Math.random", () => {
     for (let i = 0; i < 500; i++) {
       const decision = nextDelay({ policy: { preset: "exponential" }, attemptNumber: 1 });
@@ -66,10 +79,9 @@ describe("Retry-After", () => {
     nextDelay({ policy, attemptNumber: 1, responseStatus: status, retryAfterHeader: header, random: noJitter, now });
 
   it.each<[string, number, string | null, number]>([
-    ["seconds on 429", 429, "120", 120 * s],
-    ["seconds on 503", 503, " 45 ", 45 * s],
-    ["an HTTP date", 503, "Fri, 16 Jan 2026 10:35:00 GMT", 5 * m],
-    ["capped at 24 h", 429, String(3 * 24 * 3600), 24 * h],
+    ["seconds on 429, capped by exponential's 30 s maximum", 429, "120", 30 * s],
+    ["seconds on 503 under the maximum", 503, " 25 ", 25 * s],
+    ["an HTTP date, capped", 503, "Fri, 16 Jan 2026 10:35:00 GMT", 30 * s],
     ["a past date falls back to the policy", 429, "Fri, 16 Jan 2026 10:00:00 GMT", 1 * s],
     ["0 falls back to the policy", 429, "0", 1 * s],
     ["garbage is ignored", 429, "soon", 1 * s],
@@ -77,6 +89,20 @@ describe("Retry-After", () => {
     ["ignored on other statuses", 500, "120", 1 * s],
   ])("%s", (_, status, header, expected) => {
     expect(at(status, header)).toEqual({ retry: true, delayMs: expected });
+  });
+
+  it("is honoured up to 24 h by a policy without a maximum", () => {
+    expect(at(429, "120", { preset: "standard" })).toEqual({ retry: true, delayMs: 120 * s });
+    expect(at(503, "Fri, 16 Jan 2026 10:35:00 GMT", { preset: "custom", delaysMs: [s] })).toEqual({ retry: true, delayMs: 5 * m });
+    expect(at(429, String(3 * 24 * 3600), { preset: "standard" })).toEqual({ retry: true, delayMs: 24 * h });
+  });
+
+  it("never passes a policy's configured maximum delay", () => {
+    expect(at(429, "120", { preset: "standard", maxDelayMs: 60 * s })).toEqual({ retry: true, delayMs: 60 * s });
+    expect(at(429, "120", { preset: "exponential", maxDelayMs: 10 * s })).toEqual({ retry: true, delayMs: 10 * s });
+    // The maximum also caps the schedule's own steps, and jitter on them.
+    expect(retrySchedule({ preset: "exponential", maxAttempts: 6, maxDelayMs: 5 * s })).toEqual([s, 2 * s, 4 * s, 5 * s, 5 * s]);
+    expect(nextDelay({ policy: { preset: "exponential", maxAttempts: 8 }, attemptNumber: 7, random: () => 0.999 })).toEqual({ retry: true, delayMs: 30 * s });
   });
 
   it("never shortens the policy's own delay", () => {
@@ -97,8 +123,14 @@ describe("410 and disabling", () => {
     expect(nextDelay({ policy: { preset: "standard" }, attemptNumber: 1, responseStatus: 410 })).toEqual({ retry: false });
   });
 
+  it("retries 410 like any failure when 410 does not disable at once (seed 003)", () => {
+    expect(nextDelay({ policy: { preset: "custom", delaysMs: [s] }, attemptNumber: 1, responseStatus: 410, goneIsFinal: false, random: noJitter })).toEqual({ retry: true, delayMs: s });
+  });
+
   it.each([
     [{ responseStatus: 410, consecutiveFailures: 0 }, { disable: true, reason: "The endpoint answered 410 Gone" }],
+    [{ responseStatus: 410, consecutiveFailures: 1, disableOnGone: false }, { disable: false }],
+    [{ responseStatus: 410, consecutiveFailures: 10, disableOnGone: false }, { disable: true, reason: "10 consecutive deliveries failed" }],
     [{ responseStatus: 500, consecutiveFailures: 9 }, { disable: false }],
     [{ responseStatus: 500, consecutiveFailures: 10 }, { disable: true, reason: "10 consecutive deliveries failed" }],
     [{ consecutiveFailures: 3, threshold: 3 }, { disable: true, reason: "3 consecutive deliveries failed" }],

@@ -63,14 +63,24 @@ describe("event type presets", () => {
   });
 
   it("configures endpoints as the seeds describe", () => {
-    expect(byId("meetings").endpoint).toMatchObject({ retryPolicy: { preset: "fixed" }, timeoutMs: 5000 });
+    expect(byId("meetings").endpoint).toEqual({ signature: { scheme: "none", hooklineHeaders: false }, retryPolicy: { preset: "fixed" }, timeoutMs: 5000 });
     expect(byId("lead-magnet").endpoint).toEqual({
-      signature: { scheme: "hmac-sha256", headerPrefix: "X-Magnetite", userAgent: "Magnetite-Webhooks/1.0" },
+      signature: { scheme: "hmac-sha256", headerPrefix: "X-Magnetite", userAgent: "Magnetite-Webhooks/1.0", timestamp: "event", hooklineHeaders: false },
       retryPolicy: { preset: "exponential" },
       timeoutMs: 30_000,
+      requireHttps: true,
     });
-    expect(byId("call-tracking").endpoint.signature).toEqual({ scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE" });
-    expect(byId("crm").endpoint).toMatchObject({ signature: { scheme: "body-secret", field: "secret" }, retryPolicy: { preset: "none" } });
+    expect(byId("call-tracking").endpoint.signature).toEqual({ scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE", hooklineHeaders: false });
+    expect(byId("crm").endpoint).toEqual({
+      signature: { scheme: "body-secret", field: "secret", hooklineHeaders: false },
+      retryPolicy: { preset: "none" },
+      timeoutMs: 15_000,
+      failureThreshold: 10,
+      disableOnGone: false,
+    });
+    expect(byId("outreach").endpoint.signature).toEqual({ scheme: "none", hooklineHeaders: false });
+    // No preset sends Hookline's own headers.
+    expect(eventTypePresets.every((preset) => preset.endpoint.signature.hooklineHeaders === false)).toBe(true);
   });
 
   it("call events carry account, duration, caller number, UTMs, gclid and timestamps", () => {

@@ -224,3 +224,33 @@ describe("generateSecret", () => {
     expect(() => new StandardWebhook(secret).verify(signed.body, signed.headers)).not.toThrow();
   });
 });
+
+describe("timestamp source and Hookline's own headers", () => {
+  const prefix = { scheme: "hmac-sha256", headerPrefix: "X-Magnetite" } as const;
+
+  it("sends the event's time when the signing config says so, the attempt's otherwise", () => {
+    const input = { timestamp: 1_800_000_100, eventTimestamp: 1_800_000_000 };
+    expect(sign({ ...input, signature: { ...prefix, timestamp: "event" } }).headers["X-Magnetite-Timestamp"]).toBe("1800000000");
+    expect(sign({ ...input, signature: { ...prefix, timestamp: "attempt" } }).headers["X-Magnetite-Timestamp"]).toBe("1800000100");
+    expect(sign({ ...input, signature: prefix }).headers["X-Magnetite-Timestamp"]).toBe("1800000100");
+    // Standard Webhooks signs the timestamp it sends, so a receiver verifies either.
+    const secret = generateSecret();
+    const standard = sign({ ...input, secrets: { current: secret }, signature: { scheme: "standard", timestamp: "event" } });
+    expect(standard.headers["webhook-timestamp"]).toBe("1800000000");
+    const expected = crypto.createHmac("sha256", Buffer.from(secret.slice(6), "base64")).update(`msg_2xkq8TnFvD1mWz.1800000000.{"type":"test"}`).digest("base64");
+    expect(standard.headers["webhook-signature"]).toBe(`v1,${expected}`);
+  });
+
+  it("leaves out x-hookline-* and the Hookline user agent when the endpoint turns them off", () => {
+    const off = sign({ signature: { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE", hooklineHeaders: false } });
+    expect(Object.keys(off.headers).sort()).toEqual(["X-CALLTRACKING-SIGNATURE", "content-type"]);
+    const ownAgent = sign({ signature: { ...prefix, userAgent: "Magnetite-Webhooks/1.0", hooklineHeaders: false } });
+    expect(ownAgent.headers["user-agent"]).toBe("Magnetite-Webhooks/1.0");
+    expect(Object.keys(ownAgent.headers).some((name) => name.startsWith("x-hookline-"))).toBe(false);
+  });
+
+  it("signs nothing with the none scheme", () => {
+    const unsigned = sign({ signature: { scheme: "none", hooklineHeaders: false } });
+    expect(unsigned).toEqual({ headers: { "content-type": "application/json" }, body: '{"type":"test"}' });
+  });
+});

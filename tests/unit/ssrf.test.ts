@@ -97,7 +97,7 @@ describe("assertUrlAllowed", () => {
 
   it("requires https when asked", () => {
     expect(() => assertUrlAllowed("http://example.com/", { allowPrivate: false, requireHttps: true })).toThrow(
-      expect.objectContaining({ code: "INVALID_URL", message: "The URL must use https" }),
+      expect.objectContaining({ code: "INVALID_URL", message: "HTTPS is required: http:// URLs are refused (use https:// with a valid certificate)" }),
     );
     expect(assertUrlAllowed("https://example.com/", { allowPrivate: false, requireHttps: true }).protocol).toBe("https:");
   });
