@@ -74,7 +74,7 @@ export async function startReceiver(
       play(behaviour, request.socket, response);
     });
   };
-  const server = options.tls ? https.createServer(tlsFiles(options.tls), handler) : http.createServer(handler);
+  const server = options.tls ? https.createServer(tlsOptions(options.tls), handler) : http.createServer(handler);
   server.on("connection", (socket) => {
     receiver.connections++;
     sockets.add(socket);
@@ -112,7 +112,7 @@ export async function startReceiver(
 }
 
 /** The certificates tests/setup/test-tls.ts made: "valid" is issued by a CA the test processes trust. */
-function tlsFiles(kind: "valid" | "self-signed") {
+export function tlsOptions(kind: "valid" | "self-signed") {
   const dir = process.env.HOOKLINE_TEST_TLS_DIR;
   if (!dir) throw new Error("HOOKLINE_TEST_TLS_DIR is unset: tests/setup/test-tls.ts did not run");
   const name = kind === "valid" ? "server" : "self";

@@ -18,6 +18,7 @@ import { publish } from "@/lib/messages/publish";
 import { rawMember } from "@/lib/messages/raw-json";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { startReceiver, type ReceivedRequest, type Receiver } from "@/tests/helpers/receiver";
+import { verifyCallTracking, verifyWebhookSignature } from "@/tests/helpers/seed-verifiers";
 import { useTestDb } from "@/tests/helpers/services";
 
 process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
@@ -37,28 +38,6 @@ beforeAll(async () => {
 
 // ---------------------------------------------------------------------------------------------
 // Independent verifiers: none of them imports Hookline's signing code.
-
-/** Seed 001's Node.js snippet, verbatim apart from types (in its Express handler `payload` is the raw Buffer). */
-function verifyWebhookSignature(payload: Buffer, signature: string, secret: string) {
-  const expectedSignature = crypto
-    .createHmac('sha256', secret)
-    .update(payload as unknown as string, 'utf8')
-    .digest('hex');
-
-  const receivedSignature = signature.replace('sha256=', '');
-
-  return crypto.timingSafeEqual(
-    Buffer.from(expectedSignature, 'hex'),
-    Buffer.from(receivedSignature, 'hex')
-  );
-}
-
-/** Seed 002: `X-CALLTRACKING-SIGNATURE` = hex HMAC-SHA1 of the raw body with the signature key. */
-function verifyCallTracking(payload: Buffer, signature: string, secret: string): boolean {
-  const expected = crypto.createHmac("sha1", secret).update(payload).digest();
-  const received = Buffer.from(signature, "hex");
-  return received.length === expected.length && crypto.timingSafeEqual(received, expected);
-}
 
 /**
  * Stripe's documented manual verification: split `t=…,v1=…` on commas, HMAC-SHA256 the

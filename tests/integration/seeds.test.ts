@@ -1,9 +1,6 @@
-import crypto from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
@@ -11,6 +8,8 @@ import { resetEnv } from "@/lib/env";
 import { eventTypePresets } from "@/lib/event-types/presets";
 import { waitFor } from "@/tests/fixtures/engine/helpers";
 import { makeWorkspace } from "@/tests/helpers/factories";
+import { tlsOptions } from "@/tests/helpers/receiver";
+import { verifyCallTracking, verifyWebhookSignature } from "@/tests/helpers/seed-verifiers";
 import { useTestDb } from "@/tests/helpers/services";
 
 // One test per seed product: a receiver written ONLY from that product's webhook document (the
@@ -46,7 +45,7 @@ async function docReceiver(handle: (request: Received, index: number) => Answer,
       response.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? "");
     });
   };
-  const server = tls ? https.createServer(certificate(tls), listener) : http.createServer(listener);
+  const server = tls ? https.createServer(tlsOptions(tls), listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   afterAll(() => {
     server.closeAllConnections();
@@ -54,13 +53,6 @@ async function docReceiver(handle: (request: Received, index: number) => Answer,
   });
   const port = (server.address() as AddressInfo).port;
   return { url: `${tls ? "https" : "http"}://127.0.0.1:${port}/webhook`, requests };
-}
-
-/** tests/setup/test-tls.ts: "valid" is issued by a CA this process trusts, "self-signed" is not. */
-function certificate(kind: "valid" | "self-signed") {
-  const dir = process.env.HOOKLINE_TEST_TLS_DIR!;
-  const name = kind === "valid" ? "server" : "self";
-  return { key: readFileSync(path.join(dir, `${name}.key`)), cert: readFileSync(path.join(dir, `${name}.pem`)) };
 }
 
 /** Header names as sent, minus what the HTTP transport itself adds. */
@@ -223,26 +215,12 @@ describe("seed 001 (lead magnets)", () => {
     },
   };
 
-  // The document's Node.js snippet, verbatim apart from types.
-  function verifyWebhookSignature(payload: Buffer, signature: string, secret: string) {
-    const expectedSignature = crypto
-      .createHmac('sha256', secret)
-      .update(payload as unknown as string, 'utf8')
-      .digest('hex');
-
-    const receivedSignature = signature.replace('sha256=', '');
-
-    return crypto.timingSafeEqual(
-      Buffer.from(expectedSignature, 'hex'),
-      Buffer.from(receivedSignature, 'hex')
-    );
-  }
-
   it("signs as documented, keeps the event's timestamp on every retry, and caps Retry-After: 120 at 30 s", async () => {
     let secret = "";
     const verdicts: string[] = [];
     // Over HTTPS with a valid certificate ("Self-signed certificates are not supported").
     const receiver = await docReceiver((request, index) => {
+      // The document's own snippet checks X-Magnetite-Signature.
       const signature = String(request.headers["x-magnetite-signature"]);
       if (!verifyWebhookSignature(request.body, signature, secret)) {
         verdicts.push("unauthorized");
@@ -313,18 +291,12 @@ describe("seed 001 (lead magnets)", () => {
 });
 
 describe("seed 002 (call tracking)", () => {
-  // "X-CALLTRACKING-SIGNATURE … an HMAC-SHA1 hash with your unique signature key".
-  const verify = (body: Buffer, signature: string, key: string) => {
-    const expected = crypto.createHmac("sha1", key).update(body).digest();
-    const received = Buffer.from(signature, "hex");
-    return received.length === expected.length && crypto.timingSafeEqual(received, expected);
-  };
-
   it("“Customize this event”: only completed calls of acc_1 lasting 30 s or more, every missed call; signed, retried", async () => {
     let key = "";
     const calls: string[] = [];
     const receiver = await docReceiver((request, index) => {
-      if (!verify(request.body, String(request.headers["x-calltracking-signature"]), key)) return { status: 401 };
+      // "X-CALLTRACKING-SIGNATURE … an HMAC-SHA1 hash with your unique signature key".
+      if (!verifyCallTracking(request.body, String(request.headers["x-calltracking-signature"]), key)) return { status: 401 };
       const call = JSON.parse(request.body.toString("utf8"));
       calls.push(`${call.event} ${call.account} ${call.duration}`);
       return index === 0 ? { status: 500 } : { status: 200 };
