@@ -3,8 +3,8 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { hashPassword } from "@/lib/auth/password";
-import { hashApiKey, keyPrefix } from "@/lib/api-keys/keys";
-import { createOwner, SETUP_LOCK } from "@/lib/workspaces/setup";
+import { hashApiKey, keyPrefix } from "@/lib/features/settings/api-keys";
+import { createOwner, SETUP_LOCK } from "@/lib/features/sign-in/service";
 
 type Report = { admin: "created" | "exists" | "skipped"; apiKey: "created" | "exists" | "skipped" };
 

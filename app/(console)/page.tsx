@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { AutoRefresh } from "@/components/overview/auto-refresh";
-import { DeliveryChart } from "@/components/overview/delivery-chart";
-import { AttentionPanel, GettingStarted, KpiCards, RecentFailuresPanel } from "@/components/overview/panels";
+import { AutoRefresh } from "@/lib/features/overview/components/auto-refresh";
+import { DeliveryChart } from "@/lib/features/overview/components/delivery-chart";
+import { AttentionPanel, GettingStarted, KpiCards, RecentFailuresPanel } from "@/lib/features/overview/components/panels";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
-import { getOverview } from "@/lib/overview/stats";
+import { getOverview } from "@/lib/features/overview/queries";
 
 export const metadata: Metadata = { title: "Overview" };
 

@@ -11,8 +11,8 @@ import pg from "pg";
 import type { ServiceContext } from "@/lib/context";
 import { setDb, type Db } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { listEndpointAttempts } from "@/lib/delivery/attempts-query";
-import { listMessages } from "@/lib/messages/queries";
+import { listEndpointAttempts } from "@/lib/features/endpoints/list-attempts";
+import { listMessages } from "@/lib/features/messages/queries";
 import { Api } from "./client";
 import { checkDeadline, log, median, now, progress, round } from "./util";
 

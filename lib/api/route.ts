@@ -1,6 +1,6 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
-import { authenticateApiKey } from "@/lib/api-keys/keys";
+import { authenticateApiKey } from "@/lib/features/settings/api-keys";
 import { getRequestSessionContext } from "@/lib/auth/session";
 import type { ServiceContext } from "@/lib/context";
 import { AppError, errors, toErrorBody } from "@/lib/errors";

@@ -4,7 +4,7 @@ import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import { errors } from "@/lib/errors";
-import { recoverSchema } from "@/lib/endpoints/schema";
+import { recoverSchema } from "@/lib/features/endpoints/schema";
 import { parseWith } from "@/lib/validation";
 
 /** Queues one manual attempt per delivery (the `resend` function runs them). */

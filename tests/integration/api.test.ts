@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "@/lib/api-keys/keys";
+import { createApiKey } from "@/lib/features/settings/api-keys";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
 import { makeWorkspace } from "@/tests/helpers/factories";

@@ -1,9 +1,9 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { authenticateApiKey, createApiKey, hashApiKey, revokeApiKey } from "@/lib/api-keys/keys";
+import { authenticateApiKey, createApiKey, hashApiKey, revokeApiKey } from "@/lib/features/settings/api-keys";
 import { bootstrapFromEnv } from "@/lib/bootstrap";
 import { resetEnv } from "@/lib/env";
 import { verifyPassword } from "@/lib/auth/password";
-import { createFirstAdmin, needsSetup } from "@/lib/workspaces/setup";
+import { createFirstAdmin, needsSetup } from "@/lib/features/sign-in/service";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 import type { Db } from "@/lib/db/client";

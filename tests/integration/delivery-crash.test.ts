@@ -39,11 +39,11 @@ async function receiver(respond: (hit: Hit) => number) {
 
 let db: Db;
 let url: string;
-let createEndpoint: typeof import("@/lib/endpoints/service").createEndpoint;
+let createEndpoint: typeof import("@/lib/features/endpoints/service").createEndpoint;
 
 beforeAll(async () => {
   ({ db, url } = await useTestDb());
-  createEndpoint = (await import("@/lib/endpoints/service")).createEndpoint;
+  createEndpoint = (await import("@/lib/features/endpoints/service")).createEndpoint;
 });
 
 describe("crash safety of deliveries", () => {

@@ -38,8 +38,8 @@ async function receiver(respond: (hit: Hit, count: number) => number | "hang") {
 let db: Db;
 let url: string;
 let services: {
-  createEndpoint: typeof import("@/lib/endpoints/service").createEndpoint;
-  publish: typeof import("@/lib/messages/publish").publish;
+  createEndpoint: typeof import("@/lib/features/endpoints/service").createEndpoint;
+  publish: typeof import("@/lib/features/messages/publish").publish;
   requestUnsentDeliveries: typeof import("@/lib/delivery/maintenance").requestUnsentDeliveries;
 };
 let stopStack = async () => {};
@@ -50,8 +50,8 @@ beforeAll(async () => {
   const stack = await startDeliveryStack({ databaseUrl: url });
   stopStack = stack.stop;
   services = {
-    createEndpoint: (await import("@/lib/endpoints/service")).createEndpoint,
-    publish: (await import("@/lib/messages/publish")).publish,
+    createEndpoint: (await import("@/lib/features/endpoints/service")).createEndpoint,
+    publish: (await import("@/lib/features/messages/publish")).publish,
     requestUnsentDeliveries: (await import("@/lib/delivery/maintenance")).requestUnsentDeliveries,
   };
 });

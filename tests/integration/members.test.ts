@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "@/lib/auth/password";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
-import { changeMemberRole, inviteMember, listMembers, removeMember } from "@/lib/workspaces/members";
-import { getWorkspace, renameWorkspace } from "@/lib/workspaces/workspace";
+import { changeMemberRole, inviteMember, listMembers, removeMember } from "@/lib/features/settings/members";
+import { getWorkspace, renameWorkspace } from "@/lib/features/settings/workspace";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
-import { getOverview } from "@/lib/overview/stats";
+import { getOverview } from "@/lib/features/overview/queries";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eventTypeNameSchema, retryPolicySchema, signatureSchema, timeoutMsSchema } from "@/lib/delivery/schemas";
-import { eventTypePresets } from "@/lib/event-types/presets";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
 
 // Event lists as the seeds print them (seed 003's categories copied line by line).
 const crmSeedLines = [

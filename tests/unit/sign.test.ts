@@ -4,7 +4,7 @@ import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { describe, expect, it } from "vitest";
 import { generateSecret, signRequest, SigningError, type SignRequestInput } from "@/lib/delivery/sign";
-import { eventTypePresets } from "@/lib/event-types/presets";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
 
 const now = () => Math.floor(Date.now() / 1000);
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { needsSetup } from "@/lib/workspaces/setup";
-import { SetupForm } from "./setup-form";
+import { needsSetup } from "@/lib/features/sign-in/service";
+import { SetupForm } from "@/lib/features/sign-in/components/setup-form";
 
 export const metadata: Metadata = { title: "Set up" };
 export const dynamic = "force-dynamic";

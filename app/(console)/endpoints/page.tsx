@@ -1,13 +1,13 @@
 import { Plus, Webhook } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EndpointsTable } from "@/components/endpoints/endpoints-table";
-import { buttonClasses } from "@/components/endpoints/link-button";
+import { EndpointsTable } from "@/lib/features/endpoints/components/endpoints-table";
+import { buttonClasses } from "@/components/ui/link-button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
-import { listEndpointsWithStats } from "@/lib/endpoints/queries";
+import { listEndpointsWithStats } from "@/lib/features/endpoints/queries";
 
 export const metadata: Metadata = { title: "Endpoints" };
 

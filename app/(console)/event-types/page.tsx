@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import type { PresetSummary } from "@/components/event-types/types";
+import type { PresetSummary } from "@/lib/features/event-types/types";
 import { requireSessionContext } from "@/lib/auth/session";
-import { eventTypePresets } from "@/lib/event-types/presets";
-import { listEventTypes } from "@/lib/event-types/service";
-import { EventTypesClient } from "./client";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
+import { listEventTypes } from "@/lib/features/event-types/service";
+import { EventTypesClient } from "@/lib/features/event-types/components/event-types-client";
 
 export const metadata: Metadata = { title: "Event types" };
 

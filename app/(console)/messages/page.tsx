@@ -3,12 +3,12 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
-import { PAGE_SIZE, pickFilters } from "@/components/messages/filters-shared";
+import { PAGE_SIZE, pickFilters } from "@/lib/features/messages/components/filters-shared";
 import { requireSessionContext } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { listEventTypes } from "@/lib/event-types/service";
-import { listMessages } from "@/lib/messages/queries";
-import { MessagesClient } from "./client";
+import { listEventTypes } from "@/lib/features/event-types/service";
+import { listMessages } from "@/lib/features/messages/queries";
+import { MessagesClient } from "@/lib/features/messages/components/messages-client";
 
 export const metadata: Metadata = { title: "Messages" };
 

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/page-header";
-import type { PlaygroundTemplate } from "@/components/playground/types";
+import type { PlaygroundTemplate } from "@/lib/features/playground/types";
 import { requireSessionContext } from "@/lib/auth/session";
-import { listEndpoints } from "@/lib/endpoints/service";
-import { eventTypePresets } from "@/lib/event-types/presets";
-import { listEventTypes } from "@/lib/event-types/service";
-import { PlaygroundClient } from "./client";
+import { listEndpoints } from "@/lib/features/endpoints/service";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
+import { listEventTypes } from "@/lib/features/event-types/service";
+import { PlaygroundClient } from "@/lib/features/playground/components/playground-client";
 
 export const metadata: Metadata = { title: "Playground" };
 

@@ -1,13 +1,13 @@
 import { Activity, ExternalLink } from "lucide-react";
 import type { Metadata } from "next";
-import { RunsClient } from "@/components/runs/runs-client";
-import type { RunsPage } from "@/components/runs/types";
+import { RunsClient } from "@/lib/features/runs/components/runs-client";
+import type { RunsPage } from "@/lib/features/runs/types";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { listWorkspaceRuns } from "@/lib/runs/service";
+import { listWorkspaceRuns } from "@/lib/features/runs/queries";
 
 export const metadata: Metadata = { title: "Runs" };
 

@@ -1,15 +1,15 @@
 import { Eye } from "lucide-react";
 import type { Metadata } from "next";
-import { ApiKeysSection } from "@/components/settings/api-keys";
-import { MembersSection } from "@/components/settings/members";
-import { toApiKeyView } from "@/components/settings/types";
-import { WorkspaceSection } from "@/components/settings/workspace-name";
+import { ApiKeysSection } from "@/lib/features/settings/components/api-keys";
+import { MembersSection } from "@/lib/features/settings/components/members";
+import { toApiKeyView } from "@/lib/features/settings/types";
+import { WorkspaceSection } from "@/lib/features/settings/components/workspace-name";
 import { PageHeader } from "@/components/ui/page-header";
-import { listApiKeys } from "@/lib/api-keys/keys";
+import { listApiKeys } from "@/lib/features/settings/api-keys";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
-import { listMembers, memberPermissions } from "@/lib/workspaces/members";
-import { getWorkspace } from "@/lib/workspaces/workspace";
+import { listMembers, memberPermissions } from "@/lib/features/settings/members";
+import { getWorkspace } from "@/lib/features/settings/workspace";
 
 export const metadata: Metadata = { title: "Settings" };
 

@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
-import { getEndpoint } from "@/lib/endpoints/service";
-import { listEventTypes } from "@/lib/event-types/service";
+import { getEndpoint } from "@/lib/features/endpoints/service";
+import { listEventTypes } from "@/lib/features/event-types/service";
 import { AppError } from "@/lib/errors";
-import { EndpointDetail } from "./client";
+import { EndpointDetail } from "@/lib/features/endpoints/components/endpoint-detail";
 
 export const metadata: Metadata = { title: "Endpoint" };
 

@@ -1,14 +1,14 @@
 import { Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { EndpointForm } from "@/components/endpoints/endpoint-form";
-import { emptyFormValues } from "@/components/endpoints/form-model";
+import { EndpointForm } from "@/lib/features/endpoints/components/endpoint-form";
+import { emptyFormValues } from "@/lib/features/endpoints/form-model";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
-import { listEventTypes } from "@/lib/event-types/service";
-import { createEndpointAction } from "./actions";
+import { listEventTypes } from "@/lib/features/event-types/service";
+import { createEndpointAction } from "@/lib/features/endpoints/actions";
 
 export const metadata: Metadata = { title: "Add an endpoint" };
 

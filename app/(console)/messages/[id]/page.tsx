@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { requireSessionContext } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { getMessage } from "@/lib/messages/queries";
-import { MessageDetailClient } from "./client";
+import { getMessage } from "@/lib/features/messages/queries";
+import { MessageDetailClient } from "@/lib/features/messages/components/message-detail-client";
 
 type Props = { params: Promise<{ id: string }> };
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseBody } from "@/lib/api/route";
-import { createEndpoint, listEndpoints } from "@/lib/endpoints/service";
+import { createEndpoint, listEndpoints } from "@/lib/features/endpoints/service";
 
 export const GET = apiRoute(async (_request, { ctx }) => ({ data: await listEndpoints(ctx), nextCursor: null }));
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseBody, searchParams } from "@/lib/api/route";
-import { createEventType, listEventTypes } from "@/lib/event-types/service";
+import { createEventType, listEventTypes } from "@/lib/features/event-types/service";
 
 export const GET = apiRoute(async (request, { ctx }) => ({
   data: await listEventTypes(ctx, { includeArchived: searchParams(request).includeArchived === "true" }),

@@ -1,9 +1,9 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseBody, searchParams } from "@/lib/api/route";
 import { env } from "@/lib/env";
-import { publish } from "@/lib/messages/publish";
-import { listMessages } from "@/lib/messages/queries";
-import { rawMember } from "@/lib/messages/raw-json";
+import { publish } from "@/lib/features/messages/publish";
+import { listMessages } from "@/lib/features/messages/queries";
+import { rawMember } from "@/lib/features/messages/raw-json";
 
 export const GET = apiRoute(async (request, { ctx }) => listMessages(ctx, searchParams(request)));
 

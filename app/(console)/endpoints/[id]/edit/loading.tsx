@@ -1,4 +1,4 @@
-import { EndpointFormSkeleton } from "@/components/endpoints/form-skeleton";
+import { EndpointFormSkeleton } from "@/lib/features/endpoints/components/form-skeleton";
 
 export default function Loading() {
   return <EndpointFormSkeleton label="Loading the form" />;

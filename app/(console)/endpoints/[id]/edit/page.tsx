@@ -2,15 +2,15 @@ import { Lock } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { fromEndpoint } from "@/components/endpoints/form-model";
+import { fromEndpoint } from "@/lib/features/endpoints/form-model";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
-import { getEndpoint } from "@/lib/endpoints/service";
-import { listEventTypes } from "@/lib/event-types/service";
+import { getEndpoint } from "@/lib/features/endpoints/service";
+import { listEventTypes } from "@/lib/features/event-types/service";
 import { AppError } from "@/lib/errors";
-import { EditForm } from "./client";
+import { EditForm } from "@/lib/features/endpoints/components/edit-form";
 
 export const metadata: Metadata = { title: "Edit endpoint" };
 

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseBody } from "@/lib/api/route";
-import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/endpoints/service";
+import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/features/endpoints/service";
 
 type Params = { id: string };
 

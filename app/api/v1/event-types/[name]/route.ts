@@ -1,5 +1,5 @@
 import { apiRoute, parseBody } from "@/lib/api/route";
-import { archiveEventType, getEventType, updateEventType } from "@/lib/event-types/service";
+import { archiveEventType, getEventType, updateEventType } from "@/lib/features/event-types/service";
 
 type Params = { name: string };
 

@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseBody } from "@/lib/api/route";
-import { eventTypePresets } from "@/lib/event-types/presets";
-import { importPresetSchema } from "@/lib/event-types/schema";
-import { importPreset } from "@/lib/event-types/service";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
+import { importPresetSchema } from "@/lib/features/event-types/schema";
+import { importPreset } from "@/lib/features/event-types/service";
 import { parseWith } from "@/lib/validation";
 
 export const GET = apiRoute(async () => ({

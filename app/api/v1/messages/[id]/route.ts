@@ -1,4 +1,4 @@
 import { apiRoute } from "@/lib/api/route";
-import { getMessage } from "@/lib/messages/queries";
+import { getMessage } from "@/lib/features/messages/queries";
 
 export const GET = apiRoute<{ id: string }>(async (_request, { ctx, params }) => getMessage(ctx, params.id));

@@ -1,4 +1,4 @@
 import { apiRoute } from "@/lib/api/route";
-import { setEndpointEnabled } from "@/lib/endpoints/service";
+import { setEndpointEnabled } from "@/lib/features/endpoints/service";
 
 export const POST = apiRoute<{ id: string }>(async (_request, { ctx, params }) => setEndpointEnabled(ctx, params.id, false));

@@ -1,4 +1,4 @@
 import { apiRoute } from "@/lib/api/route";
-import { revealSecret } from "@/lib/endpoints/service";
+import { revealSecret } from "@/lib/features/endpoints/service";
 
 export const GET = apiRoute<{ id: string }>(async (_request, { ctx, params }) => revealSecret(ctx, params.id));

@@ -1,6 +1,6 @@
 import { apiRoute, parseBody } from "@/lib/api/route";
-import { sendTest } from "@/lib/endpoints/test-send";
-import { rawMember } from "@/lib/messages/raw-json";
+import { sendTest } from "@/lib/features/endpoints/send-test";
+import { rawMember } from "@/lib/features/messages/raw-json";
 
 export const POST = apiRoute<{ id: string }>(async (request, { ctx, params }) => {
   const { text, json } = await parseBody.raw(request);

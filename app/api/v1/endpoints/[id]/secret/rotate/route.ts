@@ -1,4 +1,4 @@
 import { apiRoute, parseBody } from "@/lib/api/route";
-import { rotateSecret } from "@/lib/endpoints/service";
+import { rotateSecret } from "@/lib/features/endpoints/service";
 
 export const POST = apiRoute<{ id: string }>(async (request, { ctx, params }) => rotateSecret(ctx, params.id, await parseBody(request)));

@@ -1,4 +1,0 @@
-import type { FireResult } from "@/lib/playground/fire";
-
-export type PlaygroundTemplate = { name: string; description: string; example: Record<string, unknown> | null; inCatalog: boolean };
-export type { FireResult };

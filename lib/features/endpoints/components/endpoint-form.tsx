@@ -1,0 +1,550 @@
+"use client";
+
+import { AlertTriangle, Plus, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo, useState } from "react";
+import { Controller, useFieldArray, useForm, useWatch, type FieldError } from "react-hook-form";
+import { toast } from "sonner";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { ChipsInput } from "@/components/ui/chips-input";
+import { cn } from "@/components/ui/cn";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog } from "@/components/ui/dialog";
+import { FieldError as ErrorText, Input, Label, Select, Textarea } from "@/components/ui/inputs";
+import { Switch } from "@/components/ui/switch";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { retrySchedule } from "@/lib/delivery/policy";
+import { FILTER_OPS, RETRY_PRESETS, SIGNATURE_SCHEMES, type Filter } from "@/lib/delivery/schemas";
+import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
+import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
+import { EventPicker } from "./event-picker";
+import { buttonClasses } from "@/components/ui/link-button";
+import { describeRetryPolicy, formatDelay, RETRY_PRESET_LABELS, SCHEME_DESCRIPTIONS, SCHEME_LABELS } from "./format";
+import {
+  endpointFormResolver,
+  parseDelays,
+  parseRuleValue,
+  presetFields,
+  schemeOptions,
+  toFieldErrors,
+  toInput,
+  urlWarnings,
+  type EndpointFormValues,
+} from "../form-model";
+import { MatchPreview } from "./match-preview";
+import type { CatalogEventType } from "../types";
+
+const OP_LABELS: Record<(typeof FILTER_OPS)[number], string> = {
+  eq: "equals",
+  neq: "does not equal",
+  gt: "greater than (>)",
+  gte: "at least (≥)",
+  lt: "less than (<)",
+  lte: "at most (≤)",
+  in: "is one of",
+  nin: "is none of",
+  exists: "exists",
+  contains: "contains",
+};
+
+type SubmitResult = ActionResult<{ id: string; secret?: string }>;
+
+type Props = {
+  mode: "create" | "edit";
+  catalog: CatalogEventType[];
+  defaultValues: EndpointFormValues;
+  onSubmit: (input: EndpointCreateInput) => Promise<SubmitResult>;
+  cancelHref: string;
+};
+
+function Section({ title, description, children, id }: { title: string; description?: string; children: React.ReactNode; id: string }) {
+  return (
+    <section aria-labelledby={id} className="grid gap-x-8 gap-y-4 border-t border-zinc-200 py-8 first:border-t-0 first:pt-0 lg:grid-cols-[14rem_1fr]">
+      <div>
+        <h2 id={id} className="text-sm font-semibold text-zinc-900">
+          {title}
+        </h2>
+        {description && <p className="mt-1 text-sm text-zinc-500">{description}</p>}
+      </div>
+      <div className="min-w-0 space-y-4">{children}</div>
+    </section>
+  );
+}
+
+function message(error: FieldError | undefined) {
+  return error?.message;
+}
+
+export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHref }: Props) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ id: string; secret: string } | null>(null);
+  const [presetNote, setPresetNote] = useState<string | null>(null);
+  const form = useForm<EndpointFormValues>({ defaultValues, resolver: endpointFormResolver, mode: "onTouched" });
+  const { register, control, handleSubmit, setValue, setError, formState } = form;
+  const { errors, isSubmitting } = formState;
+  const rules = useFieldArray({ control, name: "rules" });
+  const headers = useFieldArray({ control, name: "headers" });
+  const values = useWatch({ control }) as EndpointFormValues;
+
+  const warnings = urlWarnings(values.url ?? "");
+  const liveFilter = useMemo<Filter>(() => {
+    const filter: Filter = {};
+    if (values.accounts?.length) filter.accounts = values.accounts;
+    const live = (values.rules ?? []).filter((rule) => rule.path?.trim());
+    if (live.length) filter.rules = live.map((rule) => ({ path: rule.path.trim(), op: rule.op, value: parseRuleValue(rule.op, rule.value ?? "") as never }));
+    return filter;
+  }, [values.accounts, values.rules]);
+  const options = schemeOptions(values.scheme);
+  const customDelays = values.retryPreset === "custom" ? parseDelays(values.delays ?? "") : null;
+  const scheduleText =
+    values.retryPreset === "custom"
+      ? customDelays?.ok
+        ? describeRetryPolicy({ preset: "custom", delaysMs: customDelays.delays })
+        : "Write the delays between attempts, e.g. 10s, 1m, 10m, 1h."
+      : describeRetryPolicy({
+          preset: values.retryPreset,
+          ...(values.retryPreset === "exponential" && Number(values.maxAttempts) >= 1 ? { maxAttempts: Number(values.maxAttempts) } : {}),
+        });
+
+  const submit = handleSubmit(async (formValues) => {
+    const result = await onSubmit(toInput(formValues));
+    if (!result.ok) {
+      const details = Array.isArray(result.error.details) ? (result.error.details as Array<{ path?: string; message?: string }>) : [];
+      const fieldErrors = toFieldErrors(
+        details.filter((detail) => detail.message).map((detail) => ({ path: detail.path ?? "", message: detail.message! })),
+        formValues,
+      );
+      let placed = 0;
+      const place = (node: unknown, prefix: string) => {
+        if (!node || typeof node !== "object") return;
+        const record = node as Record<string, unknown>;
+        if (typeof record.message === "string") {
+          setError(prefix as never, { type: "server", message: record.message }, { shouldFocus: placed === 0 });
+          placed += 1;
+          return;
+        }
+        for (const [key, child] of Object.entries(record)) place(child, prefix ? `${prefix}.${key}` : key);
+      };
+      place(fieldErrors, "");
+      if (placed === 0 || details.length === 0) setError("root.server", { type: "server", message: result.error.message });
+      toast.error(result.error.message);
+      return;
+    }
+    if (mode === "create" && result.data.secret) {
+      setCreated({ id: result.data.id, secret: result.data.secret });
+      return;
+    }
+    toast.success("Endpoint saved");
+    router.push(`/endpoints/${result.data.id}`);
+    router.refresh();
+  });
+
+  const continueToEndpoint = () => {
+    if (!created) return;
+    router.push(`/endpoints/${created.id}`);
+    router.refresh();
+  };
+
+  const errorCount = Object.keys(errors).filter((key) => key !== "root").length;
+
+  return (
+    <>
+      <form onSubmit={submit} noValidate aria-label={mode === "create" ? "New endpoint" : "Edit endpoint"} >
+        {errors.root?.server && (
+          <div className="mb-6">
+            <Alert tone="error">{errors.root.server.message}</Alert>
+          </div>
+        )}
+        {formState.isSubmitted && errorCount > 0 && !errors.root?.server && (
+          <div className="mb-6">
+            <Alert tone="error">
+              {errorCount === 1 ? "One field needs attention" : `${errorCount} fields need attention`} — see the messages below.
+            </Alert>
+          </div>
+        )}
+
+        <div className="mb-8 flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
+          <div className="min-w-64 flex-1">
+            <Label htmlFor="product-preset" hint="fills signing, retries and timeout">
+              Start from a product preset
+            </Label>
+            <Select
+              id="product-preset"
+              defaultValue=""
+              onChange={(event) => {
+                const preset = eventTypePresets.find((candidate) => candidate.id === event.target.value);
+                if (!preset) return;
+                for (const [key, value] of Object.entries(presetFields(preset))) {
+                  setValue(key as keyof EndpointFormValues, value as never, { shouldDirty: true, shouldValidate: formState.isSubmitted });
+                }
+                const { signature, retryPolicy, timeoutMs } = preset.endpoint;
+                const header = signatureHeaderNames(signature)[0];
+                setPresetNote(
+                  `Now set for ${preset.name} receivers: ${SCHEME_LABELS[signature.scheme]}${header && signature.scheme !== "standard" ? ` in ${header}` : ""}, ${RETRY_PRESET_LABELS[retryPolicy.preset].toLowerCase()} retries, ${timeoutMs / 1000} s timeout.`,
+                );
+              }}
+            >
+              <option value="">Choose a product…</option>
+              {eventTypePresets.map((preset) => (
+                <option key={preset.id} value={preset.id}>
+                  {preset.name} (seed {preset.seed.slice(0, 3)})
+                </option>
+              ))}
+            </Select>
+          </div>
+          {presetNote && (
+            <p role="status" className="basis-full text-sm text-emerald-700">
+              {presetNote}
+            </p>
+          )}
+        </div>
+
+        <Section id="section-destination" title="Destination" description="Where deliveries go, and how people in your team will recognise it.">
+          <div>
+            <Label htmlFor="title">Title</Label>
+            <Input id="title" {...register("title")} placeholder="Plomberie Martin — CRM" aria-invalid={!!errors.title || undefined} aria-describedby={errors.title ? "title-error" : undefined} />
+            <ErrorText id="title-error">{message(errors.title)}</ErrorText>
+          </div>
+          <div>
+            <Label htmlFor="url">URL</Label>
+            <Input
+              id="url"
+              type="url"
+              inputMode="url"
+              {...register("url")}
+              placeholder="https://example.com/webhooks/hookline"
+              className="font-mono"
+              aria-invalid={!!errors.url || undefined}
+              aria-describedby={[errors.url ? "url-error" : "", warnings.length ? "url-warnings" : ""].filter(Boolean).join(" ") || undefined}
+            />
+            <ErrorText id="url-error">{message(errors.url)}</ErrorText>
+            {warnings.length > 0 && (
+              <ul id="url-warnings" className="mt-2 space-y-1.5">
+                {warnings.map((warning) => (
+                  <li key={warning.message} className="flex items-start gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
+                    <AlertTriangle className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden />
+                    {warning.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+          <div>
+            <Label htmlFor="description" hint="optional">
+              Description
+            </Label>
+            <Textarea id="description" rows={2} {...register("description")} />
+            <ErrorText>{message(errors.description)}</ErrorText>
+          </div>
+          <Controller
+            control={control}
+            name="enabled"
+            render={({ field }) => (
+              <Switch
+                id="enabled"
+                checked={field.value}
+                onChange={field.onChange}
+                label="Enabled"
+                description="A disabled endpoint keeps its deliveries paused; nothing is lost, and recovery sends them later."
+              />
+            )}
+          />
+        </Section>
+
+        <Section id="section-events" title="Events" description="Which event types this endpoint receives.">
+          <EventPicker
+            catalog={catalog}
+            allEvents={values.allEvents}
+            onAllEventsChange={(all) => setValue("allEvents", all, { shouldDirty: true, shouldValidate: formState.isSubmitted })}
+            selected={values.eventTypes ?? []}
+            onChange={(next) => setValue("eventTypes", next, { shouldDirty: true, shouldValidate: formState.isSubmitted })}
+            error={message(errors.eventTypes as FieldError | undefined)}
+          />
+        </Section>
+
+        <Section id="section-filters" title="Filters" description="Deliver only some of those events. All conditions must hold.">
+          <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+            <div className="min-w-0 space-y-5">
+              <div>
+                <Label htmlFor="accounts" hint="optional">
+                  Accounts
+                </Label>
+                <Controller
+                  control={control}
+                  name="accounts"
+                  render={({ field }) => (
+                    <ChipsInput
+                      id="accounts"
+                      value={field.value}
+                      onChange={field.onChange}
+                      placeholder="acc_1 — press Enter to add"
+                      invalid={!!errors.accounts}
+                      describedBy="accounts-hint"
+                    />
+                  )}
+                />
+                <p id="accounts-hint" className="mt-1 text-xs text-zinc-500">
+                  Only messages published for these accounts (the message&apos;s account, else the payload&apos;s <code>account</code> field). Empty: any account.
+                </p>
+                <ErrorText>{message(errors.accounts as FieldError | undefined)}</ErrorText>
+              </div>
+
+              <fieldset>
+                <legend className="mb-1.5 block text-sm font-medium text-zinc-800">
+                  Payload conditions <span className="font-normal text-zinc-500">optional</span>
+                </legend>
+                {rules.fields.length > 0 && (
+                  <div className="space-y-2">
+                    {rules.fields.map((row, index) => {
+                      const rowErrors = errors.rules?.[index];
+                      const op = values.rules?.[index]?.op ?? row.op;
+                      return (
+                        <div key={row.id} className="rounded-md bg-zinc-50/80 p-2 ring-1 ring-zinc-200">
+                          <div className="grid grid-cols-1 gap-2 sm:grid-cols-[minmax(0,1fr)_10rem_minmax(0,1fr)_auto]">
+                            <Input
+                              aria-label={`Condition ${index + 1} field path`}
+                              placeholder="duration or caller.city"
+                              className="font-mono"
+                              {...register(`rules.${index}.path`)}
+                              aria-invalid={!!rowErrors?.path || undefined}
+                            />
+                            <Select aria-label={`Condition ${index + 1} operator`} {...register(`rules.${index}.op`)}>
+                              {FILTER_OPS.map((candidate) => (
+                                <option key={candidate} value={candidate}>
+                                  {OP_LABELS[candidate]}
+                                </option>
+                              ))}
+                            </Select>
+                            {op === "exists" ? (
+                              <Select aria-label={`Condition ${index + 1} value`} {...register(`rules.${index}.value`)}>
+                                <option value="true">yes (present)</option>
+                                <option value="false">no (absent)</option>
+                              </Select>
+                            ) : (
+                              <Input
+                                aria-label={`Condition ${index + 1} value`}
+                                placeholder={op === "in" || op === "nin" ? "a, b, c or [1, 2]" : op === "contains" ? "text or value" : "30"}
+                                className="font-mono"
+                                {...register(`rules.${index}.value`)}
+                                aria-invalid={!!rowErrors?.value || undefined}
+                              />
+                            )}
+                            <Button type="button" variant="ghost" size="sm" onClick={() => rules.remove(index)} aria-label={`Remove condition ${index + 1}`}>
+                              <Trash2 className="size-4" aria-hidden />
+                            </Button>
+                          </div>
+                          {(rowErrors?.path || rowErrors?.value || rowErrors?.op) && (
+                            <p className="mt-1 text-sm text-red-600">{rowErrors.path?.message ?? rowErrors.op?.message ?? rowErrors.value?.message}</p>
+                          )}
+                        </div>
+                      );
+                    })}
+                  </div>
+                )}
+                <ErrorText>{errors.rules?.root?.message}</ErrorText>
+                <Button type="button" variant="secondary" size="sm" className="mt-2" onClick={() => rules.append({ path: "", op: "gte", value: "" })}>
+                  <Plus className="size-3.5" aria-hidden />
+                  Add condition
+                </Button>
+                <p className="mt-1.5 text-xs text-zinc-500">
+                  Values are read as JSON: <code>30</code> is a number, <code>true</code> a boolean, <code>&quot;30&quot;</code> the text 30; anything else is text.
+                </p>
+              </fieldset>
+            </div>
+            <MatchPreview catalog={catalog} eventTypes={values.allEvents ? [] : (values.eventTypes ?? [])} filter={liveFilter} />
+          </div>
+        </Section>
+
+        <Section id="section-signing" title="Signing" description="How the receiver proves a request came from you. Match what its code verifies.">
+          <div>
+            <Label htmlFor="scheme">Scheme</Label>
+            <Select id="scheme" {...register("scheme")}>
+              {SIGNATURE_SCHEMES.map((scheme) => (
+                <option key={scheme} value={scheme}>
+                  {SCHEME_LABELS[scheme]}
+                </option>
+              ))}
+            </Select>
+            <p className="mt-1 text-xs text-zinc-500">{SCHEME_DESCRIPTIONS[values.scheme]}</p>
+            <ErrorText>{message(errors.scheme)}</ErrorText>
+          </div>
+          {values.scheme === "body-secret" && (
+            <Alert tone="info">
+              With this scheme the endpoint&apos;s <strong>secret itself is added to every request body</strong> as a top-level field, so the body the
+              receiver gets differs from the published one. Use it only for receivers that check a shared secret in the body, over https.
+            </Alert>
+          )}
+          <div className="grid gap-4 sm:grid-cols-2">
+            {options.includes("header") && (
+              <div>
+                <Label htmlFor="header" hint="optional">
+                  Signature header
+                </Label>
+                <Input
+                  id="header"
+                  {...register("header")}
+                  className="font-mono"
+                  placeholder={values.scheme === "stripe" ? "Stripe-Signature" : values.scheme === "hmac-sha256" ? `${values.headerPrefix || "X-Hookline"}-Signature` : "X-Hookline-Signature"}
+                  aria-invalid={!!errors.header || undefined}
+                />
+                <ErrorText>{message(errors.header)}</ErrorText>
+              </div>
+            )}
+            {options.includes("headerPrefix") && (
+              <div>
+                <Label htmlFor="headerPrefix" hint="optional">
+                  Header prefix
+                </Label>
+                <Input id="headerPrefix" {...register("headerPrefix")} className="font-mono" placeholder="X-Hookline" aria-invalid={!!errors.headerPrefix || undefined} />
+                <p className="mt-1 text-xs text-zinc-500">Sends &lt;prefix&gt;-Signature, -Event and -Timestamp.</p>
+                <ErrorText>{message(errors.headerPrefix)}</ErrorText>
+              </div>
+            )}
+            {options.includes("field") && (
+              <div>
+                <Label htmlFor="field" hint="optional">
+                  Body field
+                </Label>
+                <Input id="field" {...register("field")} className="font-mono" placeholder="secret" aria-invalid={!!errors.field || undefined} />
+                <ErrorText>{message(errors.field)}</ErrorText>
+              </div>
+            )}
+            <div>
+              <Label htmlFor="userAgent" hint="optional">
+                User agent
+              </Label>
+              <Input id="userAgent" {...register("userAgent")} placeholder="Hookline/0.1.0" aria-invalid={!!errors.userAgent || undefined} />
+              <ErrorText>{message(errors.userAgent)}</ErrorText>
+            </div>
+          </div>
+        </Section>
+
+        <Section id="section-delivery" title="Delivery" description="Retries, timeout and extra headers.">
+          <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
+            <div>
+              <Label htmlFor="retryPreset">Retry policy</Label>
+              <Select id="retryPreset" {...register("retryPreset")}>
+                {RETRY_PRESETS.map((preset) => (
+                  <option key={preset} value={preset}>
+                    {RETRY_PRESET_LABELS[preset]}
+                    {preset !== "custom" && preset !== "none" ? ` — ${retrySchedule({ preset }).slice(0, 3).map(formatDelay).join(", ")}…` : ""}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <div>
+              <Label htmlFor="timeoutSeconds">Timeout</Label>
+              <div className="relative">
+                <Input
+                  id="timeoutSeconds"
+                  type="number"
+                  min={1}
+                  max={30}
+                  step={1}
+                  {...register("timeoutSeconds", { valueAsNumber: true })}
+                  className="pr-8"
+                  aria-invalid={!!errors.timeoutSeconds || undefined}
+                  aria-describedby="timeout-hint"
+                />
+                <span className="pointer-events-none absolute top-2 right-3 text-sm text-zinc-500">s</span>
+              </div>
+              {errors.timeoutSeconds ? (
+                <ErrorText id="timeout-hint">The timeout is between 1 and 30 seconds</ErrorText>
+              ) : (
+                <p id="timeout-hint" className="mt-1 text-xs text-zinc-500">1–30 seconds</p>
+              )}
+            </div>
+          </div>
+          {values.retryPreset === "custom" && (
+            <div>
+              <Label htmlFor="delays">Delays between attempts</Label>
+              <Input id="delays" {...register("delays")} className="font-mono" placeholder="10s, 1m, 10m, 1h" aria-invalid={!!errors.delays || undefined} aria-describedby="delays-hint" />
+              <p id="delays-hint" className="mt-1 text-xs text-zinc-500">
+                Comma-separated; units s, m, h, d (a bare number is seconds). Up to 20 delays, each 1 s to 7 days.
+              </p>
+              <ErrorText>{message(errors.delays)}</ErrorText>
+            </div>
+          )}
+          {values.retryPreset === "exponential" && (
+            <div className="max-w-48">
+              <Label htmlFor="maxAttempts" hint="optional">
+                Max attempts
+              </Label>
+              <Input id="maxAttempts" type="number" min={1} max={30} {...register("maxAttempts")} placeholder="8" aria-invalid={!!errors.maxAttempts || undefined} />
+              <ErrorText>{message(errors.maxAttempts)}</ErrorText>
+            </div>
+          )}
+          <p className="rounded-md bg-zinc-50 px-3 py-2 text-sm text-zinc-600 ring-1 ring-zinc-200 ring-inset" aria-live="polite">
+            {scheduleText} Each delay varies by ±20 %; 410 Gone disables the endpoint.
+          </p>
+
+          <fieldset>
+            <legend className="mb-1.5 block text-sm font-medium text-zinc-800">
+              Custom headers <span className="font-normal text-zinc-500">optional</span>
+            </legend>
+            <div className="space-y-2">
+              {headers.fields.map((row, index) => {
+                const rowErrors = errors.headers?.[index];
+                return (
+                  <div key={row.id}>
+                    <div className="grid grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)_auto] gap-2">
+                      <Input aria-label={`Header ${index + 1} name`} placeholder="Authorization" className="font-mono" {...register(`headers.${index}.name`)} aria-invalid={!!rowErrors?.name || undefined} />
+                      <Input aria-label={`Header ${index + 1} value`} placeholder="Bearer …" className="font-mono" {...register(`headers.${index}.value`)} aria-invalid={!!rowErrors?.value || undefined} />
+                      <Button type="button" variant="ghost" size="sm" onClick={() => headers.remove(index)} aria-label={`Remove header ${index + 1}`}>
+                        <Trash2 className="size-4" aria-hidden />
+                      </Button>
+                    </div>
+                    <ErrorText>{rowErrors?.name?.message ?? rowErrors?.value?.message}</ErrorText>
+                  </div>
+                );
+              })}
+            </div>
+            <ErrorText>{errors.headers?.root?.message}</ErrorText>
+            <Button type="button" variant="secondary" size="sm" className="mt-2" onClick={() => headers.append({ name: "", value: "" })}>
+              <Plus className="size-3.5" aria-hidden />
+              Add header
+            </Button>
+          </fieldset>
+        </Section>
+
+        {/* Sticky, not fixed: always reachable while scrolling, and it ends where the form ends. */}
+        <div className="sticky bottom-0 z-10 -mx-4 border-t border-zinc-200 bg-zinc-50/95 backdrop-blur sm:-mx-8">
+          <div className="flex items-center justify-end gap-2 px-4 py-3 sm:px-8">
+            <span className={cn("mr-auto text-sm text-zinc-500", !formState.isDirty && "invisible")}>Unsaved changes</span>
+            <Link href={cancelHref} className={buttonClasses("secondary")}>
+              Cancel
+            </Link>
+            <Button type="submit" pending={isSubmitting}>
+              {mode === "create" ? "Create endpoint" : "Save changes"}
+            </Button>
+          </div>
+        </div>
+      </form>
+
+      <Dialog open={created !== null} onClose={continueToEndpoint} title="Endpoint created">
+        {created && (
+          <div className="space-y-4">
+            <p className="text-sm text-zinc-600">
+              This is the endpoint&apos;s signing secret. Give it to the receiver so it can verify requests. You can reveal it again later from the
+              endpoint page (admins only).
+            </p>
+            <div className="flex items-center gap-2">
+              <code aria-label="Signing secret" className="min-w-0 flex-1 rounded-md break-all bg-zinc-100 px-3 py-2 font-mono text-sm ring-1 ring-zinc-200">
+                {created.secret}
+              </code>
+              <CopyButton value={created.secret} />
+            </div>
+            <div className="flex justify-end">
+              <Button type="button" onClick={continueToEndpoint}>
+                Continue to the endpoint
+              </Button>
+            </div>
+          </div>
+        )}
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,320 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import type { FieldErrors, Resolver } from "react-hook-form";
+import { isBlockedAddress } from "@/lib/delivery/blocked-address";
+import type { Filter, FilterRule, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
+import { FILTER_OPS } from "@/lib/delivery/schemas";
+import { endpointCreateSchema, type EndpointCreateInput } from "@/lib/features/endpoints/schema";
+import type { EventTypePreset } from "@/lib/features/event-types/presets";
+import { formatDelay } from "./components/format";
+
+// The form edits a people-friendly shape (rows, text, seconds); `toInput` turns it into the API's
+// shape, which the shared endpointCreateSchema validates, and `formPath` maps the schema's (or the
+// server's) issue paths back onto the fields that produced them.
+
+export type FilterOp = (typeof FILTER_OPS)[number];
+export type RuleRow = { path: string; op: FilterOp; value: string };
+export type HeaderRow = { name: string; value: string };
+
+export type EndpointFormValues = {
+  title: string;
+  url: string;
+  description: string;
+  allEvents: boolean;
+  eventTypes: string[];
+  accounts: string[];
+  rules: RuleRow[];
+  scheme: SignatureConfig["scheme"];
+  header: string;
+  headerPrefix: string;
+  userAgent: string;
+  field: string;
+  retryPreset: RetryPolicy["preset"];
+  delays: string;
+  maxAttempts: string;
+  timeoutSeconds: number;
+  headers: HeaderRow[];
+  enabled: boolean;
+};
+
+export const emptyFormValues: EndpointFormValues = {
+  title: "",
+  url: "",
+  description: "",
+  allEvents: true,
+  eventTypes: [],
+  accounts: [],
+  rules: [],
+  scheme: "standard",
+  header: "",
+  headerPrefix: "",
+  userAgent: "",
+  field: "",
+  retryPreset: "standard",
+  delays: "",
+  maxAttempts: "",
+  timeoutSeconds: 15,
+  headers: [],
+  enabled: true,
+};
+
+type EndpointLike = {
+  title: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  filter: Filter;
+  signature: SignatureConfig;
+  retryPolicy: RetryPolicy;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  enabled: boolean;
+};
+
+export function fromEndpoint(endpoint: EndpointLike): EndpointFormValues {
+  return {
+    title: endpoint.title,
+    url: endpoint.url,
+    description: endpoint.description,
+    allEvents: endpoint.eventTypes.length === 0,
+    eventTypes: endpoint.eventTypes,
+    accounts: endpoint.filter.accounts ?? [],
+    rules: (endpoint.filter.rules ?? []).map((rule) => ({ path: rule.path, op: rule.op, value: ruleValueText(rule) })),
+    ...signatureFields(endpoint.signature),
+    ...retryFields(endpoint.retryPolicy),
+    timeoutSeconds: endpoint.timeoutMs / 1000,
+    headers: Object.entries(endpoint.headers).map(([name, value]) => ({ name, value })),
+    enabled: endpoint.enabled,
+  };
+}
+
+export function signatureFields(signature: SignatureConfig) {
+  return {
+    scheme: signature.scheme,
+    header: signature.header ?? "",
+    headerPrefix: signature.headerPrefix ?? "",
+    userAgent: signature.userAgent ?? "",
+    field: signature.field ?? "",
+  };
+}
+
+export function retryFields(policy: RetryPolicy) {
+  return {
+    retryPreset: policy.preset,
+    delays: (policy.delaysMs ?? []).map(formatDelay).map((text) => text.replace(" ", "")).join(", "),
+    maxAttempts: policy.maxAttempts ? String(policy.maxAttempts) : "",
+  };
+}
+
+/** What "Start from a product preset" changes. */
+export function presetFields(preset: EventTypePreset): Partial<EndpointFormValues> {
+  return { ...signatureFields(preset.endpoint.signature), ...retryFields(preset.endpoint.retryPolicy), timeoutSeconds: preset.endpoint.timeoutMs / 1000 };
+}
+
+function ruleValueText(rule: FilterRule): string {
+  if (rule.value === undefined) return "";
+  if (typeof rule.value === "string") return /^(-?\d|true$|false$|null$|[[{"])/.test(rule.value) ? JSON.stringify(rule.value) : rule.value;
+  return JSON.stringify(rule.value);
+}
+
+/**
+ * `30` is a number, `true` a boolean, `"30"` (quoted) the string 30, `acc_1` a string.
+ * in / nin take a JSON array or a comma-separated list; exists takes true or false.
+ */
+export function parseRuleValue(op: FilterOp, text: string): unknown {
+  const trimmed = text.trim();
+  if (op === "exists") return trimmed !== "false";
+  if (op === "in" || op === "nin") {
+    if (trimmed === "") return undefined;
+    if (trimmed.startsWith("[")) {
+      try {
+        return JSON.parse(trimmed);
+      } catch {
+        return trimmed; // the schema then says a list is needed
+      }
+    }
+    return trimmed.split(",").map((part) => parseScalar(part.trim())).filter((part) => part !== "");
+  }
+  return trimmed === "" ? undefined : parseScalar(trimmed);
+}
+
+function parseScalar(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const DELAY_UNITS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "10s, 1m, 5 min, 2h" → milliseconds; a bare number is seconds. */
+export function parseDelays(text: string): { ok: true; delays: number[] } | { ok: false; message: string } {
+  const parts = text.split(/[,\s]+(?=\d)|,/).map((part) => part.trim()).filter(Boolean);
+  if (parts.length === 0) return { ok: false, message: "List at least one delay, e.g. 10s, 1m, 10m" };
+  const delays: number[] = [];
+  for (const part of parts) {
+    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|d)?$/i.exec(part);
+    if (!match) return { ok: false, message: `"${part}" is not a delay; write e.g. 30s, 5m or 2h` };
+    delays.push(Math.round(Number(match[1]) * DELAY_UNITS[(match[2] ?? "s").toLowerCase()]!));
+  }
+  return { ok: true, delays };
+}
+
+const SCHEME_OPTIONS: Record<SignatureConfig["scheme"], ReadonlyArray<"header" | "headerPrefix" | "field">> = {
+  standard: [],
+  "hmac-sha256": ["header", "headerPrefix"],
+  "hmac-sha1": ["header"],
+  stripe: ["header"],
+  "body-secret": ["field"],
+  none: [],
+};
+
+export function schemeOptions(scheme: SignatureConfig["scheme"]) {
+  return SCHEME_OPTIONS[scheme];
+}
+
+export function toInput(values: EndpointFormValues): EndpointCreateInput {
+  const signature: SignatureConfig = { scheme: values.scheme };
+  for (const key of SCHEME_OPTIONS[values.scheme]) {
+    if (values[key].trim()) signature[key] = values[key].trim();
+  }
+  if (values.userAgent.trim()) signature.userAgent = values.userAgent.trim();
+
+  const retryPolicy: RetryPolicy = { preset: values.retryPreset };
+  if (values.retryPreset === "custom") {
+    const parsed = parseDelays(values.delays);
+    // An unreadable list becomes an empty one; the resolver reports the reading error itself.
+    retryPolicy.delaysMs = parsed.ok ? parsed.delays : [];
+  }
+  if (values.retryPreset === "exponential" && values.maxAttempts.trim()) retryPolicy.maxAttempts = Number(values.maxAttempts);
+
+  const filter: Filter = {};
+  if (values.accounts.length) filter.accounts = values.accounts;
+  if (values.rules.length) {
+    filter.rules = values.rules.map((rule) => ({ path: rule.path.trim(), op: rule.op, value: parseRuleValue(rule.op, rule.value) as FilterRule["value"] }));
+  }
+
+  return {
+    title: values.title,
+    url: values.url.trim(),
+    description: values.description,
+    eventTypes: values.allEvents ? [] : values.eventTypes,
+    filter,
+    signature,
+    retryPolicy,
+    timeoutMs: Math.round(Number(values.timeoutSeconds) * 1000),
+    headers: Object.fromEntries(values.headers.filter((row) => row.name.trim()).map((row) => [row.name.trim(), row.value])),
+    enabled: values.enabled,
+  };
+}
+
+/** An issue path of the API shape ("filter.rules.0.value", "headers.X-Foo") → the form field showing it. */
+export function formPath(path: string, values: EndpointFormValues): string {
+  const [head, ...rest] = path.split(".");
+  switch (head) {
+    case "title":
+    case "url":
+    case "description":
+    case "enabled":
+      return head;
+    case "eventTypes":
+      return "eventTypes";
+    case "timeoutMs":
+      return "timeoutSeconds";
+    case "signature":
+      return rest[0] && ["scheme", "header", "headerPrefix", "userAgent", "field"].includes(rest[0]) ? rest[0] : "scheme";
+    case "retryPolicy":
+      return rest[0] === "delaysMs" ? "delays" : rest[0] === "maxAttempts" ? "maxAttempts" : "retryPreset";
+    case "filter":
+      if (rest[0] === "accounts") return "accounts";
+      if (rest[0] === "rules" && rest[1] !== undefined && /^\d+$/.test(rest[1])) return `rules.${rest[1]}.${rest[2] === "path" || rest[2] === "op" ? rest[2] : "value"}`;
+      return "rules.root";
+    case "headers": {
+      const name = rest.join(".");
+      const index = values.headers.findIndex((row) => row.name.trim() === name);
+      return index >= 0 ? `headers.${index}.name` : "headers.root";
+    }
+    default:
+      return "root.server";
+  }
+}
+
+type Flat = Array<{ path: string; message: string; type: string }>;
+
+function flatten(node: unknown, prefix: string, out: Flat) {
+  if (!node || typeof node !== "object") return;
+  const record = node as Record<string, unknown>;
+  if (typeof record.message === "string" && typeof record.type === "string") {
+    out.push({ path: prefix, message: record.message, type: record.type });
+    return;
+  }
+  for (const [key, child] of Object.entries(record)) {
+    if (key === "ref") continue;
+    flatten(child, prefix ? `${prefix}.${key}` : key, out);
+  }
+}
+
+function setNested(target: Record<string, unknown>, path: string, error: { message: string; type: string }) {
+  const keys = path.split(".");
+  let node = target;
+  keys.forEach((key, index) => {
+    if (index === keys.length - 1) {
+      node[key] ??= error;
+      return;
+    }
+    node[key] ??= /^\d+$/.test(keys[index + 1]!) ? [] : {};
+    node = node[key] as Record<string, unknown>;
+  });
+}
+
+/** Groups flat {path, message} issues into react-hook-form's nested error object. */
+export function toFieldErrors(issues: Array<{ path: string; message: string; type?: string }>, values: EndpointFormValues) {
+  const errors: Record<string, unknown> = {};
+  for (const issue of issues) setNested(errors, formPath(issue.path, values), { message: issue.message, type: issue.type ?? "server" });
+  return errors as FieldErrors<EndpointFormValues>;
+}
+
+const apiResolver = zodResolver(endpointCreateSchema);
+
+/** The shared endpointCreateSchema, run on the API shape of the form's values. */
+export const endpointFormResolver: Resolver<EndpointFormValues> = async (values, context, options) => {
+  const input = toInput(values);
+  const result = await apiResolver(input as never, context, { ...options, fields: {}, names: undefined, shouldUseNativeValidation: false } as never);
+  const issues: Flat = [];
+  flatten(result.errors, "", issues);
+  if (values.retryPreset === "custom") {
+    const delays = parseDelays(values.delays);
+    if (!delays.ok) issues.unshift({ path: "retryPolicy.delaysMs", message: delays.message, type: "custom" });
+  }
+  // An empty list means "all events" to the API; in "Selected events" mode that would surprise.
+  if (!values.allEvents && values.eventTypes.length === 0) {
+    issues.push({ path: "eventTypes", message: "Tick at least one event type, or choose “All events”", type: "custom" });
+  }
+  if (issues.length === 0) return { values, errors: {} };
+  return { values: {}, errors: toFieldErrors(issues, values) };
+};
+
+export type UrlWarning = { tone: "warning"; message: string };
+
+/** Early, non-blocking warnings; the server decides (private addresses need HOOKLINE_ALLOW_PRIVATE_NETWORKS). */
+export function urlWarnings(raw: string): UrlWarning[] {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return [];
+  }
+  const warnings: UrlWarning[] = [];
+  if (url.protocol === "http:") {
+    warnings.push({ tone: "warning", message: "This URL uses http://: payloads and signatures travel unencrypted. Prefer https:// outside local testing." });
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  const literal = /^[\d.]+$/.test(host) || host.includes(":");
+  if (host === "localhost" || host.endsWith(".localhost") || (literal && isBlockedAddress(host))) {
+    warnings.push({
+      tone: "warning",
+      message: `${host} is a private or loopback address. Hookline refuses to deliver there unless the server allows private networks (HOOKLINE_ALLOW_PRIVATE_NETWORKS), which is meant for local testing.`,
+    });
+  }
+  return warnings;
+}

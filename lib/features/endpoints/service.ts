@@ -1,0 +1,199 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { open, seal } from "@/lib/crypto/secret-box";
+import { generateSecret } from "@/lib/delivery/sign";
+import { assertUrlAllowed, UrlNotAllowedError } from "@/lib/delivery/ssrf";
+import type { CustomHeaders, Filter, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
+import { env } from "@/lib/env";
+import { errors } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { newId } from "@/lib/ids";
+import {
+  endpointCreateSchema,
+  endpointUpdateSchema,
+  rotateSecretSchema,
+  type EndpointCreateInput,
+  type EndpointUpdateInput,
+} from "@/lib/features/endpoints/schema";
+import { parseWith } from "@/lib/validation";
+
+type EndpointRow = Awaited<ReturnType<ReturnType<typeof db>["endpoint"]["findFirstOrThrow"]>>;
+
+/** The API shape of §7. Never includes the secret: that takes an explicit reveal. */
+export function toEndpointDto(row: EndpointRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    url: row.url,
+    description: row.description,
+    enabled: row.enabled,
+    disabledReason: row.disabledReason,
+    disabledAt: row.disabledAt?.toISOString() ?? null,
+    eventTypes: row.eventTypes,
+    filter: row.filter as Filter,
+    signature: row.signature as SignatureConfig,
+    retryPolicy: row.retryPolicy as RetryPolicy,
+    timeoutMs: row.timeoutMs,
+    headers: row.headers as CustomHeaders,
+    maxConcurrency: row.maxConcurrency,
+    rateLimitPerSecond: row.rateLimitPerSecond,
+    failureThreshold: row.failureThreshold,
+    disableOnGone: row.disableOnGone,
+    requireHttps: row.requireHttps,
+    consecutiveFailures: row.consecutiveFailures,
+    lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
+    lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type EndpointDto = ReturnType<typeof toEndpointDto>;
+
+/** Literal checks at save time (scheme, credentials, private IP literals); names are checked again at connect time. */
+function checkUrl(url: string, requireHttps: boolean) {
+  try {
+    const policy = { allowPrivate: env().HOOKLINE_ALLOW_PRIVATE_NETWORKS, requireHttps: env().HOOKLINE_REQUIRE_HTTPS || requireHttps };
+    assertUrlAllowed(url, policy);
+  } catch (error) {
+    if (error instanceof UrlNotAllowedError) throw errors.validation([{ path: "url", message: error.message, code: error.code }]);
+    throw error;
+  }
+}
+
+async function findEndpoint(ctx: ServiceContext, id: string) {
+  const row = await db().endpoint.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
+  if (!row) throw errors.notFound("Endpoint");
+  return row;
+}
+
+export async function listEndpoints(ctx: ServiceContext) {
+  const rows = await db().endpoint.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { createdAt: "desc" } });
+  return rows.map(toEndpointDto);
+}
+
+export async function getEndpoint(ctx: ServiceContext, id: string) {
+  return toEndpointDto(await findEndpoint(ctx, id));
+}
+
+/** Creates the endpoint with a fresh signing secret, returned this once alongside it. */
+export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateInput) {
+  assertCanWrite(ctx);
+  const data = parseWith(endpointCreateSchema, input);
+  checkUrl(data.url, data.requireHttps);
+  const secret = generateSecret();
+  const row = await db().endpoint.create({
+    data: {
+      id: newId("ep"),
+      workspaceId: ctx.workspaceId,
+      title: data.title,
+      url: data.url,
+      description: data.description,
+      enabled: data.enabled,
+      disabledReason: data.enabled ? null : "Created disabled",
+      disabledAt: data.enabled ? null : new Date(),
+      eventTypes: [...new Set(data.eventTypes)],
+      filter: data.filter as Prisma.InputJsonValue,
+      signature: data.signature as Prisma.InputJsonValue,
+      retryPolicy: data.retryPolicy as Prisma.InputJsonValue,
+      timeoutMs: data.timeoutMs,
+      headers: data.headers as Prisma.InputJsonValue,
+      maxConcurrency: data.maxConcurrency ?? null,
+      rateLimitPerSecond: data.rateLimitPerSecond ?? null,
+      failureThreshold: data.failureThreshold,
+      disableOnGone: data.disableOnGone,
+      requireHttps: data.requireHttps,
+      secretEnc: seal(secret),
+    },
+  });
+  return { ...toEndpointDto(row), secret };
+}
+
+export async function updateEndpoint(ctx: ServiceContext, id: string, input: EndpointUpdateInput) {
+  assertCanWrite(ctx);
+  const patch = parseWith(endpointUpdateSchema, input);
+  const current = await findEndpoint(ctx, id);
+  // Validate the merged endpoint, so e.g. a new scheme is checked against the existing custom headers.
+  const merged = parseWith(endpointCreateSchema, { ...toCreateShape(current), ...patch });
+  if (patch.url !== undefined || patch.requireHttps) checkUrl(merged.url, merged.requireHttps);
+  const enabling = patch.enabled === true && !current.enabled;
+  const disabling = patch.enabled === false && current.enabled;
+  const row = await db().endpoint.update({
+    where: { id: current.id },
+    data: {
+      title: merged.title,
+      url: merged.url,
+      description: merged.description,
+      eventTypes: [...new Set(merged.eventTypes)],
+      filter: merged.filter as Prisma.InputJsonValue,
+      signature: merged.signature as Prisma.InputJsonValue,
+      retryPolicy: merged.retryPolicy as Prisma.InputJsonValue,
+      timeoutMs: merged.timeoutMs,
+      headers: merged.headers as Prisma.InputJsonValue,
+      maxConcurrency: merged.maxConcurrency ?? null,
+      rateLimitPerSecond: merged.rateLimitPerSecond ?? null,
+      failureThreshold: merged.failureThreshold,
+      disableOnGone: merged.disableOnGone,
+      requireHttps: merged.requireHttps,
+      ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
+      ...(disabling ? { enabled: false, disabledReason: "Disabled by a user", disabledAt: new Date() } : {}),
+    },
+  });
+  return toEndpointDto(row);
+}
+
+// The fields a PATCH may change, read off the update schema so the list cannot drift from it.
+const EDITABLE = Object.keys(endpointUpdateSchema.shape) as Array<keyof typeof endpointUpdateSchema.shape>;
+
+/** The stored endpoint as create input, for validating a PATCH merged onto it. */
+function toCreateShape(row: EndpointRow): EndpointCreateInput {
+  const dto = toEndpointDto(row);
+  return Object.fromEntries(EDITABLE.map((key) => [key, dto[key]])) as EndpointCreateInput;
+}
+
+export async function deleteEndpoint(ctx: ServiceContext, id: string) {
+  assertCanWrite(ctx);
+  const { count } = await db().endpoint.deleteMany({ where: { id, workspaceId: ctx.workspaceId } });
+  if (count === 0) throw errors.notFound("Endpoint");
+}
+
+export async function setEndpointEnabled(ctx: ServiceContext, id: string, enabled: boolean) {
+  return updateEndpoint(ctx, id, { enabled });
+}
+
+/** The one response allowed to carry the secret (besides create). VIEWERs cannot reveal. */
+export async function revealSecret(ctx: ServiceContext, id: string) {
+  assertCanWrite(ctx);
+  const row = await db().endpoint.findFirst({
+    where: { id, workspaceId: ctx.workspaceId },
+    select: { secretEnc: true, previousSecretEnc: true, previousSecretUntil: true },
+  });
+  if (!row) throw errors.notFound("Endpoint");
+  const previousValid = row.previousSecretEnc && row.previousSecretUntil && row.previousSecretUntil > new Date();
+  return {
+    secret: open(row.secretEnc),
+    previousSecretExpiresAt: previousValid ? row.previousSecretUntil!.toISOString() : null,
+  };
+}
+
+/**
+ * New secret now; the old one keeps signing alongside it for the grace period
+ * (both signatures are sent), so receivers can switch without dropping events.
+ */
+export async function rotateSecret(ctx: ServiceContext, id: string, input: { graceSeconds?: number } = {}) {
+  assertCanWrite(ctx);
+  const { graceSeconds } = parseWith(rotateSecretSchema, input);
+  const row = await db().endpoint.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: { id: true, secretEnc: true } });
+  if (!row) throw errors.notFound("Endpoint");
+  const secret = generateSecret();
+  const previousSecretUntil = new Date(Date.now() + graceSeconds * 1000);
+  await db().endpoint.update({
+    where: { id: row.id },
+    data: {
+      secretEnc: seal(secret),
+      previousSecretEnc: graceSeconds > 0 ? row.secretEnc : null,
+      previousSecretUntil: graceSeconds > 0 ? previousSecretUntil : null,
+    },
+  });
+  return { secret, previousSecretExpiresAt: graceSeconds > 0 ? previousSecretUntil.toISOString() : null };
+}

@@ -1,0 +1,164 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { FieldError, Input, Label, Textarea } from "@/components/ui/inputs";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { eventTypeFormSchema, parseJsonText, toJsonText, type EventTypeFormValues } from "../form-schema";
+import type { EventType } from "../types";
+
+export type EventTypeSubmit = (values: {
+  name: string;
+  description: string;
+  examplePayload: Record<string, unknown> | null;
+  schema: Record<string, unknown> | null;
+}) => Promise<ActionResult<EventType>>;
+
+type Props = { open: boolean; onClose: () => void; initial: EventType | null; submit: EventTypeSubmit; onSaved: (eventType: EventType) => void };
+
+/** Create (initial = null) or edit; the service's verdicts (bad schema, example that does not fit) land on their fields. */
+export function EventTypeFormDialog({ open, onClose, initial, submit, onSaved }: Props) {
+  return (
+    <Dialog open={open} onClose={onClose} title={initial ? `Edit ${initial.name}` : "Create an event type"} wide>
+      {open && <EventTypeForm key={initial?.name ?? "new"} initial={initial} submit={submit} onSaved={onSaved} onCancel={onClose} />}
+    </Dialog>
+  );
+}
+
+function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open" | "onClose"> & { onCancel: () => void }) {
+  const form = useForm<EventTypeFormValues>({
+    resolver: zodResolver(eventTypeFormSchema),
+    defaultValues: {
+      name: initial?.name ?? "",
+      description: initial?.description ?? "",
+      exampleText: toJsonText(initial?.examplePayload),
+      schemaText: toJsonText(initial?.schema),
+    },
+  });
+  const { register, handleSubmit, setError, formState } = form;
+  const { errors, isSubmitting } = formState;
+
+  const onSubmit = handleSubmit(async (values) => {
+    const result = await submit({
+      name: values.name,
+      description: values.description ?? "",
+      examplePayload: parseJsonText(values.exampleText),
+      schema: parseJsonText(values.schemaText),
+    });
+    if (result.ok) {
+      onSaved(result.data);
+      return;
+    }
+    const { code, message, details } = result.error;
+    if (code === "conflict") {
+      setError("name", { message }, { shouldFocus: true });
+      return;
+    }
+    if (code === "validation_failed" && Array.isArray(details)) {
+      const issues = details as Array<{ path?: string; message?: string }>;
+      const schemaIssues = issues.filter((issue) => issue.path === "schema" || issue.path?.startsWith("schema."));
+      const exampleIssues = issues.filter((issue) => issue.path?.startsWith("payload") || issue.path?.startsWith("examplePayload"));
+      const nameIssue = issues.find((issue) => issue.path === "name");
+      if (schemaIssues.length) setError("schemaText", { message: `${message}: ${schemaIssues.map((issue) => issue.message).join("; ")}` });
+      if (exampleIssues.length) {
+        const list = exampleIssues.map((issue) => `${issue.path?.replace(/^(payload|examplePayload)\.?/, "") || "the example"} ${issue.message}`);
+        setError("exampleText", { message: `${message}: ${list.join("; ")}` });
+      }
+      if (nameIssue) setError("name", { message: nameIssue.message ?? "Not a valid name" });
+      if (schemaIssues.length || exampleIssues.length || nameIssue) return;
+    }
+    setError("root", { message });
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
+      <div>
+        <Label htmlFor="et-name" hint="letters, digits and . _ : -">
+          Name
+        </Label>
+        <Input
+          id="et-name"
+          {...register("name")}
+          disabled={Boolean(initial)}
+          placeholder="call:completed"
+          autoComplete="off"
+          className="font-mono"
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={errors.name ? "et-name-error" : undefined}
+        />
+        <FieldError id="et-name-error">{errors.name?.message}</FieldError>
+      </div>
+      <div>
+        <Label htmlFor="et-description" hint="optional">
+          Description
+        </Label>
+        <Input
+          id="et-description"
+          {...register("description")}
+          placeholder="An answered call on a tracked number ended."
+          aria-invalid={errors.description ? true : undefined}
+          aria-describedby={errors.description ? "et-description-error" : undefined}
+        />
+        <FieldError id="et-description-error">{errors.description?.message}</FieldError>
+      </div>
+      <div className="grid gap-4 md:grid-cols-2">
+        <div className="min-w-0">
+          <Label htmlFor="et-example" hint="JSON object, optional">
+            Example payload
+          </Label>
+          <Textarea
+            id="et-example"
+            {...register("exampleText")}
+            rows={12}
+            spellCheck={false}
+            placeholder={'{\n  "call_id": "call_123",\n  "duration": 45\n}'}
+            className="font-mono text-xs"
+            aria-invalid={errors.exampleText ? true : undefined}
+            aria-describedby={errors.exampleText ? "et-example-error" : "et-example-hint"}
+          />
+          {errors.exampleText ? (
+            <FieldError id="et-example-error">{errors.exampleText.message}</FieldError>
+          ) : (
+            <p id="et-example-hint" className="mt-1 text-xs text-zinc-500">
+              Prefills Send test and the Playground.
+            </p>
+          )}
+        </div>
+        <div className="min-w-0">
+          <Label htmlFor="et-schema" hint="JSON Schema, optional">
+            Schema
+          </Label>
+          <Textarea
+            id="et-schema"
+            {...register("schemaText")}
+            rows={12}
+            spellCheck={false}
+            placeholder={'{\n  "type": "object",\n  "required": ["duration"]\n}'}
+            className="font-mono text-xs"
+            aria-invalid={errors.schemaText ? true : undefined}
+            aria-describedby={errors.schemaText ? "et-schema-error" : "et-schema-hint"}
+          />
+          {errors.schemaText ? (
+            <FieldError id="et-schema-error">{errors.schemaText.message}</FieldError>
+          ) : (
+            <p id="et-schema-hint" className="mt-1 text-xs text-zinc-500">
+              When set, publishing a payload that does not match is refused.
+            </p>
+          )}
+        </div>
+      </div>
+      <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
+        <Button type="button" variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" pending={isSubmitting}>
+          {initial ? "Save changes" : "Create event type"}
+        </Button>
+      </div>
+    </form>
+  );
+}

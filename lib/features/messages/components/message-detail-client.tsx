@@ -1,0 +1,142 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ArrowLeft, Webhook } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { CopyButton } from "@/components/ui/copy-button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/time";
+import { DeliveryCard } from "@/lib/features/messages/components/delivery-card";
+import { DeliverySummary } from "@/lib/features/messages/components/delivery-summary";
+import { MessageBody } from "@/lib/features/messages/components/message-body";
+import type { MessageDetail } from "@/lib/features/messages/types";
+import { apiFetch } from "@/lib/api-client";
+import { queryKeys } from "@/lib/query-keys";
+import { resendDeliveryAction } from "../actions";
+
+const WATCH_AFTER_RESEND_MS = 20_000;
+
+export function MessageDetailClient({ initial, canWrite }: { initial: MessageDetail; canWrite: boolean }) {
+  const queryClient = useQueryClient();
+  const [watchUntil, setWatchUntil] = useState(0);
+  const [resending, setResending] = useState<string | null>(null);
+  const query = useQuery({
+    queryKey: queryKeys.messages.detail(initial.id),
+    queryFn: () => apiFetch<MessageDetail>(`/messages/${initial.id}`),
+    initialData: initial,
+    // Live while something is in flight (or a resend was just queued); quiet otherwise.
+    refetchInterval: (current) => {
+      const active = current.state.data?.deliveries.some((delivery) => delivery.status === "PENDING" || delivery.status === "SENDING");
+      return active || Date.now() < watchUntil ? 1500 : false;
+    },
+  });
+  const message = query.data;
+
+  const resend = async (deliveryId: string) => {
+    setResending(deliveryId);
+    const result = await resendDeliveryAction({ deliveryId });
+    setResending(null);
+    if (!result.ok) {
+      toast.error(result.error.message);
+      return;
+    }
+    toast.success("Resend queued: the new attempt appears below in a moment.");
+    setWatchUntil(Date.now() + WATCH_AFTER_RESEND_MS);
+    await queryClient.invalidateQueries({ queryKey: queryKeys.messages.detail(message.id) });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.messages.all, refetchType: "none" });
+  };
+
+  return (
+    <>
+      <Link href="/messages" className="mb-4 inline-flex items-center gap-1 text-sm text-zinc-600 hover:text-zinc-900">
+        <ArrowLeft className="size-3.5" aria-hidden />
+        Messages
+      </Link>
+      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold tracking-tight">
+            <span className="font-mono">{message.eventType}</span>
+            {message.test && <Badge>Test</Badge>}
+          </h1>
+          <p className="mt-1 flex items-center gap-2 font-mono text-xs text-zinc-500">
+            {message.id}
+            <CopyButton value={message.id} label="Copy id" />
+          </p>
+        </div>
+        <DeliverySummary deliveries={message.deliveries} />
+      </div>
+
+      {query.isError && (
+        <div className="mb-4">
+          <Alert tone="error">Could not refresh this message: {query.error.message}</Alert>
+        </div>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
+        <section aria-labelledby="body-heading" className="min-w-0 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
+          <h2 id="body-heading" className="mb-3 text-sm font-semibold">
+            Body
+          </h2>
+          <MessageBody body={message.body} />
+        </section>
+        <section aria-labelledby="meta-heading" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
+          <h2 id="meta-heading" className="mb-3 text-sm font-semibold">
+            Details
+          </h2>
+          <dl className="space-y-3 text-sm">
+            <Meta label="Event type">
+              <Link href="/event-types" className="font-mono text-xs text-brand-700 hover:underline">
+                {message.eventType}
+              </Link>
+            </Meta>
+            <Meta label="Account">{message.account ? <span className="font-mono text-xs">{message.account}</span> : <None />}</Meta>
+            <Meta label="Idempotency key">
+              {message.idempotencyKey ? <span className="font-mono text-xs break-all">{message.idempotencyKey}</span> : <None />}
+            </Meta>
+            <Meta label="Created">
+              <span className="block">{new Date(message.createdAt).toLocaleString()}</span>
+              <span className="text-xs text-zinc-500">
+                <RelativeTime iso={message.createdAt} />
+              </span>
+            </Meta>
+          </dl>
+        </section>
+      </div>
+
+      <h2 className="mt-8 mb-3 text-base font-semibold">Deliveries</h2>
+      {message.deliveries.length === 0 ? (
+        <EmptyState icon={Webhook} title="No endpoint received this message">
+          No endpoint subscribed to <span className="font-mono">{message.eventType}</span> when it was published, or their filters
+          left it out. Try it in the{" "}
+          <Link href="/playground" className="font-medium text-brand-700 hover:underline">
+            Playground
+          </Link>{" "}
+          to see why each endpoint matched or not.
+        </EmptyState>
+      ) : (
+        <div className="space-y-4">
+          {message.deliveries.map((delivery) => (
+            <DeliveryCard key={delivery.id} delivery={delivery} canWrite={canWrite} resending={resending === delivery.id} onResend={resend} />
+          ))}
+        </div>
+      )}
+    </>
+  );
+}
+
+function Meta({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs font-medium text-zinc-500">{label}</dt>
+      <dd className="mt-0.5 text-zinc-900">{children}</dd>
+    </div>
+  );
+}
+
+function None() {
+  return <span className="text-zinc-400">—</span>;
+}

@@ -1,0 +1,85 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { ServiceContext } from "@/lib/context";
+import { errors } from "@/lib/errors";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { listMessagesSchema, type ListMessagesInput } from "@/lib/features/messages/schema";
+import { toAttemptDto } from "@/lib/features/endpoints/list-attempts";
+import { parseWith } from "@/lib/validation";
+
+type MessageRow = { id: string; eventType: string; account: string | null; body: string; idempotencyKey: string | null; test: boolean; createdAt: Date };
+
+/** The payload as published: the exact text is in `body`; clients get it parsed. */
+export function toMessageDto(row: MessageRow) {
+  return {
+    id: row.id,
+    eventType: row.eventType,
+    account: row.account,
+    payload: JSON.parse(row.body) as unknown,
+    idempotencyKey: row.idempotencyKey,
+    test: row.test,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Newest first, cursor = the last id seen (ids sort by creation time). */
+export async function listMessages(ctx: ServiceContext, input: ListMessagesInput) {
+  const query = parseWith(listMessagesSchema, input);
+  const where: Prisma.MessageWhereInput = {
+    workspaceId: ctx.workspaceId,
+    ...(query.eventType ? { eventType: query.eventType } : {}),
+    ...(query.account ? { account: query.account } : {}),
+    ...(query.includeTests === "true" ? {} : { test: false }),
+    ...(query.since || query.until
+      ? { createdAt: { ...(query.since ? { gte: new Date(query.since) } : {}), ...(query.until ? { lt: new Date(query.until) } : {}) } }
+      : {}),
+    ...(query.status || query.endpointId
+      ? {
+          deliveries: {
+            some: { ...(query.status ? { status: query.status } : {}), ...(query.endpointId ? { endpointId: query.endpointId } : {}) },
+          },
+        }
+      : {}),
+    ...(query.cursor ? { id: { lt: query.cursor } } : {}),
+  };
+  const rows = await db().message.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    include: { deliveries: { select: { id: true, endpointId: true, status: true, attemptCount: true } } },
+  });
+  const page = rows.slice(0, query.limit);
+  return {
+    data: page.map((row) => ({ ...toMessageDto(row), deliveries: row.deliveries })),
+    nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
+  };
+}
+
+export async function getMessage(ctx: ServiceContext, id: string) {
+  const row = await db().message.findFirst({
+    where: { id, workspaceId: ctx.workspaceId },
+    include: {
+      deliveries: {
+        orderBy: { createdAt: "asc" },
+        include: { endpoint: { select: { title: true, url: true } } },
+      },
+      attempts: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+    },
+  });
+  if (!row) throw errors.notFound("Message");
+  return {
+    ...toMessageDto(row),
+    body: row.body,
+    deliveries: row.deliveries.map((delivery) => ({
+      id: delivery.id,
+      endpointId: delivery.endpointId,
+      endpoint: delivery.endpoint,
+      status: delivery.status,
+      attemptCount: delivery.attemptCount,
+      nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
+      lastResponseStatus: delivery.lastResponseStatus,
+      lastErrorCode: delivery.lastErrorCode,
+      attempts: row.attempts.filter((attempt) => attempt.deliveryId === delivery.id).map(toAttemptDto),
+    })),
+  };
+}

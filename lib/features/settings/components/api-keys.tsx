@@ -1,0 +1,232 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { KeyRound, Plus, TriangleAlert } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { toast } from "sonner";
+import { createApiKeyAction, revokeApiKeyAction } from "@/lib/features/settings/actions";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { CodeBlock } from "@/components/ui/code";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Dialog } from "@/components/ui/dialog";
+import { FieldError, Input, Label, Select } from "@/components/ui/inputs";
+import { RelativeTime } from "@/components/ui/time";
+import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/features/settings/schema";
+import { queryKeys } from "@/lib/query-keys";
+import { ROLE_HELP, type ApiKeyView } from "../types";
+import { unwrap } from "../unwrap";
+
+export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrite: boolean }) {
+  const [creating, setCreating] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const revoke = useMutation({
+    mutationFn: (id: string) => unwrap(revokeApiKeyAction({ id })),
+    onSuccess: () => {
+      toast.success(`Revoked “${revoking?.name}”. Requests with it now get 401.`);
+      setRevoking(null);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all });
+      router.refresh();
+    },
+    onError: (error) => toast.error(error.message),
+  });
+
+  // Active keys first; revoked ones stay listed (greyed) so "why does CI get 401?" has an answer.
+  const sorted = [...keys].sort((a, b) => Number(!!a.revokedAt) - Number(!!b.revokedAt));
+
+  return (
+    <Card
+      title="API keys"
+      description={
+        <>
+          For your application&apos;s calls to the HTTP API: <code className="font-mono text-xs">Authorization: Bearer hk_…</code>
+        </>
+      }
+      actions={
+        canWrite && (
+          <Button size="sm" onClick={() => setCreating(true)}>
+            <Plus className="size-4" aria-hidden /> Create key
+          </Button>
+        )
+      }
+    >
+      {sorted.length === 0 ? (
+        <div className="py-6 text-center text-sm text-zinc-600">
+          <KeyRound className="mx-auto mb-2 size-5 text-zinc-400" aria-hidden />
+          No API keys yet.{canWrite ? " Create one for your application to publish events." : " An admin can create one."}
+        </div>
+      ) : (
+        <div className="-mx-5 -my-5 overflow-x-auto">
+          <table className="w-full text-sm" aria-label="API keys">
+            <thead className="border-b border-zinc-100 text-left text-xs font-medium text-zinc-500">
+              <tr>
+                <th scope="col" className="px-5 py-2.5 font-medium">Name</th>
+                <th scope="col" className="px-3 py-2.5 font-medium">Key</th>
+                <th scope="col" className="px-3 py-2.5 font-medium">Role</th>
+                <th scope="col" className="px-3 py-2.5 font-medium">Created</th>
+                <th scope="col" className="px-3 py-2.5 font-medium">Last used</th>
+                <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
+                {canWrite && <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {sorted.map((key) => (
+                <tr key={key.id} className={key.revokedAt ? "text-zinc-400" : undefined}>
+                  <td className="px-5 py-2.5 font-medium text-zinc-900">
+                    <span className={key.revokedAt ? "text-zinc-400 line-through" : undefined}>{key.name}</span>
+                  </td>
+                  <td className="px-3 py-2.5 font-mono text-xs">{key.prefix}…</td>
+                  <td className="px-3 py-2.5">
+                    <Badge tone={key.role === "VIEWER" ? "neutral" : "info"}>{key.role === "VIEWER" ? "Read-only" : "Admin"}</Badge>
+                  </td>
+                  <td className="px-3 py-2.5 whitespace-nowrap">
+                    <RelativeTime iso={key.createdAt} />
+                  </td>
+                  <td className="px-3 py-2.5 whitespace-nowrap">{key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-400">Never</span>}</td>
+                  <td className="px-3 py-2.5 whitespace-nowrap">
+                    {key.revokedAt ? (
+                      <Badge tone="danger">
+                        Revoked <RelativeTime iso={key.revokedAt} />
+                      </Badge>
+                    ) : (
+                      <Badge tone="success">Active</Badge>
+                    )}
+                  </td>
+                  {canWrite && (
+                    <td className="px-5 py-2.5 text-right">
+                      {!key.revokedAt && (
+                        <Button size="sm" variant="ghost" className="hover:bg-red-50" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
+                          <span className="text-red-700">Revoke</span>
+                        </Button>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {canWrite && <CreateKeyDialog open={creating} onClose={() => setCreating(false)} />}
+      <ConfirmDialog
+        open={revoking !== null}
+        onClose={() => setRevoking(null)}
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        pending={revoke.isPending}
+        title="Revoke API key"
+        confirmLabel="Revoke key"
+      >
+        <p>
+          Revoke <strong>{revoking?.name}</strong> (<span className="font-mono text-xs">{revoking?.prefix}…</span>)? Every request that uses it is refused with
+          401 from now on. This cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </Card>
+  );
+}
+
+function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const [created, setCreated] = useState<{ name: string; plaintext: string } | null>(null);
+  const close = () => {
+    setCreated(null);
+    onClose();
+  };
+  return (
+    <Dialog open={open} onClose={close} title={created ? "Copy your new API key" : "Create an API key"}>
+      {open && (created ? <ShowOnce created={created} onDone={close} /> : <CreateKeyForm onCreated={setCreated} onCancel={close} />)}
+    </Dialog>
+  );
+}
+
+function CreateKeyForm({ onCreated, onCancel }: { onCreated: (created: { name: string; plaintext: string }) => void; onCancel: () => void }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const form = useForm<CreateApiKeyInput>({ resolver: zodResolver(createApiKeySchema), defaultValues: { name: "", role: "ADMIN" } });
+  const { register, handleSubmit, formState, control } = form;
+  const create = useMutation({
+    mutationFn: (values: CreateApiKeyInput) => unwrap(createApiKeyAction(values)),
+    onSuccess: (data) => {
+      onCreated({ name: data.key.name, plaintext: data.plaintext });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all });
+      router.refresh();
+    },
+  });
+  const role = useWatch({ control, name: "role" }) ?? "ADMIN";
+  return (
+    <form onSubmit={handleSubmit((values) => create.mutate(values))} className="space-y-4" noValidate>
+      {create.error && <Alert tone="error">{create.error.message}</Alert>}
+      <div>
+        <Label htmlFor="key-name">Name</Label>
+        <Input
+          id="key-name"
+          placeholder="e.g. Production app"
+          autoComplete="off"
+          autoFocus
+          aria-invalid={formState.errors.name ? true : undefined}
+          aria-describedby={formState.errors.name ? "key-name-error" : undefined}
+          {...register("name")}
+        />
+        <FieldError id="key-name-error">{formState.errors.name?.message}</FieldError>
+      </div>
+      <div>
+        <Label htmlFor="key-role">Access</Label>
+        <Select id="key-role" aria-describedby="key-role-hint" {...register("role")}>
+          <option value="ADMIN">Admin — publish events and manage endpoints</option>
+          <option value="VIEWER">Read-only — list and read, change nothing</option>
+        </Select>
+        <p id="key-role-hint" className="mt-1 text-xs text-zinc-500">
+          {role === "VIEWER" ? ROLE_HELP.VIEWER : "Can do everything the API offers except managing members."}
+        </p>
+      </div>
+      <div className="flex justify-end gap-2 pt-1">
+        <Button type="button" variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" pending={create.isPending}>
+          Create key
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function ShowOnce({ created, onDone }: { created: { name: string; plaintext: string }; onDone: () => void }) {
+  // Rendered only after a click, never on the server: window is there.
+  const origin = window.location.origin;
+  return (
+    <div className="space-y-4">
+      <div role="alert" className="flex gap-2.5 rounded-md bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-200 ring-inset">
+        <TriangleAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden />
+        <p>
+          This is the only time <strong>{created.name}</strong> is shown. Store it in your secret manager now: Hookline keeps only a hash and cannot show it
+          again.
+        </p>
+      </div>
+      <div>
+        <Label htmlFor="created-key">API key</Label>
+        <div className="flex gap-2">
+          <Input id="created-key" readOnly value={created.plaintext} className="font-mono text-xs" onFocus={(event) => event.currentTarget.select()} />
+          <CopyButton value={created.plaintext} />
+        </div>
+      </div>
+      <div>
+        <p className="mb-1.5 text-sm font-medium text-zinc-800">Try it</p>
+        <CodeBlock label="Example request">{`curl ${origin}/api/v1/me \\\n  -H "Authorization: Bearer ${created.plaintext}"`}</CodeBlock>
+      </div>
+      <div className="flex justify-end">
+        <Button type="button" onClick={onDone}>
+          I have stored it
+        </Button>
+      </div>
+    </div>
+  );
+}

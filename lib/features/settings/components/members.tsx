@@ -1,0 +1,276 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { UserPlus, Wand2 } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { toast } from "sonner";
+import { changeRoleAction, inviteMemberAction, removeMemberAction } from "@/lib/features/settings/actions";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Dialog } from "@/components/ui/dialog";
+import { FieldError, Input, Label, Select } from "@/components/ui/inputs";
+import { RelativeTime } from "@/components/ui/time";
+import { queryKeys } from "@/lib/query-keys";
+import { inviteMemberSchema, MEMBER_PASSWORD_MIN, type InviteMemberInput } from "@/lib/features/settings/schema";
+import { ROLE_HELP, type MemberView } from "../types";
+import { unwrap } from "../unwrap";
+
+type Role = MemberView["role"];
+const ROLE_LABEL: Record<Role, string> = { OWNER: "Owner", ADMIN: "Admin", VIEWER: "Viewer" };
+
+type Permissions = { canInvite: boolean; canManage: boolean; canInviteOwner: boolean };
+
+export function MembersSection({ members, permissions }: { members: MemberView[]; permissions: Permissions }) {
+  const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<MemberView | null>(null);
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const owners = members.filter((member) => member.role === "OWNER").length;
+
+  const refresh = () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.members.all });
+    router.refresh();
+  };
+  const changeRole = useMutation({
+    mutationFn: (input: { membershipId: string; role: Role; email: string }) => unwrap(changeRoleAction({ membershipId: input.membershipId, role: input.role })),
+    onSuccess: (_data, input) => {
+      toast.success(`${input.email} is now ${ROLE_LABEL[input.role].toLowerCase()}.`);
+      refresh();
+    },
+    onError: (error) => {
+      toast.error(error.message);
+      router.refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (member: MemberView) => unwrap(removeMemberAction({ membershipId: member.id })),
+    onSuccess: (_data, member) => {
+      toast.success(`Removed ${member.email} from the workspace.`);
+      setRemoving(null);
+      refresh();
+    },
+    onError: (error) => toast.error(error.message),
+  });
+
+  return (
+    <Card
+      title="Members and roles"
+      description="Who can sign in to this workspace, and what they may change."
+      actions={
+        permissions.canInvite && (
+          <Button size="sm" onClick={() => setInviting(true)}>
+            <UserPlus className="size-4" aria-hidden /> Invite member
+          </Button>
+        )
+      }
+    >
+      <div className="-mx-5 -mt-5 overflow-x-auto">
+        <table className="w-full text-sm" aria-label="Members">
+          <thead className="border-b border-zinc-100 text-left text-xs text-zinc-500">
+            <tr>
+              <th scope="col" className="px-5 py-2.5 font-medium">Email</th>
+              <th scope="col" className="px-3 py-2.5 font-medium">Role</th>
+              <th scope="col" className="px-3 py-2.5 font-medium">Joined</th>
+              {permissions.canManage && <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {members.map((member) => {
+              const lastOwner = member.role === "OWNER" && owners <= 1;
+              return (
+                <tr key={member.id}>
+                  <td className="px-5 py-2.5">
+                    <span className="font-medium text-zinc-900">{member.email}</span>
+                    {member.isYou && (
+                      <Badge className="ml-2" tone="neutral">
+                        You
+                      </Badge>
+                    )}
+                  </td>
+                  <td className="px-3 py-2.5">
+                    {permissions.canManage ? (
+                      <Select
+                        aria-label={`Role of ${member.email}`}
+                        className="h-8 w-32"
+                        value={member.role}
+                        disabled={changeRole.isPending || lastOwner}
+                        title={lastOwner ? "The last owner keeps the role: make someone else an owner first" : undefined}
+                        onChange={(event) => changeRole.mutate({ membershipId: member.id, role: event.target.value as Role, email: member.email })}
+                      >
+                        {(["OWNER", "ADMIN", "VIEWER"] as const).map((role) => (
+                          <option key={role} value={role}>
+                            {ROLE_LABEL[role]}
+                          </option>
+                        ))}
+                      </Select>
+                    ) : (
+                      <Badge tone={member.role === "VIEWER" ? "neutral" : "info"}>{ROLE_LABEL[member.role]}</Badge>
+                    )}
+                  </td>
+                  <td className="px-3 py-2.5 whitespace-nowrap text-zinc-600">
+                    <RelativeTime iso={member.joinedAt} />
+                  </td>
+                  {permissions.canManage && (
+                    <td className="px-5 py-2.5 text-right">
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="hover:bg-red-50 disabled:hover:bg-transparent"
+                        disabled={lastOwner}
+                        title={lastOwner ? "A workspace needs at least one owner" : undefined}
+                        aria-label={`Remove ${member.email}`}
+                        onClick={() => setRemoving(member)}
+                      >
+                        <span className={lastOwner ? "text-zinc-300" : "text-red-700"}>Remove</span>
+                      </Button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <dl className="mt-4 grid gap-x-6 gap-y-1 text-xs text-zinc-500 sm:grid-cols-3">
+        {(["OWNER", "ADMIN", "VIEWER"] as const).map((role) => (
+          <div key={role}>
+            <dt className="inline font-medium text-zinc-700">{ROLE_LABEL[role]}: </dt>
+            <dd className="inline">{ROLE_HELP[role]}</dd>
+          </div>
+        ))}
+      </dl>
+
+      {permissions.canInvite && (
+        <Dialog open={inviting} onClose={() => setInviting(false)} title="Invite a member">
+          {inviting && (
+            <InviteForm
+              canInviteOwner={permissions.canInviteOwner}
+              onCancel={() => setInviting(false)}
+              onInvited={() => {
+                setInviting(false);
+                refresh();
+              }}
+            />
+          )}
+        </Dialog>
+      )}
+      <ConfirmDialog
+        open={removing !== null}
+        onClose={() => setRemoving(null)}
+        onConfirm={() => removing && remove.mutate(removing)}
+        pending={remove.isPending}
+        title="Remove member"
+        confirmLabel="Remove"
+      >
+        <p>
+          Remove <strong>{removing?.email}</strong>? They lose access to this workspace at once. Their account stays, so you can invite them again later.
+        </p>
+      </ConfirmDialog>
+    </Card>
+  );
+}
+
+/** 20 characters from an unambiguous alphabet, from the browser's CSPRNG. */
+function generatePassword(): string {
+  const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  return Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join("");
+}
+
+function InviteForm({ canInviteOwner, onCancel, onInvited }: { canInviteOwner: boolean; onCancel: () => void; onInvited: () => void }) {
+  const [showPassword, setShowPassword] = useState(false);
+  const form = useForm<InviteMemberInput>({ resolver: zodResolver(inviteMemberSchema), defaultValues: { email: "", password: "", role: "VIEWER" } });
+  const { register, handleSubmit, formState, setValue, setError, control } = form;
+  const role = (useWatch({ control, name: "role" }) ?? "VIEWER") as Role;
+  const invite = useMutation({
+    mutationFn: (values: InviteMemberInput) => unwrap(inviteMemberAction(values)),
+    onSuccess: (data) => {
+      toast.success(
+        data.createdUser
+          ? `Invited ${data.email}. Share the password with them over a safe channel.`
+          : `Added ${data.email}. They already had an account and sign in with their own password.`,
+      );
+      onInvited();
+    },
+    onError: (error) => {
+      if ("code" in error && error.code === "conflict") setError("email", { message: error.message }, { shouldFocus: true });
+    },
+  });
+  const errors = formState.errors;
+  return (
+    <form onSubmit={handleSubmit((values) => invite.mutate(values))} className="space-y-4" noValidate>
+      {invite.error && !errors.email && <Alert tone="error">{invite.error.message}</Alert>}
+      <div>
+        <Label htmlFor="invite-email">Email</Label>
+        <Input
+          id="invite-email"
+          type="email"
+          autoComplete="off"
+          autoFocus
+          aria-invalid={errors.email ? true : undefined}
+          aria-describedby={errors.email ? "invite-email-error" : undefined}
+          {...register("email")}
+        />
+        <FieldError id="invite-email-error">{errors.email?.message}</FieldError>
+      </div>
+      <div>
+        <Label htmlFor="invite-password" hint={`at least ${MEMBER_PASSWORD_MIN} characters`}>
+          Initial password
+        </Label>
+        <div className="flex gap-2">
+          <Input
+            id="invite-password"
+            type={showPassword ? "text" : "password"}
+            autoComplete="new-password"
+            className="font-mono"
+            aria-invalid={errors.password ? true : undefined}
+            aria-describedby={errors.password ? "invite-password-error" : "invite-password-hint"}
+            {...register("password")}
+          />
+          <Button
+            type="button"
+            variant="secondary"
+            onClick={() => {
+              setValue("password", generatePassword(), { shouldValidate: true });
+              setShowPassword(true);
+            }}
+          >
+            <Wand2 className="size-3.5" aria-hidden /> Generate
+          </Button>
+        </div>
+        {errors.password ? (
+          <FieldError id="invite-password-error">{errors.password.message}</FieldError>
+        ) : (
+          <p id="invite-password-hint" className="mt-1 text-xs text-zinc-500">
+            You set it and share it with them. If the email already has an account, its password stays as it is.
+          </p>
+        )}
+      </div>
+      <div>
+        <Label htmlFor="invite-role">Role</Label>
+        <Select id="invite-role" aria-describedby="invite-role-hint" {...register("role")}>
+          <option value="VIEWER">Viewer</option>
+          <option value="ADMIN">Admin</option>
+          {canInviteOwner && <option value="OWNER">Owner</option>}
+        </Select>
+        <p id="invite-role-hint" className="mt-1 text-xs text-zinc-500">
+          {ROLE_HELP[role]}
+        </p>
+      </div>
+      <div className="flex justify-end gap-2 pt-1">
+        <Button type="button" variant="secondary" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" pending={invite.isPending}>
+          Invite
+        </Button>
+      </div>
+    </form>
+  );
+}

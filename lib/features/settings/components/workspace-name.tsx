@@ -1,0 +1,59 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { renameWorkspaceAction } from "@/lib/features/settings/actions";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { FieldError, Input, Label } from "@/components/ui/inputs";
+import { renameWorkspaceSchema, type RenameWorkspaceInput } from "@/lib/features/settings/schema";
+import { unwrap } from "../unwrap";
+
+export function WorkspaceSection({ name, id, canWrite }: { name: string; id: string; canWrite: boolean }) {
+  const router = useRouter();
+  const form = useForm<RenameWorkspaceInput>({ resolver: zodResolver(renameWorkspaceSchema), defaultValues: { name } });
+  const { register, handleSubmit, formState, reset, setError } = form;
+  const rename = useMutation({
+    mutationFn: (values: RenameWorkspaceInput) => unwrap(renameWorkspaceAction(values)),
+    onSuccess: (workspace) => {
+      toast.success(`Renamed the workspace to “${workspace.name}”.`);
+      reset({ name: workspace.name });
+      router.refresh(); // the shell shows the name
+    },
+    onError: (error) => setError("name", { message: error.message }),
+  });
+
+  return (
+    <Card title="Workspace" description="The name shown in the console. Endpoints and receivers never see it.">
+      {canWrite ? (
+        <form onSubmit={handleSubmit((values) => rename.mutate(values))} className="flex flex-wrap items-start gap-3" noValidate>
+          <div className="w-full max-w-sm">
+            <Label htmlFor="workspace-name">Workspace name</Label>
+            <Input
+              id="workspace-name"
+              autoComplete="off"
+              aria-invalid={formState.errors.name ? true : undefined}
+              aria-describedby={formState.errors.name ? "workspace-name-error" : undefined}
+              {...register("name")}
+            />
+            <FieldError id="workspace-name-error">{formState.errors.name?.message}</FieldError>
+          </div>
+          <Button type="submit" variant="secondary" className="sm:mt-7" pending={rename.isPending} disabled={!formState.isDirty}>
+            Save name
+          </Button>
+        </form>
+      ) : (
+        <dl className="text-sm">
+          <dt className="font-medium text-zinc-800">Workspace name</dt>
+          <dd className="mt-1 text-zinc-700">{name}</dd>
+        </dl>
+      )}
+      <p className="mt-4 text-xs text-zinc-500">
+        Workspace id <span className="font-mono">{id}</span>
+      </p>
+    </Card>
+  );
+}
