@@ -29,7 +29,8 @@ export function errorResponse(error: unknown) {
 
 /**
  * Every /api/v1 route goes through here: authenticate, run one service verb,
- * map expected errors to the §7 body. Plain values become 200 JSON.
+ * map expected errors to the `{ error: { code, message, details? } }` body
+ * (lib/errors.ts). Plain values become 200 JSON.
  */
 export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
   return async (request: NextRequest, context: { params: Promise<P> }) => {

@@ -74,7 +74,7 @@ type ClaimRow = {
 };
 
 /**
- * The attempt core (architecture §4), shared by `deliver`, resend and "Send
+ * The attempt core (docs/architecture.md §3), shared by `deliver`, resend and "Send
  * test": claim the delivery, sign and send with the SSRF guard and timeout,
  * then record the Attempt and the Delivery/Endpoint state in one statement.
  *

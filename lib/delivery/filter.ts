@@ -2,7 +2,7 @@ import type { EventFilter, Filter, FilterRule } from "@/lib/delivery/schemas";
 
 /**
  * `enabled` is deliberately not an input: a disabled endpoint still matches, and the publisher
- * gives it a PAUSED delivery instead of a PENDING one, so nothing is lost (architecture §4).
+ * gives it a PAUSED delivery instead of a PENDING one, so nothing is lost (docs/architecture.md §3).
  */
 export interface MatchableEndpoint {
   /** Empty means every event type. */

@@ -49,7 +49,7 @@ test("an API key is shown once, works against the API, and stops working when re
   await expect(row).toContainText("Revoked");
   await expect(row.getByRole("button", { name: `Revoke ${name}` })).toHaveCount(0);
 
-  // Verified keys may be cached in-process for a few seconds (lib/api-keys/keys.ts), so allow that window.
+  // Verified keys may be cached in-process for a few seconds (lib/features/settings/api-keys.ts), so allow that window.
   await expect
     .poll(async () => (await request.get("/api/v1/me", { headers: { authorization: `Bearer ${key}` } })).status(), { timeout: 10_000 })
     .toBe(401);

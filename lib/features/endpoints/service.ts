@@ -20,7 +20,7 @@ import { parseWith } from "@/lib/validation";
 
 type EndpointRow = Awaited<ReturnType<ReturnType<typeof db>["endpoint"]["findFirstOrThrow"]>>;
 
-/** The API shape of §7. Never includes the secret: that takes an explicit reveal. */
+/** The endpoint's API shape (README, "The HTTP API"). Never includes the secret: that takes an explicit reveal. */
 export function toEndpointDto(row: EndpointRow) {
   return {
     id: row.id,

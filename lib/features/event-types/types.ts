@@ -3,7 +3,7 @@ import type { RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
 
 export type EventType = EventTypeDto;
 
-/** What the import dialog shows of a preset (built on the server from lib/event-types/presets). */
+/** What the import dialog shows of a preset (built on the server from lib/features/event-types/presets). */
 export type PresetSummary = {
   id: string;
   name: string;
