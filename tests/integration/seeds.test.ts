@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
-import { eventTypePresets } from "@/lib/event-types/presets";
+import { eventTypePresets } from "@/lib/features/event-types/presets";
 import { waitFor } from "@/tests/fixtures/engine/helpers";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { tlsOptions } from "@/tests/helpers/receiver";
@@ -66,11 +66,11 @@ function sentHeaderNames(request: Received): string[] {
 let db: Db;
 let pool: pg.Pool;
 let services: {
-  createEndpoint: typeof import("@/lib/endpoints/service").createEndpoint;
-  updateEndpoint: typeof import("@/lib/endpoints/service").updateEndpoint;
-  revealSecret: typeof import("@/lib/endpoints/service").revealSecret;
-  importPreset: typeof import("@/lib/event-types/service").importPreset;
-  publish: typeof import("@/lib/messages/publish").publish;
+  createEndpoint: typeof import("@/lib/features/endpoints/service").createEndpoint;
+  updateEndpoint: typeof import("@/lib/features/endpoints/service").updateEndpoint;
+  revealSecret: typeof import("@/lib/features/endpoints/service").revealSecret;
+  importPreset: typeof import("@/lib/features/event-types/service").importPreset;
+  publish: typeof import("@/lib/features/messages/publish").publish;
   attemptDelivery: typeof import("@/lib/delivery/attempt").attemptDelivery;
 };
 let stopStack = async () => {};
@@ -83,9 +83,9 @@ beforeAll(async () => {
   const stack = await startDeliveryStack({ databaseUrl: test.url });
   stopStack = stack.stop;
   services = {
-    ...(await import("@/lib/endpoints/service")),
-    importPreset: (await import("@/lib/event-types/service")).importPreset,
-    publish: (await import("@/lib/messages/publish")).publish,
+    ...(await import("@/lib/features/endpoints/service")),
+    importPreset: (await import("@/lib/features/event-types/service")).importPreset,
+    publish: (await import("@/lib/features/messages/publish")).publish,
     attemptDelivery: (await import("@/lib/delivery/attempt")).attemptDelivery,
   };
 });
