@@ -24,9 +24,21 @@ export const getSessionContext = cache(async (): Promise<SessionContext | null> 
   return userId ? contextForUser(userId) : null;
 });
 
+/**
+ * Whether next-auth named the session cookie `__Secure-…`: it does when the console's
+ * base URL is https — NEXTAUTH_URL when set, else (AUTH_TRUST_HOST, as the launcher sets)
+ * the scheme the request arrived on, which a TLS proxy reports in `x-forwarded-proto`.
+ */
+export function usesSecureSessionCookie(request: Pick<NextRequest, "headers" | "nextUrl">): boolean {
+  const configured = process.env.NEXTAUTH_URL;
+  if (configured) return configured.startsWith("https://");
+  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  return (forwarded ?? request.nextUrl.protocol.replace(/:$/, "")) === "https";
+}
+
 /** For route handlers: reads the session cookie off the request itself, no request scope needed. */
 export async function getRequestSessionContext(request: NextRequest): Promise<SessionContext | null> {
-  const token = await getToken({ req: request, secret: authSecret() });
+  const token = await getToken({ req: request, secret: authSecret(), secureCookie: usesSecureSessionCookie(request) });
   return typeof token?.uid === "string" ? contextForUser(token.uid) : null;
 }
 
