@@ -28,6 +28,12 @@ export type ListRunsQuery = {
   eventName?: string;
   limit?: number;
   cursor?: string | null;
+  /**
+   * Only runs whose event belongs to a tenant: its `data.workspaceId`, else its
+   * `data.endpointId` among `endpointIds`; events with neither only if `includeUnscoped`.
+   * Applied in SQL, before LIMIT, so a page is never short of the caller's runs.
+   */
+  scope?: { workspaceId: string; endpointIds: string[]; includeUnscoped: boolean };
 };
 
 const pools = new Map<string, pg.Pool>();
@@ -49,9 +55,22 @@ export async function listRuns(db: pg.Pool | string, query: ListRunsQuery = {}):
         AND ($2::text IS NULL OR r.function_id = $2)
         AND ($3::text IS NULL OR r.event_name = $3)
         AND ($4::text IS NULL OR r.id < $4)
+        AND ($6::text IS NULL OR CASE
+              WHEN e.payload->'data'->>'workspaceId' IS NOT NULL THEN e.payload->'data'->>'workspaceId' = $6
+              WHEN e.payload->'data'->>'endpointId' IS NOT NULL THEN e.payload->'data'->>'endpointId' = ANY($7::text[])
+              ELSE $8::boolean END)
       ORDER BY r.id DESC
       LIMIT $5`,
-    [query.status ?? null, query.functionId ?? null, query.eventName ?? null, query.cursor ?? null, limit + 1],
+    [
+      query.status ?? null,
+      query.functionId ?? null,
+      query.eventName ?? null,
+      query.cursor ?? null,
+      limit + 1,
+      query.scope?.workspaceId ?? null,
+      query.scope?.endpointIds ?? [],
+      query.scope?.includeUnscoped ?? false,
+    ],
   );
   const page = rows.slice(0, limit);
   return {

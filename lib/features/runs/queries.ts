@@ -25,15 +25,23 @@ export async function listWorkspaceRuns(ctx: ServiceContext, input: z.input<type
   if (env().HOOKLINE_EXECUTOR !== "local-engine" && !usesLocalEngine()) {
     throw new AppError("not_available", "Runs are listed by the local engine only; with Inngest, open its dashboard", 404);
   }
-  const page = await listRuns(env().DATABASE_URL!, query);
-  const endpointIds = new Set(
-    (await db().endpoint.findMany({ where: { workspaceId: ctx.workspaceId }, select: { id: true } })).map((endpoint) => endpoint.id),
+  const endpointIds = (await db().endpoint.findMany({ where: { workspaceId: ctx.workspaceId }, select: { id: true } })).map(
+    (endpoint) => endpoint.id,
   );
-  const mine = (run: RunView) => {
-    const data = (run.event.data ?? {}) as { workspaceId?: string; endpointId?: string };
-    if (data.workspaceId) return data.workspaceId === ctx.workspaceId;
-    if (data.endpointId) return endpointIds.has(data.endpointId);
-    return hasRole(ctx, "OWNER");
-  };
-  return { data: page.data.filter(mine), nextCursor: page.nextCursor };
+  const page = await listRuns(env().DATABASE_URL!, {
+    ...query,
+    scope: { workspaceId: ctx.workspaceId, endpointIds, includeUnscoped: hasRole(ctx, "OWNER") },
+  });
+  return { data: page.data.map(withoutStack), nextCursor: page.nextCursor };
+}
+
+/** Stack traces stay on the server (they name files and lines): callers see the error's name and message. */
+function withoutStack(run: RunView): RunView {
+  return { ...run, error: publicError(run.error), output: run.status === "FAILED" ? publicError(run.output) : run.output };
+}
+
+function publicError(error: unknown): unknown {
+  if (error === null || typeof error !== "object") return error;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return { name: typeof name === "string" ? name : "Error", message: typeof message === "string" ? message : "The run failed" };
 }
