@@ -183,17 +183,18 @@ export async function revealSecret(ctx: ServiceContext, id: string) {
 export async function rotateSecret(ctx: ServiceContext, id: string, input: { graceSeconds?: number } = {}) {
   assertCanWrite(ctx);
   const { graceSeconds } = parseWith(rotateSecretSchema, input);
-  const row = await db().endpoint.findFirst({ where: { id, workspaceId: ctx.workspaceId }, select: { id: true, secretEnc: true } });
-  if (!row) throw errors.notFound("Endpoint");
   const secret = generateSecret();
   const previousSecretUntil = new Date(Date.now() + graceSeconds * 1000);
-  await db().endpoint.update({
-    where: { id: row.id },
-    data: {
-      secretEnc: seal(secret),
-      previousSecretEnc: graceSeconds > 0 ? row.secretEnc : null,
-      previousSecretUntil: graceSeconds > 0 ? previousSecretUntil : null,
-    },
-  });
+  // One statement: the right-hand side reads the row as it is when the update takes its lock,
+  // so a concurrent rotation's new secret becomes this one's previous instead of being lost.
+  const keepPrevious = graceSeconds > 0;
+  const updated = await db().$executeRaw`
+    UPDATE "Endpoint"
+       SET "previousSecretEnc" = CASE WHEN ${keepPrevious}::boolean THEN "secretEnc" END,
+           "previousSecretUntil" = CASE WHEN ${keepPrevious}::boolean THEN ${previousSecretUntil.toISOString()}::timestamptz AT TIME ZONE 'UTC' END,
+           "secretEnc" = ${seal(secret)},
+           "updatedAt" = now() AT TIME ZONE 'UTC'
+     WHERE id = ${id} AND "workspaceId" = ${ctx.workspaceId}`;
+  if (updated === 0) throw errors.notFound("Endpoint");
   return { secret, previousSecretExpiresAt: graceSeconds > 0 ? previousSecretUntil.toISOString() : null };
 }
