@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import "@/tests/helpers/no-executor-env";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
-import { createEventType, updateEventType } from "@/lib/event-types/service";
-import { publish } from "@/lib/messages/publish";
+import { createEventType, updateEventType } from "@/lib/features/event-types/service";
+import { publish } from "@/lib/features/messages/publish";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
-import { listWorkspaceRuns } from "@/lib/runs/service";
+import { listWorkspaceRuns } from "@/lib/features/runs/queries";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 

@@ -4,7 +4,7 @@ import type { ServiceContext } from "@/lib/context";
 import { open } from "@/lib/crypto/secret-box";
 import { createPrismaClient, setDb, type Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
-import { createEndpoint, revealSecret, rotateSecret } from "@/lib/endpoints/service";
+import { createEndpoint, revealSecret, rotateSecret } from "@/lib/features/endpoints/service";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 
