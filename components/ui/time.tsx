@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 
 const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ["year", 31_536_000],
@@ -20,17 +20,33 @@ export function relative(iso: string, now = Date.now()): string {
   return iso;
 }
 
+// One clock for every RelativeTime on the page, ticking while any is mounted.
+let now = Date.now();
+let timer: ReturnType<typeof setInterval> | undefined;
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void) {
+  if (listeners.size === 0) {
+    now = Date.now();
+    timer = setInterval(() => {
+      now = Date.now();
+      for (const notify of listeners) notify();
+    }, 15_000);
+  }
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) clearInterval(timer);
+  };
+}
+
 /** "3 minutes ago", kept fresh, with the exact time on hover. Renders the ISO time until hydrated. */
 export function RelativeTime({ iso }: { iso: string }) {
-  const [now, setNow] = useState<number | null>(null);
-  useEffect(() => {
-    setNow(Date.now());
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, []);
+  // null on the server and during hydration, so both render the same text.
+  const current = useSyncExternalStore(subscribe, () => now, () => null);
   return (
     <time dateTime={iso} title={new Date(iso).toLocaleString()} suppressHydrationWarning>
-      {now === null ? new Date(iso).toISOString().slice(0, 19).replace("T", " ") : relative(iso, now)}
+      {current === null ? new Date(iso).toISOString().slice(0, 19).replace("T", " ") : relative(iso, current)}
     </time>
   );
 }
