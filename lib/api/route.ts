@@ -44,12 +44,31 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
   };
 }
 
-/** Reads a JSON body (any shape; the service verb validates it), refusing oversize and invalid JSON. */
+/**
+ * Reads a JSON body (any shape; the service verb validates it), refusing oversize and invalid JSON.
+ * The size is enforced while streaming, so a chunked body (no Content-Length) or one that lies
+ * about its length is cut off at the limit instead of being buffered whole.
+ */
 async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<{ text: string; json: unknown }> {
+  const tooLarge = () => errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
   const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) throw errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
+  if (declared > maxBytes) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks)); // as Request.text() decodes (BOM dropped)
   if (text.trim() === "") return { text: "{}", json: {} };
   try {
     return { text, json: JSON.parse(text) };

@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, parseBody, searchParams } from "@/lib/api/route";
+import { assertCanWrite } from "@/lib/context";
 import { env } from "@/lib/env";
 import { publish } from "@/lib/features/messages/publish";
 import { listMessages } from "@/lib/features/messages/queries";
@@ -9,6 +10,8 @@ export const GET = apiRoute(async (request, { ctx }) => listMessages(ctx, search
 
 /** 202 for a new message; 200 with the original when the idempotency key was seen before. */
 export const POST = apiRoute(async (request, { ctx }) => {
+  // A viewer's key is refused before its body is read: a read-only key cannot make us buffer 256 KiB.
+  assertCanWrite(ctx);
   // The envelope may exceed the payload limit a little; publish enforces the limit on the payload itself.
   const { text, json } = await parseBody.raw(request, env().HOOKLINE_MAX_BODY_BYTES + 16 * 1024);
   const result = await publish(ctx, json as never, { rawPayload: rawMember(text, "payload") });
