@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { sealPlaintextHeaders } from "@/lib/crypto/header-box";
 
 const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma/migrations");
 // Any constant works; it keeps two app instances from migrating at once.
@@ -69,6 +70,8 @@ export async function migrate(connectionString: string, log: (line: string) => v
       applied.push(migration.name);
       log(`applied migration ${migration.name}`);
     }
+    const sealed = await sealPlaintextHeaders(client);
+    if (sealed) log(`encrypted the custom header values of ${sealed} endpoints`);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [LOCK_ID]).catch(() => {});
     await client.end();

@@ -1,4 +1,5 @@
 import "server-only";
+import { openHeaders } from "@/lib/crypto/header-box";
 import { open } from "@/lib/crypto/secret-box";
 import { db } from "@/lib/db/client";
 import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
@@ -43,7 +44,7 @@ type AttemptOptions = {
 
 // The lease covers the request's timeout plus time to record it; past it, the attempt crashed.
 const LEASE_MARGIN_MS = 5_000;
-const SENSITIVE_HEADER = /authorization|token|secret|key|cookie|password/i;
+const SENSITIVE_HEADER = /auth|token|secret|key|cookie|password|session|credential/i;
 
 /** The delivery as the claim statement found it (before claiming), with its endpoint and message. */
 type ClaimRow = {
@@ -142,7 +143,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     url: delivery.url,
     timeoutMs: delivery.timeoutMs,
     retryPolicy: delivery.retryPolicy as RetryPolicy,
-    headers: delivery.headers as CustomHeaders,
+    headers: openHeaders(delivery.headers) as CustomHeaders,
     requireHttps: delivery.requireHttps,
     disableOnGone: delivery.disableOnGone,
   };
@@ -215,7 +216,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   // The Attempt, the Delivery and the Endpoint in one statement (atomic without a transaction).
   // Endpoint: a TEST touches only lastAttemptAt; a success resets the failure count; a failed
   // *delivery* (retries exhausted, scheduled) counts toward auto-disable.
-  const requestHeaders = JSON.stringify(redactHeaders(request?.headers ?? {}));
+  const requestHeaders = JSON.stringify(redactHeaders(request?.headers ?? {}, Object.keys(endpoint.headers)));
   const responseHeaders = response.headers ? JSON.stringify(response.headers) : null;
   // Only body-secret changes the body, and the copy we keep must not hold the secret.
   const requestBody = !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]");
@@ -310,11 +311,15 @@ function skipped(reason: string): AttemptOutcome {
   return { attemptId: null, number: 0, ok: false, responseStatus: null, errorCode: null, durationMs: 0, next: { action: "skipped", reason } };
 }
 
-/** What we keep of the request headers: signatures are fine to show, credentials in custom headers are not. */
-function redactHeaders(headers: Record<string, string>): Record<string, string> {
+/**
+ * What we keep of the request headers: signatures are fine to show; credential-looking names and
+ * every custom header of the endpoint (their values are secrets, stored encrypted) are not.
+ */
+export function redactHeaders(headers: Record<string, string>, secretNames: string[] = []): Record<string, string> {
+  const secret = new Set(secretNames.map((name) => name.toLowerCase()));
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) =>
-      SENSITIVE_HEADER.test(name) && !/signature/i.test(name) ? [name, "[redacted]"] : [name, value],
+      secret.has(name.toLowerCase()) || (SENSITIVE_HEADER.test(name) && !/signature/i.test(name)) ? [name, "[redacted]"] : [name, value],
     ),
   );
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { assertCanWrite, hasRole, type ServiceContext } from "@/lib/context";
+import { maskHeaders, openHeaders, sealHeaders } from "@/lib/crypto/header-box";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { generateSecret } from "@/lib/delivery/sign";
 import { assertUrlAllowed, UrlNotAllowedError } from "@/lib/delivery/ssrf";
@@ -20,8 +21,12 @@ import { parseWith } from "@/lib/validation";
 
 type EndpointRow = Awaited<ReturnType<ReturnType<typeof db>["endpoint"]["findFirstOrThrow"]>>;
 
-/** The endpoint's API shape (README, "The HTTP API"). Never includes the secret: that takes an explicit reveal. */
-export function toEndpointDto(row: EndpointRow) {
+/**
+ * The endpoint's API shape (README, "The HTTP API"). Never includes the secret: that takes an
+ * explicit reveal. Custom header values are credentials too: admins see them, viewers see the
+ * names with masked values.
+ */
+export function toEndpointDto(row: EndpointRow, ctx: ServiceContext) {
   return {
     id: row.id,
     title: row.title,
@@ -35,7 +40,7 @@ export function toEndpointDto(row: EndpointRow) {
     signature: row.signature as SignatureConfig,
     retryPolicy: row.retryPolicy as RetryPolicy,
     timeoutMs: row.timeoutMs,
-    headers: row.headers as CustomHeaders,
+    headers: (hasRole(ctx, "ADMIN") ? openHeaders(row.headers) : maskHeaders(row.headers)) as CustomHeaders,
     maxConcurrency: row.maxConcurrency,
     rateLimitPerSecond: row.rateLimitPerSecond,
     failureThreshold: row.failureThreshold,
@@ -69,11 +74,11 @@ async function findEndpoint(ctx: ServiceContext, id: string) {
 
 export async function listEndpoints(ctx: ServiceContext) {
   const rows = await db().endpoint.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { createdAt: "desc" } });
-  return rows.map(toEndpointDto);
+  return rows.map((row) => toEndpointDto(row, ctx));
 }
 
 export async function getEndpoint(ctx: ServiceContext, id: string) {
-  return toEndpointDto(await findEndpoint(ctx, id));
+  return toEndpointDto(await findEndpoint(ctx, id), ctx);
 }
 
 /** Creates the endpoint with a fresh signing secret, returned this once alongside it. */
@@ -97,7 +102,7 @@ export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateI
       signature: data.signature as Prisma.InputJsonValue,
       retryPolicy: data.retryPolicy as Prisma.InputJsonValue,
       timeoutMs: data.timeoutMs,
-      headers: data.headers as Prisma.InputJsonValue,
+      headers: sealHeaders(data.headers) as Prisma.InputJsonValue,
       maxConcurrency: data.maxConcurrency ?? null,
       rateLimitPerSecond: data.rateLimitPerSecond ?? null,
       failureThreshold: data.failureThreshold,
@@ -106,7 +111,7 @@ export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateI
       secretEnc: seal(secret),
     },
   });
-  return { ...toEndpointDto(row), secret };
+  return { ...toEndpointDto(row, ctx), secret };
 }
 
 export async function updateEndpoint(ctx: ServiceContext, id: string, input: EndpointUpdateInput) {
@@ -129,7 +134,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
       signature: merged.signature as Prisma.InputJsonValue,
       retryPolicy: merged.retryPolicy as Prisma.InputJsonValue,
       timeoutMs: merged.timeoutMs,
-      headers: merged.headers as Prisma.InputJsonValue,
+      headers: sealHeaders(merged.headers) as Prisma.InputJsonValue,
       maxConcurrency: merged.maxConcurrency ?? null,
       rateLimitPerSecond: merged.rateLimitPerSecond ?? null,
       failureThreshold: merged.failureThreshold,
@@ -139,7 +144,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
       ...(disabling ? { enabled: false, disabledReason: "Disabled by a user", disabledAt: new Date() } : {}),
     },
   });
-  return toEndpointDto(row);
+  return toEndpointDto(row, ctx);
 }
 
 // The fields a PATCH may change, read off the update schema so the list cannot drift from it.
@@ -147,7 +152,7 @@ const EDITABLE = Object.keys(endpointUpdateSchema.shape) as Array<keyof typeof e
 
 /** The stored endpoint as create input, for validating a PATCH merged onto it. */
 function toCreateShape(row: EndpointRow): EndpointCreateInput {
-  const dto = toEndpointDto(row);
+  const dto = toEndpointDto(row, { workspaceId: row.workspaceId, role: "ADMIN", actor: { type: "system" } });
   return Object.fromEntries(EDITABLE.map((key) => [key, dto[key]])) as EndpointCreateInput;
 }
 
