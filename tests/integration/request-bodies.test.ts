@@ -36,12 +36,8 @@ function chunkedBody(chunks: number) {
 }
 
 async function post(handler: unknown, key: string, body: ReadableStream<Uint8Array>) {
-  const request = new NextRequest("http://hookline.test/api/v1/messages", {
-    method: "POST",
-    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-    body,
-    duplex: "half",
-  } as RequestInit & { duplex: "half" });
+  const init = { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body, duplex: "half" };
+  const request = new NextRequest("http://hookline.test/api/v1/messages", init as ConstructorParameters<typeof NextRequest>[1]);
   type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
   const response = await (handler as Handler)(request, { params: Promise.resolve({}) });
   return { status: response.status, json: await response.json() };
