@@ -1,15 +1,34 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { requestDeliveries } from "@/lib/delivery/requests";
-import { env } from "@/lib/env";
+import { env, usesLocalEngine } from "@/lib/env";
 
 const BATCH = 1000;
 
 /**
- * Deliveries committed whose `delivery.requested` never went out (a crash
- * between commit and send). The round id is the same as publish's, so if the
- * send did reach the executor, Inngest drops this one as a duplicate event.
+ * The rule the sweep enforces: every unfinished delivery is either running or due. A delivery
+ * that is neither gets a fresh `delivery.requested`. The paths that strand one:
+ * - the send after commit failed or never happened (`requestedAt` stays null);
+ * - a SENDING lease expired (the run that held it is gone);
+ * - a `deliver` run ended without finishing it (its retries ran out on infrastructure errors,
+ *   e.g. a long database outage), leaving it PENDING with nothing scheduled;
+ * - a re-request deduplicated away: every sweep round has its own event id, because Inngest
+ *   drops a repeated id for 24 h.
  */
+export async function sweepDeliveries(graceMs = 5 * 60_000) {
+  const unsent = await requestUnsentDeliveries();
+  const leases = await requeueExpiredLeases(graceMs);
+  const stranded = await requestStrandedDeliveries(graceMs);
+  return { unsent, leases, stranded };
+}
+
+/** A round id of its own per sweep pass, so no re-request is dropped as a duplicate of an earlier one. */
+function sweepRound(kind: string) {
+  return `${kind}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+/** Deliveries committed whose `delivery.requested` never went out (a crash, or the executor was down). */
 export async function requestUnsentDeliveries(olderThanMs = 15_000) {
   const rows = await db().delivery.findMany({
     where: { status: "PENDING", requestedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
@@ -17,13 +36,14 @@ export async function requestUnsentDeliveries(olderThanMs = 15_000) {
     orderBy: { createdAt: "asc" },
     take: BATCH,
   });
-  await requestDeliveries(rows);
+  await requestDeliveries(rows, sweepRound("sweep"));
   return rows.length;
 }
 
 /**
  * SENDING long past its lease: the run that held it is gone (its function
  * exhausted retries, or its executor state was lost). A fresh round restarts it.
+ * `requestedAt` is cleared with the status, so a failed send leaves it for the next pass.
  */
 export async function requeueExpiredLeases(graceMs = 5 * 60_000) {
   const rows = await db().delivery.findMany({
@@ -32,9 +52,52 @@ export async function requeueExpiredLeases(graceMs = 5 * 60_000) {
     take: BATCH,
   });
   if (!rows.length) return 0;
-  await db().delivery.updateMany({ where: { id: { in: rows.map((row) => row.id) }, status: "SENDING" }, data: { status: "PENDING", leaseExpiresAt: null } });
-  await requestDeliveries(rows, `lease-${Date.now()}`);
+  await db().delivery.updateMany({
+    where: { id: { in: rows.map((row) => row.id) }, status: "SENDING" },
+    data: { status: "PENDING", leaseExpiresAt: null, requestedAt: null },
+  });
+  await requestDeliveries(rows, sweepRound("lease"));
   return rows.length;
+}
+
+/** PENDING, requested a while ago, and not waiting for a retry that is still ahead: nothing will pick it up by itself. */
+export function strandedWhere(graceMs: number) {
+  const cutoff = new Date(Date.now() - graceMs);
+  return {
+    status: "PENDING" as const,
+    requestedAt: { lt: cutoff },
+    updatedAt: { lt: cutoff },
+    OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lt: cutoff } }],
+  };
+}
+
+/** PENDING deliveries no run holds any more (see `strandedWhere`), re-requested. */
+export async function requestStrandedDeliveries(graceMs = 5 * 60_000) {
+  const candidates = await db().delivery.findMany({
+    where: strandedWhere(graceMs),
+    select: { id: true, endpointId: true },
+    orderBy: { createdAt: "asc" },
+    take: BATCH,
+  });
+  const rows = await withoutLiveRun(candidates);
+  await requestDeliveries(rows, sweepRound("stranded"));
+  return rows.length;
+}
+
+/**
+ * On the local engine we can see the runs: a delivery whose `deliver` run is still running or
+ * sleeping (a backlog behind a slow endpoint) is not stranded, only late. With Inngest the
+ * timing rule alone decides; a second run of a live delivery only finds it claimed or finished.
+ */
+export async function withoutLiveRun<T extends { id: string }>(rows: T[]): Promise<T[]> {
+  if (!rows.length || !usesLocalEngine()) return rows;
+  const live = await db().$queryRaw<Array<{ id: string }>>`
+    SELECT DISTINCT e.payload->'data'->>'deliveryId' AS id
+      FROM inngest_engine.runs r JOIN inngest_engine.events e ON e.id = r.event_id
+     WHERE r.status IN ('RUNNING', 'SLEEPING') AND r.event_name = 'hookline/delivery.requested'
+       AND e.payload->'data'->>'deliveryId' = ANY(${rows.map((row) => row.id)})`;
+  const running = new Set(live.map((row) => row.id));
+  return rows.filter((row) => !running.has(row.id));
 }
 
 /** Retention: messages older than HOOKLINE_RETENTION_DAYS go, with their deliveries and attempts. */

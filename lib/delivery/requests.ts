@@ -18,6 +18,10 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
     );
   } catch (error) {
     console.error(`[hookline] could not request ${deliveries.length} deliveries; sweep will retry`, (error as Error).message);
+    // Not requested: make sure the sweep sees that (a requeue may have left an old timestamp).
+    await db()
+      .$executeRaw`UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY(${deliveries.map((d) => d.id)}) AND status = 'PENDING'::"DeliveryStatus"`
+      .catch(() => undefined);
     return;
   }
   await db().$executeRaw`UPDATE "Delivery" SET "requestedAt" = now() WHERE id = ANY(${deliveries.map((d) => d.id)})`;

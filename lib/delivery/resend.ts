@@ -2,6 +2,7 @@ import "server-only";
 import { deliveriesResendRequested, endpointRecoverRequested, inngest } from "@/inngest/client";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
+import { strandedWhere, withoutLiveRun } from "@/lib/delivery/maintenance";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import { errors } from "@/lib/errors";
 import { recoverSchema } from "@/lib/features/endpoints/schema";
@@ -53,17 +54,27 @@ export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, i
  * during the recovery is not picked up twice.
  */
 export async function requeueFailedBatch(endpointId: string, since: Date, afterId: string | null, round: string, batchSize = 100) {
-  const rows = await db().delivery.findMany({
-    where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: since }, ...(afterId ? { id: { gt: afterId } } : {}) },
-    select: { id: true, endpointId: true },
+  const page = await db().delivery.findMany({
+    where: {
+      endpointId,
+      createdAt: { gte: since },
+      ...(afterId ? { id: { gt: afterId } } : {}),
+      // Stranded PENDING deliveries (no run holds them, nothing is scheduled) are recovered too.
+      OR: [{ status: { in: [...RECOVERABLE] } }, strandedWhere(STRANDED_GRACE_MS)],
+    },
+    select: { id: true, endpointId: true, status: true },
     orderBy: { id: "asc" },
     take: batchSize,
   });
-  if (!rows.length) return { count: 0, lastId: afterId };
+  if (!page.length) return { count: 0, lastId: afterId };
+  const stranded = new Set((await withoutLiveRun(page.filter((row) => row.status === "PENDING"))).map((row) => row.id));
+  const rows = page.filter((row) => row.status !== "PENDING" || stranded.has(row.id));
   await db().delivery.updateMany({
-    where: { id: { in: rows.map((row) => row.id) }, status: { in: [...RECOVERABLE] } },
+    where: { id: { in: rows.map((row) => row.id) }, status: { in: [...RECOVERABLE, "PENDING"] } },
     data: { status: "PENDING", completedAt: null, requestedAt: null },
   });
   await requestDeliveries(rows, round);
-  return { count: rows.length, lastId: rows.at(-1)!.id };
+  return { count: page.length, lastId: page.at(-1)!.id };
 }
+
+const STRANDED_GRACE_MS = 5 * 60_000;
