@@ -186,7 +186,7 @@ describe("API v1 validation", () => {
     }
     const page1 = (await owner.GET("/messages", { params: { query: { account: "acc_9", limit: 2 } } })).data!;
     expect(page1.data).toHaveLength(2);
-    expect(page1.nextCursor).toBe(page1.data[1]!.id);
+    expect(page1.nextCursor).toEqual(expect.any(String)); // opaque: (createdAt, id) of the last row
     const page2 = (await owner.GET("/messages", { params: { query: { account: "acc_9", limit: 2, cursor: page1.nextCursor! } } })).data!;
     expect(page2.data).toHaveLength(1);
     expect(page2.nextCursor).toBeNull();

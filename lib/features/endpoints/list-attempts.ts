@@ -3,6 +3,7 @@ import { z } from "zod";
 import { db } from "@/lib/db/client";
 import type { ServiceContext } from "@/lib/context";
 import { errors } from "@/lib/errors";
+import { afterCursor, toPage } from "@/lib/pagination";
 import { parseWith } from "@/lib/validation";
 
 type AttemptRow = Awaited<ReturnType<ReturnType<typeof db>["attempt"]["findFirstOrThrow"]>>;
@@ -37,7 +38,7 @@ export const listAttemptsSchema = z.object({
   cursor: z.string().max(100).optional(),
 });
 
-/** "Last N attempts of an endpoint": served by the (endpointId, createdAt desc, id desc) index. */
+/** "Last N attempts of an endpoint": served by the (endpointId, createdAt desc, id desc) index, paged on the same key. */
 export async function listEndpointAttempts(ctx: ServiceContext, endpointId: string, input: z.input<typeof listAttemptsSchema>) {
   const query = parseWith(listAttemptsSchema, input);
   const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
@@ -46,11 +47,11 @@ export async function listEndpointAttempts(ctx: ServiceContext, endpointId: stri
     where: {
       endpointId,
       ...(query.outcome ? { outcome: query.outcome === "success" ? "SUCCESS" : "FAILURE" } : {}),
-      ...(query.cursor ? { id: { lt: query.cursor } } : {}),
+      ...afterCursor(query.cursor),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  return { data: page.map(toAttemptDto), nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+  const { page, nextCursor } = toPage(rows, query.limit);
+  return { data: page.map(toAttemptDto), nextCursor };
 }

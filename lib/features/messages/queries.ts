@@ -5,6 +5,7 @@ import { errors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { listMessagesSchema, type ListMessagesInput } from "@/lib/features/messages/schema";
 import { toAttemptDto } from "@/lib/features/endpoints/list-attempts";
+import { afterCursor, toPage } from "@/lib/pagination";
 import { parseWith } from "@/lib/validation";
 
 type MessageRow = { id: string; eventType: string; account: string | null; body: string; idempotencyKey: string | null; test: boolean; createdAt: Date };
@@ -22,7 +23,7 @@ export function toMessageDto(row: MessageRow) {
   };
 }
 
-/** Newest first, cursor = the last id seen (ids sort by creation time). */
+/** Newest first; the cursor is the (createdAt, id) of the last row seen. */
 export async function listMessages(ctx: ServiceContext, input: ListMessagesInput) {
   const query = parseWith(listMessagesSchema, input);
   const where: Prisma.MessageWhereInput = {
@@ -40,7 +41,7 @@ export async function listMessages(ctx: ServiceContext, input: ListMessagesInput
           },
         }
       : {}),
-    ...(query.cursor ? { id: { lt: query.cursor } } : {}),
+    ...afterCursor(query.cursor),
   };
   const rows = await db().message.findMany({
     where,
@@ -48,11 +49,8 @@ export async function listMessages(ctx: ServiceContext, input: ListMessagesInput
     take: query.limit + 1,
     include: { deliveries: { select: { id: true, endpointId: true, status: true, attemptCount: true } } },
   });
-  const page = rows.slice(0, query.limit);
-  return {
-    data: page.map((row) => ({ ...toMessageDto(row), deliveries: row.deliveries })),
-    nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
-  };
+  const { page, nextCursor } = toPage(rows, query.limit);
+  return { data: page.map((row) => ({ ...toMessageDto(row), deliveries: row.deliveries })), nextCursor };
 }
 
 export async function getMessage(ctx: ServiceContext, id: string) {
