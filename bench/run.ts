@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/lib/db/embedded";
+import { env } from "@/lib/env";
 import { Api, limitLoop, publishClosedLoop, publishOne, publishPaced, type Publish } from "./lib/client";
 import { generate, measureHttp, measureQueries, type GenerateResult, type HttpTiming, type QueryReport } from "./lib/readpath";
 import { Receiver } from "./lib/receiver";
@@ -37,8 +38,8 @@ const deliveries = Math.max(ENDPOINTS, args.number("deliveries", 20_000));
 const messages = Math.ceil(deliveries / ENDPOINTS);
 const readAttempts = args.number("attempts", 1_000_000);
 const publishConcurrency = args.number("publish-concurrency", 16);
-const engineWorkers = Number(process.env.HOOKLINE_ENGINE_WORKERS ?? 50);
-const endpointConcurrency = Number(process.env.HOOKLINE_ENDPOINT_CONCURRENCY ?? 10);
+// The server reads the same variables through lib/env.ts; read them the same way here.
+const { HOOKLINE_ENGINE_WORKERS: engineWorkers, HOOKLINE_ENDPOINT_CONCURRENCY: endpointConcurrency } = env();
 const limitConcurrency = args.number("limit-concurrency", Math.min(engineWorkers, ENDPOINTS * endpointConcurrency));
 const pacedRate = args.number("paced-rate", 500);
 const pacedSeconds = args.number("paced-seconds", 10);

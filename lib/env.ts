@@ -31,6 +31,7 @@ const schema = z.object({
   HOOKLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   HOOKLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HOOKLINE_DB_POOL: z.coerce.number().int().min(2).max(500).default(60),
+  HOOKLINE_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   HOOKLINE_ENGINE_WORKERS: z.coerce.number().int().min(1).max(256).default(50),
   HOOKLINE_ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   INNGEST_BASE_URL: optional.pipe(z.url().optional()),

@@ -1,9 +1,10 @@
 import { deliveryRequested, inngest } from "@/inngest/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
+import { env } from "@/lib/env";
 
 // Inngest concurrency limits are static per function, so the per-endpoint cap is one
 // number for all endpoints (HOOKLINE_ENDPOINT_CONCURRENCY); a sleeping retry holds no slot.
-const ENDPOINT_CONCURRENCY = Number(process.env.HOOKLINE_ENDPOINT_CONCURRENCY ?? 10);
+const ENDPOINT_CONCURRENCY = env().HOOKLINE_ENDPOINT_CONCURRENCY;
 // Longest schedule a policy can have (custom: 20 delays, exponential: 30 attempts) plus one.
 const MAX_ATTEMPTS = 31;
 
