@@ -26,8 +26,14 @@ const RETRY_AFTER_MAX_MS = 24 * HOUR;
 
 export const DEFAULT_DISABLE_THRESHOLD = 10;
 
-/** Delays before the 2nd, 3rd, … attempt, without jitter. */
+/** Delays before the 2nd, 3rd, … attempt, without jitter, each at most the policy's maximum delay. */
 export function retrySchedule(policy: RetryPolicy): readonly number[] {
+  const steps = presetSchedule(policy);
+  const cap = policyMaxDelay(policy);
+  return cap === null ? steps : steps.map((delay) => Math.min(delay, cap));
+}
+
+function presetSchedule(policy: RetryPolicy): readonly number[] {
   switch (policy.preset) {
     case "standard":
       return STANDARD_DELAYS_MS;
@@ -35,8 +41,7 @@ export function retrySchedule(policy: RetryPolicy): readonly number[] {
       return FIXED_DELAYS_MS;
     case "exponential": {
       const retries = (policy.maxAttempts ?? EXPONENTIAL_DEFAULT_MAX_ATTEMPTS) - 1;
-      const cap = policy.maxDelayMs ?? EXPONENTIAL_CAP_MS;
-      return Array.from({ length: retries }, (_, i) => Math.min(EXPONENTIAL_BASE_MS * 2 ** i, cap));
+      return Array.from({ length: retries }, (_, i) => EXPONENTIAL_BASE_MS * 2 ** i);
     }
     case "none":
       return [];

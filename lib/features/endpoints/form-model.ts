@@ -1,8 +1,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import type { FieldErrors, Resolver } from "react-hook-form";
 import { isBlockedAddress } from "@/lib/delivery/blocked-address";
-import type { Filter, FilterRule, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
-import { FILTER_OPS } from "@/lib/delivery/schemas";
+import { policyJitters } from "@/lib/delivery/policy";
+import type { EventFilter, Filter, FilterRule, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
+import { FILTER_OPS, TIMESTAMPED_SCHEMES } from "@/lib/delivery/schemas";
 import { endpointCreateSchema, type EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import type { EventTypePreset } from "@/lib/features/event-types/presets";
 import { formatDelay } from "./components/format";
@@ -14,6 +15,8 @@ import { formatDelay } from "./components/format";
 export type FilterOp = (typeof FILTER_OPS)[number];
 export type RuleRow = { path: string; op: FilterOp; value: string };
 export type HeaderRow = { name: string; value: string };
+/** "Customize this event": conditions for one event type, on top of the endpoint-level ones. */
+export type EventFilterRow = { eventType: string; accounts: string[]; rules: RuleRow[] };
 
 export type EndpointFormValues = {
   title: string;
@@ -23,16 +26,24 @@ export type EndpointFormValues = {
   eventTypes: string[];
   accounts: string[];
   rules: RuleRow[];
+  eventFilters: EventFilterRow[];
   scheme: SignatureConfig["scheme"];
   header: string;
   headerPrefix: string;
   userAgent: string;
   field: string;
+  timestampSource: "attempt" | "event";
+  hooklineHeaders: boolean;
   retryPreset: RetryPolicy["preset"];
   delays: string;
   maxAttempts: string;
+  jitter: boolean;
+  maxDelay: string;
   timeoutSeconds: number;
   headers: HeaderRow[];
+  requireHttps: boolean;
+  failureThreshold: string;
+  disableOnGone: boolean;
   enabled: boolean;
 };
 
@@ -44,16 +55,24 @@ export const emptyFormValues: EndpointFormValues = {
   eventTypes: [],
   accounts: [],
   rules: [],
+  eventFilters: [],
   scheme: "standard",
   header: "",
   headerPrefix: "",
   userAgent: "",
   field: "",
+  timestampSource: "attempt",
+  hooklineHeaders: true,
   retryPreset: "standard",
   delays: "",
   maxAttempts: "",
+  jitter: true,
+  maxDelay: "",
   timeoutSeconds: 15,
   headers: [],
+  requireHttps: false,
+  failureThreshold: "10",
+  disableOnGone: true,
   enabled: true,
 };
 
@@ -68,6 +87,9 @@ type EndpointLike = {
   timeoutMs: number;
   headers: Record<string, string>;
   enabled: boolean;
+  requireHttps: boolean;
+  failureThreshold: number;
+  disableOnGone: boolean;
 };
 
 export function fromEndpoint(endpoint: EndpointLike): EndpointFormValues {
@@ -78,13 +100,23 @@ export function fromEndpoint(endpoint: EndpointLike): EndpointFormValues {
     allEvents: endpoint.eventTypes.length === 0,
     eventTypes: endpoint.eventTypes,
     accounts: endpoint.filter.accounts ?? [],
-    rules: (endpoint.filter.rules ?? []).map((rule) => ({ path: rule.path, op: rule.op, value: ruleValueText(rule) })),
+    rules: ruleRows(endpoint.filter.rules),
+    eventFilters: Object.entries(endpoint.filter.events ?? {}).map(([eventType, own]) => ({
+      eventType,
+      accounts: own.accounts ?? [],
+      rules: ruleRows(own.rules),
+    })),
     ...signatureFields(endpoint.signature),
     ...retryFields(endpoint.retryPolicy),
     timeoutSeconds: endpoint.timeoutMs / 1000,
     headers: Object.entries(endpoint.headers).map(([name, value]) => ({ name, value })),
+    ...safetyFields(endpoint),
     enabled: endpoint.enabled,
   };
+}
+
+function ruleRows(rules: FilterRule[] | undefined): RuleRow[] {
+  return (rules ?? []).map((rule) => ({ path: rule.path, op: rule.op, value: ruleValueText(rule) }));
 }
 
 export function signatureFields(signature: SignatureConfig) {
@@ -94,6 +126,8 @@ export function signatureFields(signature: SignatureConfig) {
     headerPrefix: signature.headerPrefix ?? "",
     userAgent: signature.userAgent ?? "",
     field: signature.field ?? "",
+    timestampSource: signature.timestamp ?? "attempt",
+    hooklineHeaders: signature.hooklineHeaders !== false,
   };
 }
 
@@ -102,12 +136,49 @@ export function retryFields(policy: RetryPolicy) {
     retryPreset: policy.preset,
     delays: (policy.delaysMs ?? []).map(formatDelay).map((text) => text.replace(" ", "")).join(", "),
     maxAttempts: policy.maxAttempts ? String(policy.maxAttempts) : "",
+    jitter: policyJitters(policy),
+    maxDelay: policy.maxDelayMs ? formatDelay(policy.maxDelayMs).replace(" ", "") : "",
   };
 }
 
-/** What "Start from a product preset" changes. */
+function safetyFields(settings: { requireHttps?: boolean; failureThreshold?: number; disableOnGone?: boolean }) {
+  return {
+    requireHttps: settings.requireHttps ?? false,
+    failureThreshold: String(settings.failureThreshold ?? 10),
+    disableOnGone: settings.disableOnGone ?? true,
+  };
+}
+
+/** What "Start from a product preset" changes: every setting the preset holds, defaults for those it leaves out. */
 export function presetFields(preset: EventTypePreset): Partial<EndpointFormValues> {
-  return { ...signatureFields(preset.endpoint.signature), ...retryFields(preset.endpoint.retryPolicy), timeoutSeconds: preset.endpoint.timeoutMs / 1000 };
+  return {
+    ...signatureFields(preset.endpoint.signature),
+    ...retryFields(preset.endpoint.retryPolicy),
+    timeoutSeconds: preset.endpoint.timeoutMs / 1000,
+    ...safetyFields(preset.endpoint),
+  };
+}
+
+/** The form's rows as filter conditions (rows without a path are ignored). */
+export function conditionsOf(row: { accounts?: string[]; rules?: RuleRow[] }, options: { liveOnly?: boolean } = {}): EventFilter {
+  const conditions: EventFilter = {};
+  if (row.accounts?.length) conditions.accounts = row.accounts;
+  const rules = (row.rules ?? []).filter((rule) => !options.liveOnly || rule.path?.trim());
+  if (rules.length) {
+    conditions.rules = rules.map((rule) => ({ path: rule.path.trim(), op: rule.op, value: parseRuleValue(rule.op, rule.value ?? "") as FilterRule["value"] }));
+  }
+  return conditions;
+}
+
+/** The endpoint's filter as the form describes it, per-event filters included. */
+export function filterOf(values: Pick<EndpointFormValues, "accounts" | "rules" | "eventFilters">, options: { liveOnly?: boolean } = {}): Filter {
+  const filter: Filter = conditionsOf(values, options);
+  const events: NonNullable<Filter["events"]> = {};
+  for (const row of values.eventFilters ?? []) {
+    if (row.eventType) events[row.eventType] = conditionsOf(row, options);
+  }
+  if (Object.keys(events).length) filter.events = events;
+  return filter;
 }
 
 function ruleValueText(rule: FilterRule): string {
@@ -179,6 +250,8 @@ export function toInput(values: EndpointFormValues): EndpointCreateInput {
     if (values[key].trim()) signature[key] = values[key].trim();
   }
   if (values.userAgent.trim()) signature.userAgent = values.userAgent.trim();
+  if (values.timestampSource === "event" && TIMESTAMPED_SCHEMES.has(values.scheme)) signature.timestamp = "event";
+  if (!values.hooklineHeaders) signature.hooklineHeaders = false;
 
   const retryPolicy: RetryPolicy = { preset: values.retryPreset };
   if (values.retryPreset === "custom") {
@@ -187,11 +260,13 @@ export function toInput(values: EndpointFormValues): EndpointCreateInput {
     retryPolicy.delaysMs = parsed.ok ? parsed.delays : [];
   }
   if (values.retryPreset === "exponential" && values.maxAttempts.trim()) retryPolicy.maxAttempts = Number(values.maxAttempts);
-
-  const filter: Filter = {};
-  if (values.accounts.length) filter.accounts = values.accounts;
-  if (values.rules.length) {
-    filter.rules = values.rules.map((rule) => ({ path: rule.path.trim(), op: rule.op, value: parseRuleValue(rule.op, rule.value) as FilterRule["value"] }));
+  if (values.retryPreset !== "none") {
+    // Stored only when it differs from the preset's own default, so a preset stays a preset.
+    if (values.jitter !== policyJitters({ preset: values.retryPreset })) retryPolicy.jitter = values.jitter;
+    if (values.maxDelay.trim()) {
+      const parsed = parseDelays(values.maxDelay);
+      retryPolicy.maxDelayMs = parsed.ok && parsed.delays.length === 1 ? parsed.delays[0] : 0;
+    }
   }
 
   return {
@@ -199,11 +274,14 @@ export function toInput(values: EndpointFormValues): EndpointCreateInput {
     url: values.url.trim(),
     description: values.description,
     eventTypes: values.allEvents ? [] : values.eventTypes,
-    filter,
+    filter: filterOf(values),
     signature,
     retryPolicy,
     timeoutMs: Math.round(Number(values.timeoutSeconds) * 1000),
     headers: Object.fromEntries(values.headers.filter((row) => row.name.trim()).map((row) => [row.name.trim(), row.value])),
+    requireHttps: values.requireHttps,
+    failureThreshold: Number(values.failureThreshold),
+    disableOnGone: values.disableOnGone,
     enabled: values.enabled,
   };
 }
@@ -216,19 +294,33 @@ export function formPath(path: string, values: EndpointFormValues): string {
     case "url":
     case "description":
     case "enabled":
+    case "requireHttps":
+    case "failureThreshold":
+    case "disableOnGone":
       return head;
     case "eventTypes":
       return "eventTypes";
     case "timeoutMs":
       return "timeoutSeconds";
+    case "eventFilters":
+      return path;
     case "signature":
-      return rest[0] && ["scheme", "header", "headerPrefix", "userAgent", "field"].includes(rest[0]) ? rest[0] : "scheme";
+      if (rest[0] === "timestamp") return "timestampSource";
+      return rest[0] && ["scheme", "header", "headerPrefix", "userAgent", "field", "hooklineHeaders"].includes(rest[0]) ? rest[0] : "scheme";
     case "retryPolicy":
-      return rest[0] === "delaysMs" ? "delays" : rest[0] === "maxAttempts" ? "maxAttempts" : "retryPreset";
-    case "filter":
-      if (rest[0] === "accounts") return "accounts";
-      if (rest[0] === "rules" && rest[1] !== undefined && /^\d+$/.test(rest[1])) return `rules.${rest[1]}.${rest[2] === "path" || rest[2] === "op" ? rest[2] : "value"}`;
-      return "rules.root";
+      return { delaysMs: "delays", maxAttempts: "maxAttempts", maxDelayMs: "maxDelay", jitter: "jitter" }[rest[0] ?? ""] ?? "retryPreset";
+    case "filter": {
+      if (rest[0] !== "events") return conditionPath(rest, "");
+      // filter.events.<type>.… → eventFilters.<row>.… (event type names may contain dots themselves)
+      const tail = rest.slice(1).join(".");
+      let index = -1;
+      values.eventFilters.forEach((row, candidate) => {
+        const fits = row.eventType && (tail === row.eventType || tail.startsWith(`${row.eventType}.`));
+        if (fits && (index < 0 || row.eventType.length > values.eventFilters[index]!.eventType.length)) index = candidate;
+      });
+      if (index < 0) return "eventFilters.root";
+      return conditionPath(tail.slice(values.eventFilters[index]!.eventType.length + 1).split("."), `eventFilters.${index}.`);
+    }
     case "headers": {
       const name = rest.join(".");
       const index = values.headers.findIndex((row) => row.name.trim() === name);
@@ -237,6 +329,12 @@ export function formPath(path: string, values: EndpointFormValues): string {
     default:
       return "root.server";
   }
+}
+
+function conditionPath(rest: string[], prefix: string): string {
+  if (rest[0] === "accounts") return `${prefix}accounts`;
+  if (rest[0] === "rules" && rest[1] !== undefined && /^\d+$/.test(rest[1])) return `${prefix}rules.${rest[1]}.${rest[2] === "path" || rest[2] === "op" ? rest[2] : "value"}`;
+  return `${prefix}rules.root`;
 }
 
 type Flat = Array<{ path: string; message: string; type: string }>;
@@ -286,6 +384,18 @@ export const endpointFormResolver: Resolver<EndpointFormValues> = async (values,
     const delays = parseDelays(values.delays);
     if (!delays.ok) issues.unshift({ path: "retryPolicy.delaysMs", message: delays.message, type: "custom" });
   }
+  if (values.retryPreset !== "none" && values.maxDelay.trim()) {
+    const maxDelay = parseDelays(values.maxDelay);
+    if (!maxDelay.ok || maxDelay.delays.length !== 1) {
+      issues.unshift({ path: "retryPolicy.maxDelayMs", message: "Write one delay, e.g. 30s or 10m", type: "custom" });
+    }
+  }
+  values.eventFilters.forEach((row, index) => {
+    if (!row.eventType) issues.push({ path: `eventFilters.${index}.eventType`, message: "Choose the event this filter is for", type: "custom" });
+    else if (values.eventFilters.findIndex((other) => other.eventType === row.eventType) < index) {
+      issues.push({ path: `eventFilters.${index}.eventType`, message: `${row.eventType} already has a filter above`, type: "custom" });
+    }
+  });
   // An empty list means "all events" to the API; in "Selected events" mode that would surprise.
   if (!values.allEvents && values.eventTypes.length === 0) {
     issues.push({ path: "eventTypes", message: "Tick at least one event type, or choose “All events”", type: "custom" });

@@ -23,7 +23,7 @@ const fields = {
   enabled: z.boolean(),
   maxConcurrency: z.number().int().min(1).max(100).nullable(),
   rateLimitPerSecond: z.number().int().min(1).max(10_000).nullable(),
-  failureThreshold: z.number().int().min(1).max(1000),
+  failureThreshold: z.number().int("Write a whole number of failures").min(1, "Auto-disable needs at least 1 failure").max(1000, "At most 1000 failures"),
   disableOnGone: z.boolean(),
   requireHttps: z.boolean(),
 };

@@ -8,15 +8,14 @@ import { Controller, useFieldArray, useForm, useWatch, type FieldError } from "r
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ChipsInput } from "@/components/ui/chips-input";
 import { cn } from "@/components/ui/cn";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { FieldError as ErrorText, Input, Label, Select, Textarea } from "@/components/ui/inputs";
 import { Switch } from "@/components/ui/switch";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { retrySchedule } from "@/lib/delivery/policy";
-import { FILTER_OPS, RETRY_PRESETS, SIGNATURE_SCHEMES, type Filter } from "@/lib/delivery/schemas";
+import { policyJitters, policyMaxDelay, retrySchedule } from "@/lib/delivery/policy";
+import { RETRY_PRESETS, SIGNATURE_SCHEMES, TIMESTAMPED_SCHEMES, type Filter } from "@/lib/delivery/schemas";
 import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 import { eventTypePresets } from "@/lib/features/event-types/presets";
@@ -25,8 +24,8 @@ import { buttonClasses } from "@/components/ui/link-button";
 import { describeRetryPolicy, formatDelay, RETRY_PRESET_LABELS, SCHEME_DESCRIPTIONS, SCHEME_LABELS } from "./format";
 import {
   endpointFormResolver,
+  filterOf,
   parseDelays,
-  parseRuleValue,
   presetFields,
   schemeOptions,
   toFieldErrors,
@@ -34,21 +33,9 @@ import {
   urlWarnings,
   type EndpointFormValues,
 } from "../form-model";
+import { ConditionsEditor } from "./conditions-editor";
 import { MatchPreview } from "./match-preview";
 import type { CatalogEventType } from "../types";
-
-const OP_LABELS: Record<(typeof FILTER_OPS)[number], string> = {
-  eq: "equals",
-  neq: "does not equal",
-  gt: "greater than (>)",
-  gte: "at least (≥)",
-  lt: "less than (<)",
-  lte: "at most (≤)",
-  in: "is one of",
-  nin: "is none of",
-  exists: "exists",
-  contains: "contains",
-};
 
 type SubmitResult = ActionResult<{ id: string; secret?: string }>;
 
@@ -85,20 +72,32 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
   const form = useForm<EndpointFormValues>({ defaultValues, resolver: endpointFormResolver, mode: "onTouched" });
   const { register, control, handleSubmit, setValue, setError, formState } = form;
   const { errors, isSubmitting } = formState;
-  const rules = useFieldArray({ control, name: "rules" });
+  const eventFilters = useFieldArray({ control, name: "eventFilters" });
   const headers = useFieldArray({ control, name: "headers" });
   const values = useWatch({ control }) as EndpointFormValues;
 
-  const warnings = urlWarnings(values.url ?? "");
-  const liveFilter = useMemo<Filter>(() => {
-    const filter: Filter = {};
-    if (values.accounts?.length) filter.accounts = values.accounts;
-    const live = (values.rules ?? []).filter((rule) => rule.path?.trim());
-    if (live.length) filter.rules = live.map((rule) => ({ path: rule.path.trim(), op: rule.op, value: parseRuleValue(rule.op, rule.value ?? "") as never }));
-    return filter;
-  }, [values.accounts, values.rules]);
+  const warnings = urlWarnings(values.url ?? "").filter((warning) => !(values.requireHttps && warning.message.startsWith("This URL uses http://")));
+  const liveFilter = useMemo<Filter>(
+    () => filterOf({ accounts: values.accounts ?? [], rules: values.rules ?? [], eventFilters: values.eventFilters ?? [] }, { liveOnly: true }),
+    [values.accounts, values.rules, values.eventFilters],
+  );
+  // Per-event filters are for the endpoint's events: the selected ones, or the whole catalog with "All events".
+  const eventChoices = values.allEvents || !values.eventTypes?.length ? catalog.map((type) => type.name) : values.eventTypes;
+  const httpRefused = values.requireHttps && /^\s*http:\/\//i.test(values.url ?? "");
   const options = schemeOptions(values.scheme);
   const customDelays = values.retryPreset === "custom" ? parseDelays(values.delays ?? "") : null;
+  const parsedMaxDelay = values.maxDelay?.trim() ? parseDelays(values.maxDelay) : null;
+  const maxDelayMs = parsedMaxDelay?.ok && parsedMaxDelay.delays.length === 1 ? parsedMaxDelay.delays[0] : undefined;
+  const effectiveMaxDelay = maxDelayMs ?? policyMaxDelay({ preset: values.retryPreset });
+  const deliveryRules = [
+    values.jitter ? "Each delay varies by ±20 %." : "Delays are exact (no jitter).",
+    values.retryPreset === "none"
+      ? null
+      : effectiveMaxDelay
+        ? `A 429/503 Retry-After can lengthen a wait up to the maximum delay (${formatDelay(effectiveMaxDelay)}), never beyond.`
+        : "A 429/503 Retry-After can lengthen a wait (up to 24 h).",
+    values.disableOnGone ? "410 Gone disables the endpoint at once." : "410 Gone counts as an ordinary failure.",
+  ].filter(Boolean).join(" ");
   const scheduleText =
     values.retryPreset === "custom"
       ? customDelays?.ok
@@ -107,6 +106,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
       : describeRetryPolicy({
           preset: values.retryPreset,
           ...(values.retryPreset === "exponential" && Number(values.maxAttempts) >= 1 ? { maxAttempts: Number(values.maxAttempts) } : {}),
+          ...(maxDelayMs ? { maxDelayMs } : {}),
         });
 
   const submit = handleSubmit(async (formValues) => {
@@ -168,7 +168,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
 
         <div className="mb-8 flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
           <div className="min-w-64 flex-1">
-            <Label htmlFor="product-preset" hint="fills signing, retries and timeout">
+            <Label htmlFor="product-preset" hint="fills signing, headers, retries, timeout and auto-disable">
               Start from a product preset
             </Label>
             <Select
@@ -180,10 +180,10 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
                 for (const [key, value] of Object.entries(presetFields(preset))) {
                   setValue(key as keyof EndpointFormValues, value as never, { shouldDirty: true, shouldValidate: formState.isSubmitted });
                 }
-                const { signature, retryPolicy, timeoutMs } = preset.endpoint;
+                const { signature, retryPolicy, timeoutMs, requireHttps } = preset.endpoint;
                 const header = signatureHeaderNames(signature)[0];
                 setPresetNote(
-                  `Now set for ${preset.name} receivers: ${SCHEME_LABELS[signature.scheme]}${header && signature.scheme !== "standard" ? ` in ${header}` : ""}, ${RETRY_PRESET_LABELS[retryPolicy.preset].toLowerCase()} retries, ${timeoutMs / 1000} s timeout.`,
+                  `Now set for ${preset.name} receivers: ${SCHEME_LABELS[signature.scheme]}${header && signature.scheme !== "standard" ? ` in ${header}` : ""}, ${RETRY_PRESET_LABELS[retryPolicy.preset].toLowerCase()} retries, ${timeoutMs / 1000} s timeout${requireHttps ? ", HTTPS only" : ""}; only the headers its document lists.`,
                 );
               }}
             >
@@ -221,6 +221,9 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               aria-describedby={[errors.url ? "url-error" : "", warnings.length ? "url-warnings" : ""].filter(Boolean).join(" ") || undefined}
             />
             <ErrorText id="url-error">{message(errors.url)}</ErrorText>
+            {httpRefused && !errors.url && (
+              <p className="mt-1 text-sm text-red-600">This endpoint requires HTTPS: an http:// URL will be refused when you save.</p>
+            )}
             {warnings.length > 0 && (
               <ul id="url-warnings" className="mt-2 space-y-1.5">
                 {warnings.map((warning) => (
@@ -265,93 +268,69 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
           />
         </Section>
 
-        <Section id="section-filters" title="Filters" description="Deliver only some of those events. All conditions must hold.">
+        <Section
+          id="section-filters"
+          title="Filters"
+          description="Deliver only some of those events. All conditions must hold: the endpoint's apply to every event, an event's own apply on top."
+        >
           <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
-            <div className="min-w-0 space-y-5">
-              <div>
-                <Label htmlFor="accounts" hint="optional">
-                  Accounts
-                </Label>
-                <Controller
-                  control={control}
-                  name="accounts"
-                  render={({ field }) => (
-                    <ChipsInput
-                      id="accounts"
-                      value={field.value}
-                      onChange={field.onChange}
-                      placeholder="acc_1 — press Enter to add"
-                      invalid={!!errors.accounts}
-                      describedBy="accounts-hint"
-                    />
-                  )}
-                />
-                <p id="accounts-hint" className="mt-1 text-xs text-zinc-500">
-                  Only messages published for these accounts (the message&apos;s account, else the payload&apos;s <code>account</code> field). Empty: any account.
-                </p>
-                <ErrorText>{message(errors.accounts as FieldError | undefined)}</ErrorText>
-              </div>
+            <div className="min-w-0 space-y-6">
+              <ConditionsEditor control={control} register={register} prefix="" rules={values.rules ?? []} errors={{ accounts: errors.accounts as FieldError | undefined, rules: errors.rules as never }} />
+              <p className="-mt-4 text-xs text-zinc-500">
+                Values are read as JSON: <code>30</code> is a number, <code>true</code> a boolean, <code>&quot;30&quot;</code> the text 30; anything else is text.
+              </p>
 
-              <fieldset>
+              <fieldset className="space-y-3">
                 <legend className="mb-1.5 block text-sm font-medium text-zinc-800">
-                  Payload conditions <span className="font-normal text-zinc-500">optional</span>
+                  Customize an event <span className="font-normal text-zinc-500">optional</span>
                 </legend>
-                {rules.fields.length > 0 && (
-                  <div className="space-y-2">
-                    {rules.fields.map((row, index) => {
-                      const rowErrors = errors.rules?.[index];
-                      const op = values.rules?.[index]?.op ?? row.op;
-                      return (
-                        <div key={row.id} className="rounded-md bg-zinc-50/80 p-2 ring-1 ring-zinc-200">
-                          <div className="grid grid-cols-1 gap-2 sm:grid-cols-[minmax(0,1fr)_10rem_minmax(0,1fr)_auto]">
-                            <Input
-                              aria-label={`Condition ${index + 1} field path`}
-                              placeholder="duration or caller.city"
-                              className="font-mono"
-                              {...register(`rules.${index}.path`)}
-                              aria-invalid={!!rowErrors?.path || undefined}
-                            />
-                            <Select aria-label={`Condition ${index + 1} operator`} {...register(`rules.${index}.op`)}>
-                              {FILTER_OPS.map((candidate) => (
-                                <option key={candidate} value={candidate}>
-                                  {OP_LABELS[candidate]}
-                                </option>
-                              ))}
-                            </Select>
-                            {op === "exists" ? (
-                              <Select aria-label={`Condition ${index + 1} value`} {...register(`rules.${index}.value`)}>
-                                <option value="true">yes (present)</option>
-                                <option value="false">no (absent)</option>
-                              </Select>
-                            ) : (
-                              <Input
-                                aria-label={`Condition ${index + 1} value`}
-                                placeholder={op === "in" || op === "nin" ? "a, b, c or [1, 2]" : op === "contains" ? "text or value" : "30"}
-                                className="font-mono"
-                                {...register(`rules.${index}.value`)}
-                                aria-invalid={!!rowErrors?.value || undefined}
-                              />
-                            )}
-                            <Button type="button" variant="ghost" size="sm" onClick={() => rules.remove(index)} aria-label={`Remove condition ${index + 1}`}>
-                              <Trash2 className="size-4" aria-hidden />
-                            </Button>
-                          </div>
-                          {(rowErrors?.path || rowErrors?.value || rowErrors?.op) && (
-                            <p className="mt-1 text-sm text-red-600">{rowErrors.path?.message ?? rowErrors.op?.message ?? rowErrors.value?.message}</p>
-                          )}
-                        </div>
-                      );
-                    })}
-                  </div>
-                )}
-                <ErrorText>{errors.rules?.root?.message}</ErrorText>
-                <Button type="button" variant="secondary" size="sm" className="mt-2" onClick={() => rules.append({ path: "", op: "gte", value: "" })}>
-                  <Plus className="size-3.5" aria-hidden />
-                  Add condition
-                </Button>
-                <p className="mt-1.5 text-xs text-zinc-500">
-                  Values are read as JSON: <code>30</code> is a number, <code>true</code> a boolean, <code>&quot;30&quot;</code> the text 30; anything else is text.
+                <p className="text-xs text-zinc-500">
+                  Conditions for one event type only, e.g. calls of one account lasting 30 s or more, while other events arrive unfiltered.
                 </p>
+                {eventFilters.fields.map((row, index) => {
+                  const rowValues = values.eventFilters?.[index];
+                  const rowErrors = errors.eventFilters?.[index];
+                  const eventType = rowValues?.eventType ?? "";
+                  return (
+                    <div key={row.id} className="space-y-4 rounded-lg bg-white p-3 ring-1 ring-zinc-200">
+                      <div className="flex items-end gap-2">
+                        <div className="min-w-0 flex-1">
+                          <Label htmlFor={`event-filter-${index}`}>Filter {index + 1} applies to</Label>
+                          <Select id={`event-filter-${index}`} {...register(`eventFilters.${index}.eventType`)} aria-invalid={!!rowErrors?.eventType || undefined}>
+                            <option value="">Choose an event…</option>
+                            {eventChoices.map((name) => (
+                              <option key={name} value={name}>
+                                {name}
+                              </option>
+                            ))}
+                          </Select>
+                        </div>
+                        <Button type="button" variant="ghost" size="sm" onClick={() => eventFilters.remove(index)} aria-label={`Remove filter ${index + 1}`}>
+                          <Trash2 className="size-4" aria-hidden />
+                        </Button>
+                      </div>
+                      <ErrorText>{rowErrors?.eventType?.message}</ErrorText>
+                      <ConditionsEditor
+                        control={control}
+                        register={register}
+                        prefix={`eventFilters.${index}.`}
+                        labelPrefix={eventType || `Filter ${index + 1}`}
+                        rules={rowValues?.rules ?? []}
+                        errors={{ accounts: rowErrors?.accounts as FieldError | undefined, rules: rowErrors?.rules as never }}
+                      />
+                    </div>
+                  );
+                })}
+                <ErrorText>{errors.eventFilters?.root?.message}</ErrorText>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  size="sm"
+                  onClick={() => eventFilters.append({ eventType: eventChoices.find((name) => !values.eventFilters?.some((row) => row.eventType === name)) ?? "", accounts: [], rules: [] })}
+                >
+                  <Plus className="size-3.5" aria-hidden />
+                  Add a filter for one event
+                </Button>
               </fieldset>
             </div>
             <MatchPreview catalog={catalog} eventTypes={values.allEvents ? [] : (values.eventTypes ?? [])} filter={liveFilter} />
@@ -416,17 +395,51 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               <Label htmlFor="userAgent" hint="optional">
                 User agent
               </Label>
-              <Input id="userAgent" {...register("userAgent")} placeholder="Hookline/0.1.0" aria-invalid={!!errors.userAgent || undefined} />
+              <Input id="userAgent" {...register("userAgent")} placeholder={values.hooklineHeaders ? "Hookline/0.1.0" : "none"} aria-invalid={!!errors.userAgent || undefined} />
               <ErrorText>{message(errors.userAgent)}</ErrorText>
             </div>
+            {TIMESTAMPED_SCHEMES.has(values.scheme) && (
+              <div>
+                <Label htmlFor="timestampSource">Timestamp</Label>
+                <Select id="timestampSource" {...register("timestampSource")} aria-describedby="timestamp-hint">
+                  <option value="attempt">Attempt time (each try its own)</option>
+                  <option value="event">Event time (the message&apos;s creation, same on every retry)</option>
+                </Select>
+                <p id="timestamp-hint" className="mt-1 text-xs text-zinc-500">
+                  {values.timestampSource === "event"
+                    ? "For receivers that read the timestamp as “when the event occurred”. Libraries with a replay window (Standard Webhooks, Stripe) reject old event times on late retries."
+                    : "What replay windows expect: receivers can refuse requests signed long ago."}
+                </p>
+                <ErrorText>{message(errors.timestampSource)}</ErrorText>
+              </div>
+            )}
           </div>
+          <Controller
+            control={control}
+            name="hooklineHeaders"
+            render={({ field }) => (
+              <Switch
+                id="hooklineHeaders"
+                checked={field.value}
+                onChange={field.onChange}
+                label="Send Hookline's own headers"
+                description="x-hookline-event-type, x-hookline-attempt and, when no user agent is set, Hookline/<version>. Off: the receiver sees only the content type, the signature headers and your custom headers — what a product's document lists."
+              />
+            )}
+          />
         </Section>
 
         <Section id="section-delivery" title="Delivery" description="Retries, timeout and extra headers.">
           <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
             <div>
               <Label htmlFor="retryPreset">Retry policy</Label>
-              <Select id="retryPreset" {...register("retryPreset")}>
+              <Select
+                id="retryPreset"
+                {...register("retryPreset", {
+                  // Jitter follows the policy's default (off for fixed) until someone sets it.
+                  onChange: (event) => setValue("jitter", policyJitters({ preset: event.target.value as EndpointFormValues["retryPreset"] }), { shouldDirty: true }),
+                })}
+              >
                 {RETRY_PRESETS.map((preset) => (
                   <option key={preset} value={preset}>
                     {RETRY_PRESET_LABELS[preset]}
@@ -477,9 +490,92 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               <ErrorText>{message(errors.maxAttempts)}</ErrorText>
             </div>
           )}
+          {values.retryPreset !== "none" && (
+            <div className="grid gap-4 sm:grid-cols-2">
+              <div>
+                <Label htmlFor="maxDelay" hint="optional">
+                  Maximum delay
+                </Label>
+                <Input
+                  id="maxDelay"
+                  {...register("maxDelay")}
+                  className="font-mono"
+                  placeholder={values.retryPreset === "exponential" ? "30s" : "none"}
+                  aria-invalid={!!errors.maxDelay || undefined}
+                  aria-describedby="max-delay-hint"
+                />
+                <p id="max-delay-hint" className="mt-1 text-xs text-zinc-500">
+                  The longest wait between two attempts. It also caps Retry-After: a receiver answering 429 or 503 with a longer Retry-After is retried after this maximum.
+                </p>
+                <ErrorText>{message(errors.maxDelay)}</ErrorText>
+              </div>
+              <Controller
+                control={control}
+                name="jitter"
+                render={({ field }) => (
+                  <Switch
+                    id="jitter"
+                    checked={field.value}
+                    onChange={field.onChange}
+                    label="Jitter (±20 %)"
+                    description="Spreads retries of many deliveries apart. Off for the fixed policy, whose schedule is exact to the millisecond."
+                  />
+                )}
+              />
+            </div>
+          )}
           <p className="rounded-md bg-zinc-50 px-3 py-2 text-sm text-zinc-600 ring-1 ring-zinc-200 ring-inset" aria-live="polite">
-            {scheduleText} Each delay varies by ±20 %; 410 Gone disables the endpoint.
+            {scheduleText} {deliveryRules}
           </p>
+
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Controller
+              control={control}
+              name="requireHttps"
+              render={({ field }) => (
+                <Switch
+                  id="requireHttps"
+                  checked={field.value}
+                  onChange={field.onChange}
+                  label="Require HTTPS"
+                  description="Refuses http:// URLs when saving and when sending; certificates are always verified (self-signed ones are refused)."
+                />
+              )}
+            />
+            <Controller
+              control={control}
+              name="disableOnGone"
+              render={({ field }) => (
+                <Switch
+                  id="disableOnGone"
+                  checked={field.value}
+                  onChange={field.onChange}
+                  label="410 Gone disables at once"
+                  description="Off: a 410 is one more failure, retried by the policy and counted toward auto-disable."
+                />
+              )}
+            />
+            <div>
+              <Label htmlFor="failureThreshold">Auto-disable after</Label>
+              <div className="relative max-w-48">
+                <Input
+                  id="failureThreshold"
+                  type="number"
+                  min={1}
+                  max={1000}
+                  {...register("failureThreshold")}
+                  className="pr-36"
+                  aria-invalid={!!errors.failureThreshold || undefined}
+                  aria-describedby="threshold-hint"
+                />
+                <span className="pointer-events-none absolute top-2 right-3 text-sm text-zinc-500">failed deliveries</span>
+              </div>
+              <p id="threshold-hint" className="mt-1 text-xs text-zinc-500">
+                In a row (each after its retries). The endpoint is then paused: new deliveries wait until it is enabled again.
+              </p>
+              <ErrorText>{message(errors.failureThreshold)}</ErrorText>
+            </div>
+          </div>
 
           <fieldset>
             <legend className="mb-1.5 block text-sm font-medium text-zinc-800">
