@@ -277,3 +277,70 @@ test("the secret is revealed only after confirmation, and rotating it changes th
   const saved = await (await api(request).get(`/endpoints/${endpoint.id}`)).json();
   expect(saved.retryPolicy).toEqual({ preset: "custom", delaysMs: [10_000, 60_000, 600_000] });
 });
+
+test("seed settings in the form: a per-event filter with its live preview, a preset's HTTPS, timestamp and header choices, auto-disable", async ({ page, request }) => {
+  await page.goto("/endpoints/new");
+  await expect(page.getByRole("heading", { level: 1, name: "Add an endpoint" })).toBeVisible();
+
+  // Seed 001's preset: HTTPS only, event-time timestamp, none of Hookline's headers; an http:// URL is flagged before saving.
+  await page.getByLabel("Start from a product preset").selectOption("lead-magnet");
+  await expect(page.getByRole("switch", { name: "Require HTTPS" })).toBeChecked();
+  await expect(page.getByLabel("Timestamp", { exact: true })).toHaveValue("event");
+  await expect(page.getByRole("switch", { name: "Send Hookline's own headers" })).not.toBeChecked();
+  await expect(page.getByText(/caps Retry-After/)).toBeVisible();
+  await expect(page.getByText(/Retry-After can lengthen a wait up to the maximum delay \(30 s\), never beyond/)).toBeVisible();
+  await page.getByLabel("URL").fill("http://127.0.0.1:9/hook");
+  await expect(page.getByText("This endpoint requires HTTPS: an http:// URL will be refused when you save.")).toBeVisible();
+
+  // Seed 002's "Customize this event": long calls of acc_1 only, missed calls unfiltered.
+  await page.getByLabel("Start from a product preset").selectOption("call-tracking");
+  await expect(page.getByRole("switch", { name: "Require HTTPS" })).not.toBeChecked();
+  await expect(page.getByRole("switch", { name: "Jitter (±20 %)" })).toBeChecked();
+  await expect(page.getByLabel("Auto-disable after")).toHaveValue("10");
+  await expect(page.getByRole("switch", { name: "410 Gone disables at once" })).toBeChecked();
+  const title = `Per-event ${unique()}`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByRole("radio", { name: /Selected events/ }).check();
+  await page.getByLabel("Search event types").fill("call:");
+  await page.getByRole("checkbox", { name: /^call:completed/ }).check();
+  await page.getByRole("checkbox", { name: /^call:missed/ }).check();
+  await page.getByRole("button", { name: "Add a filter for one event" }).click();
+  await expect(page.getByLabel("Filter 1 applies to")).toHaveValue("call:completed");
+  await page.getByLabel("Accounts for this event").fill("acc_1");
+  await page.getByLabel("Accounts for this event").press("Enter");
+  await page.getByRole("button", { name: "Add condition for call:completed" }).click();
+  await page.getByLabel("call:completed condition 1 field path", { exact: true }).fill("duration");
+  await page.getByLabel("call:completed condition 1 operator", { exact: true }).selectOption("gte");
+  await page.getByLabel("call:completed condition 1 value", { exact: true }).fill("30");
+
+  const preview = page.getByRole("list", { name: "Checks" });
+  await expect(page.getByText("Would be delivered")).toBeVisible();
+  await expect(preview).toContainText("call:completed filter: duration is 142, needs ≥ 30");
+  await page.getByLabel("Example payload").fill(JSON.stringify(callPayload(12)));
+  await expect(page.getByText("Would be skipped")).toBeVisible();
+  await expect(preview).toContainText("call:completed filter: duration is 12, needs ≥ 30");
+  await page.getByLabel("Auto-disable after").fill("3");
+  await page.getByText("410 Gone disables at once", { exact: true }).click();
+  await expect(page.getByRole("switch", { name: "410 Gone disables at once" })).not.toBeChecked();
+  await expect(page.getByText("410 Gone counts as an ordinary failure.")).toBeVisible();
+  await screenshot(page, "endpoint-form-per-event-filter");
+
+  await page.getByLabel("URL").fill("https://example.com/calls");
+  await page.getByRole("button", { name: "Create endpoint" }).click();
+  const created = page.getByRole("dialog", { name: "Endpoint created" });
+  await created.getByRole("button", { name: "Continue to the endpoint" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.getByText("Only for")).toBeVisible();
+  await expect(page.getByText("410 Gone counts as one more failure")).toBeVisible();
+  const endpointId = page.url().split("/").pop()!;
+  const stored = await (await api(request).get(`/endpoints/${endpointId}`)).json();
+  expect(stored).toMatchObject({
+    eventTypes: ["call:completed", "call:missed"],
+    filter: { events: { "call:completed": { accounts: ["acc_1"], rules: [{ path: "duration", op: "gte", value: 30 }] } } },
+    signature: { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE", hooklineHeaders: false },
+    failureThreshold: 3,
+    disableOnGone: false,
+    requireHttps: false,
+  });
+  await screenshot(page, "endpoint-detail-seed-settings");
+});

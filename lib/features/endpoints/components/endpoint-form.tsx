@@ -423,7 +423,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
                 checked={field.value}
                 onChange={field.onChange}
                 label="Send Hookline's own headers"
-                description="x-hookline-event-type, x-hookline-attempt and, when no user agent is set, Hookline/<version>. Off: the receiver sees only the content type, the signature headers and your custom headers — what a product's document lists."
+                description="x-hookline-event-type, x-hookline-attempt and, when no user agent is set, Hookline/<version>. Off: requests carry only the content type, what the signing method adds and your custom headers — exactly what a product's document lists."
               />
             )}
           />
@@ -538,7 +538,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
                   checked={field.value}
                   onChange={field.onChange}
                   label="Require HTTPS"
-                  description="Refuses http:// URLs when saving and when sending; certificates are always verified (self-signed ones are refused)."
+                  description="Refuses http:// addresses when saving and when sending; certificates are always verified (self-signed ones are refused)."
                 />
               )}
             />
