@@ -3,13 +3,15 @@
  * it dies without stopping us (SIGKILL), this server must not live on as an
  * orphan holding the port.
  */
+import { logger } from "@/lib/log";
+
 const launcher = Number(process.env.HOOKLINE_LAUNCHER_PID);
 if (launcher) {
   const timer = setInterval(() => {
     try {
       process.kill(launcher, 0);
     } catch {
-      console.error("[hookline] the launcher is gone; stopping");
+      logger().error("the launcher is gone; stopping");
       process.exit(1);
     }
   }, 1000);

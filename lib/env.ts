@@ -40,6 +40,7 @@ const schema = z.object({
   INNGEST_DEV: optional,
   HOOKLINE_EXECUTOR: z.enum(["local-engine", "inngest"]).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  HOOKLINE_LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -29,13 +29,16 @@ export const errors = {
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
-/** Maps any thrown value to the API error body; unexpected errors are logged and hidden. */
-export function toErrorBody(error: unknown): { status: number; body: ErrorBody } {
+/**
+ * Maps any thrown value to the API error body; unexpected errors go to `report`
+ * (the caller's logger: this module stays free of server-only imports) and are hidden.
+ */
+export function toErrorBody(error: unknown, report: (error: unknown) => void): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;
     return { status: error.status, body };
   }
-  console.error("[hookline] unexpected error", error);
+  report(error);
   return { status: 500, body: { error: { code: "internal_error", message: "Something went wrong on our side" } } };
 }

@@ -10,8 +10,9 @@ const { dataDir, env } = await import("@/lib/env");
 const { loadLocalSecrets } = await import("@/lib/local-secrets");
 const { startEmbeddedPostgres } = await import("@/lib/db/embedded");
 const { migrate } = await import("@/lib/db/migrate");
+const { logger } = await import("@/lib/log");
 
-const log = (line: string) => console.log(`[hookline] ${line}`);
+const log = (line: string) => logger().info(line);
 let url = env().DATABASE_URL;
 let stop = async () => {};
 if (!url) {

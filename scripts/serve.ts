@@ -16,13 +16,16 @@ loadDotEnv();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
+// Readable log lines while developing; JSON lines (for log shippers) otherwise.
+if (mode === "dev") process.env.HOOKLINE_LOG_FORMAT ??= "pretty";
 
 const { dataDir, env, resetEnv, usesLocalEngine } = await import("@/lib/env");
 const { loadLocalSecrets } = await import("@/lib/local-secrets");
 const { startEmbeddedPostgres } = await import("@/lib/db/embedded");
 const { migrate } = await import("@/lib/db/migrate");
+const { logger } = await import("@/lib/log");
 
-const log = (line: string) => console.log(`[hookline] ${line}`);
+const log = (line: string) => logger().info(line);
 const cleanups: Array<() => Promise<void>> = [];
 let next: ChildProcess | undefined;
 let shuttingDown = false;
@@ -110,6 +113,6 @@ try {
   }
   log(`console ready on http://localhost:${port}`);
 } catch (error) {
-  console.error(`[hookline] start-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  logger().fatal({ err: error }, "start-up failed");
   await shutdown(1);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { getSessionContext, type SessionContext } from "@/lib/auth/session";
 import { errors, toErrorBody, type ErrorBody } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ErrorBody["error"] };
 
@@ -17,7 +18,7 @@ export function action<I, O>(handler: (ctx: SessionContext, input: I) => Promise
       if (!ctx) throw errors.unauthorized("Your session ended: sign in again");
       return { ok: true, data: await handler(ctx, input) };
     } catch (error) {
-      return { ok: false, error: toErrorBody(error).body.error };
+      return { ok: false, error: toErrorBody(error, (err) => logger().error({ err }, "server action failed")).body.error };
     }
   };
 }

@@ -4,6 +4,7 @@ import { authenticateApiKey } from "@/lib/features/settings/api-keys";
 import { getRequestSessionContext } from "@/lib/auth/session";
 import type { ServiceContext } from "@/lib/context";
 import { AppError, errors, toErrorBody } from "@/lib/errors";
+import { logger, type Logger } from "@/lib/log";
 import { parseWith } from "@/lib/validation";
 
 type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
@@ -22,9 +23,15 @@ export async function authenticate(request: NextRequest): Promise<ServiceContext
   return session;
 }
 
-export function errorResponse(error: unknown) {
-  const { status, body } = toErrorBody(error);
+export function errorResponse(error: unknown, log: Logger = logger()) {
+  const { status, body } = toErrorBody(error, (err) => log.error({ err }, "unexpected error"));
   return NextResponse.json(body, { status });
+}
+
+/** The caller's `x-request-id` when it looks like one (a proxy's), else a new one; echoed on the response. */
+function requestId(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && /^[\w.:-]{1,100}$/.test(given) ? given : crypto.randomUUID();
 }
 
 /**
@@ -34,13 +41,23 @@ export function errorResponse(error: unknown) {
  */
 export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
   return async (request: NextRequest, context: { params: Promise<P> }) => {
+    const started = performance.now();
+    const reqId = requestId(request);
+    const log = logger().child({ reqId });
+    let response: Response;
     try {
       const ctx = await authenticate(request);
       const result = await handler(request, { ctx, params: await context.params });
-      return result instanceof Response ? result : NextResponse.json(result);
+      response = result instanceof Response ? result : NextResponse.json(result);
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error, log);
     }
+    response.headers.set("x-request-id", reqId);
+    // One access line per API call (no query string: it can carry account names).
+    const fields = { method: request.method, path: request.nextUrl.pathname, status: response.status, ms: Math.round(performance.now() - started) };
+    if (response.status >= 500) log.error(fields, "api request failed");
+    else log.info(fields, "api request");
+    return response;
   };
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log";
 
 /**
  * Hands deliveries to the `deliver` function. Called after the transaction that
@@ -17,7 +18,7 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
       ),
     );
   } catch (error) {
-    console.error(`[hookline] could not request ${deliveries.length} deliveries; sweep will retry`, (error as Error).message);
+    logger().warn({ err: error, deliveries: deliveries.length }, "could not request deliveries; sweep will retry");
     // Not requested: make sure the sweep sees that (a requeue may have left an old timestamp).
     await db()
       .$executeRaw`UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY(${deliveries.map((d) => d.id)}) AND status = 'PENDING'::"DeliveryStatus"`

@@ -6,6 +6,7 @@ import type { HooklineClient } from "@/lib/openapi/client";
 import { operations } from "@/lib/openapi/operations";
 import { checkedResponses, testClient } from "@/tests/helpers/api-client";
 import { makeWorkspace } from "@/tests/helpers/factories";
+import { captureLogs } from "@/tests/helpers/log-capture";
 import { useTestDb } from "@/tests/helpers/services";
 
 // No executor in this file: sends to a closed port fail fast and are repaired by sweep in real life.
@@ -14,6 +15,9 @@ process.env.INNGEST_BASE_URL = "http://127.0.0.1:9";
 process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
 resetEnv();
+const logs = captureLogs();
+/** Every secret this file creates: none may appear in the logs. */
+const secrets: string[] = [];
 
 let db: Db;
 let owner: HooklineClient;
@@ -40,11 +44,18 @@ let deliveryId: string;
 beforeAll(async () => {
   ({ db } = await useTestDb());
   const workspace = await makeWorkspace("OWNER");
-  owner = testClient((await createApiKey(workspace, { name: "owner" })).plaintext);
-  viewer = testClient((await createApiKey(workspace, { name: "viewer", role: "VIEWER" })).plaintext);
-  stranger = testClient((await createApiKey(await makeWorkspace("OWNER"), { name: "stranger" })).plaintext);
+  const keys = [
+    (await createApiKey(workspace, { name: "owner" })).plaintext,
+    (await createApiKey(workspace, { name: "viewer", role: "VIEWER" })).plaintext,
+    (await createApiKey(await makeWorkspace("OWNER"), { name: "stranger" })).plaintext,
+  ];
+  secrets.push(...keys);
+  [owner, viewer, stranger] = keys.map(testClient) as [HooklineClient, HooklineClient, HooklineClient];
 
-  const created = await owner.POST("/endpoints", { body: { title: "Calls", url: "http://127.0.0.1:9/hook", eventTypes: ["call:completed"] } });
+  const created = await owner.POST("/endpoints", {
+    body: { title: "Calls", url: "http://127.0.0.1:9/hook", eventTypes: ["call:completed"], headers: { "X-Receiver-Token": "rcv-token-4c1f9a" } },
+  });
+  secrets.push("rcv-token-4c1f9a", created.data!.secret);
   expect(created.response.status).toBe(201);
   endpointId = created.data!.id;
   expect(created.data!.secret).toMatch(/^whsec_/);
@@ -204,6 +215,7 @@ describe("API v1 answers as documented", () => {
     expect((await owner.GET("/endpoints")).data!.data.map((endpoint) => endpoint.id)).toContain(endpointId);
     expect((await owner.GET("/endpoints/{id}/secret", id)).data!.secret).toMatch(/^whsec_/);
     const rotated = await owner.POST("/endpoints/{id}/secret/rotate", { ...id, body: { graceSeconds: 60 } });
+    secrets.push(rotated.data!.secret);
     expect(rotated.data!.previousSecretExpiresAt).not.toBeNull();
     expect((await owner.POST("/endpoints/{id}/disable", id)).data!.enabled).toBe(false);
     expect((await owner.POST("/endpoints/{id}/enable", id)).data!.enabled).toBe(true);
@@ -233,5 +245,18 @@ describe("API v1 answers as documented", () => {
     );
     const unexercised = successes.filter((answer) => !checkedResponses.has(answer));
     expect(unexercised.sort()).toEqual(["GET /runs 200", "POST /deliveries/{id}/resend 202", "POST /endpoints/{id}/recover 202"]);
+  });
+});
+
+describe("API v1 logs", () => {
+  it("logs every request with its id, and none of the secrets the run created", async () => {
+    const answer = await owner.GET("/me", { headers: { "x-request-id": "trace-me-42" } });
+    expect(answer.response.headers.get("x-request-id")).toBe("trace-me-42");
+    const line = logs.lines.map((text) => JSON.parse(text)).find((entry) => entry.reqId === "trace-me-42");
+    expect(line).toMatchObject({ level: "info", method: "GET", path: "/api/v1/me", status: 200, msg: "api request" });
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    const text = logs.text();
+    expect(text.length).toBeGreaterThan(1000);
+    for (const secret of secrets) expect(text.includes(secret), "a secret reached the logs").toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { createFirstAdmin, firstAdminSchema } from "@/lib/features/sign-in/service";
+import { logger } from "@/lib/log";
 
 export type SetupState = {
   ok?: boolean;
@@ -27,7 +28,7 @@ export async function setupAction(_previous: SetupState, form: FormData): Promis
     return { ok: true, email: parsed.data.email };
   } catch (error) {
     if (error instanceof AppError) return { message: error.message, values };
-    console.error("[hookline] first-run setup failed", error);
+    logger().error({ err: error }, "first-run setup failed");
     return { message: "Setup failed on our side. Check the server log and try again.", values };
   }
 }
