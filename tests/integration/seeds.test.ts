@@ -72,6 +72,7 @@ let services: {
   importPreset: typeof import("@/lib/features/event-types/service").importPreset;
   publish: typeof import("@/lib/features/messages/publish").publish;
   attemptDelivery: typeof import("@/lib/delivery/attempt").attemptDelivery;
+  explainMessage: typeof import("@/lib/features/playground/explain").explainMessage;
 };
 let stopStack = async () => {};
 
@@ -87,6 +88,7 @@ beforeAll(async () => {
     importPreset: (await import("@/lib/features/event-types/service")).importPreset,
     publish: (await import("@/lib/features/messages/publish")).publish,
     attemptDelivery: (await import("@/lib/delivery/attempt")).attemptDelivery,
+    explainMessage: (await import("@/lib/features/playground/explain")).explainMessage,
   };
 });
 afterAll(async () => {
@@ -272,6 +274,10 @@ describe("seed 001 (lead magnets)", () => {
       details: [expect.objectContaining({ path: "url", message: expect.stringContaining("HTTPS is required") })],
     });
 
+    // Turning the setting on for an endpoint that still has an http:// URL is refused too.
+    const plain = await services.createEndpoint(ctx, { title: "plain", url: "http://127.0.0.1:9/webhook" });
+    await expect(services.updateEndpoint(ctx, plain.id, { requireHttps: true })).rejects.toMatchObject({ status: 400 });
+
     const selfSigned = await docReceiver(() => ({ status: 200, body: "OK" }), "self-signed");
     const { ctx: tlsCtx, endpoint } = await productEndpoint("lead-magnet", selfSigned.url, { retryPolicy: { preset: "none" } });
     const published = (await services.publish(tlsCtx, { eventType: "lead.completed", payload })).deliveries[0]!.id;
@@ -314,6 +320,12 @@ describe("seed 002 (call tracking)", () => {
     const otherAccount = await call("call:completed", "acc_2", 142);
     const missed = await call("call:missed", "acc_2", 0);
     expect([long, short, otherAccount, missed].map((result) => result.deliveries.length)).toEqual([1, 0, 0, 1]);
+    // The playground's explanation names the event's own check that skipped the short call.
+    const [why] = await services.explainMessage(ctx, short.message.id);
+    expect(why).toMatchObject({ endpointId: endpoint.id, matched: false, delivery: null });
+    expect(why!.reasons.filter((reason) => !reason.ok)).toEqual([
+      { check: "rule", ok: false, eventType: "call:completed", message: "call:completed filter: duration is 12, needs ≥ 30" },
+    ]);
 
     const delivered = [long.deliveries[0]!.id, missed.deliveries[0]!.id];
     // The first request fails: it is retried on the standard schedule (5 s ± 20 %).

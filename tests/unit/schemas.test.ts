@@ -8,6 +8,7 @@ import {
   retryPolicySchema,
   signatureSchema,
 } from "@/lib/delivery/schemas";
+import { endpointCreateSchema } from "@/lib/features/endpoints/schema";
 
 const day = 24 * 3600 * 1000;
 const ok = (schema: z.ZodType, value: unknown) => expect(schema.safeParse(value).success).toBe(true);
@@ -22,6 +23,10 @@ describe("signatureSchema", () => {
     { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE" },
     { scheme: "stripe", header: "Stripe-Signature" },
     { scheme: "body-secret", field: "secret" },
+    { scheme: "none", hooklineHeaders: false },
+    { scheme: "hmac-sha256", headerPrefix: "X-Magnetite", timestamp: "event", hooklineHeaders: false },
+    { scheme: "standard", timestamp: "attempt" },
+    { scheme: "stripe", timestamp: "event" },
   ])("accepts %o", (value) => ok(signatureSchema, value));
 
   it.each([
@@ -34,6 +39,11 @@ describe("signatureSchema", () => {
     { scheme: "hmac-sha256", header: "X-Sig:" },
     { scheme: "standard", userAgent: "Bad\r\nInjected: 1" },
     { scheme: "body-secret", field: "" },
+    { scheme: "body-secret", timestamp: "event" },
+    { scheme: "hmac-sha1", timestamp: "attempt" },
+    { scheme: "none", header: "X-Sig" },
+    { scheme: "standard", timestamp: "now" },
+    { scheme: "standard", hooklineHeaders: "no" },
   ])("refuses %o", (value) => refused(signatureSchema, value));
 });
 
@@ -48,6 +58,9 @@ describe("retryPolicySchema", () => {
     { preset: "custom", delaysMs: [1000] },
     { preset: "custom", delaysMs: [1000, 7 * day] },
     { preset: "custom", delaysMs: Array(20).fill(60_000) },
+    { preset: "fixed", jitter: true },
+    { preset: "standard", jitter: false, maxDelayMs: 60_000 },
+    { preset: "exponential", maxDelayMs: 10_000 },
   ])("accepts %o", (value) => ok(retryPolicySchema, value));
 
   it.each([
@@ -62,6 +75,10 @@ describe("retryPolicySchema", () => {
     { preset: "exponential", maxAttempts: 31 },
     { preset: "fixed", maxAttempts: 3 },
     { preset: "standard", delaysMs: [1000] },
+    { preset: "none", jitter: true },
+    { preset: "none", maxDelayMs: 60_000 },
+    { preset: "standard", maxDelayMs: 999 },
+    { preset: "standard", maxDelayMs: 7 * day + 1 },
   ])("refuses %o", (value) => refused(retryPolicySchema, value));
 });
 
@@ -144,4 +161,22 @@ describe("eventTypeNameSchema", () => {
     ok(eventTypeNameSchema, name),
   );
   it.each(["", "call completed", "lead/created", "é", "x".repeat(129), "a*"])("refuses %j", (name) => refused(eventTypeNameSchema, name));
+});
+
+describe("per-event filters on an endpoint", () => {
+  const base = { title: "Calls", url: "https://example.com/hook" };
+  it("accepts conditions for one of the endpoint's events, or any event when it takes all", () => {
+    const events = { "call:completed": { rules: [{ path: "duration", op: "gte", value: 30 }] } };
+    ok(endpointCreateSchema, { ...base, eventTypes: ["call:completed"], filter: { events } });
+    ok(endpointCreateSchema, { ...base, filter: { events } });
+  });
+
+  it("refuses a filter for an event the endpoint does not receive, and unknown condition keys", () => {
+    const result = endpointCreateSchema.safeParse({ ...base, eventTypes: ["call:missed"], filter: { events: { "call:completed": {} } } });
+    expect(result.error?.issues.map((issue) => [issue.path.join("."), issue.message])).toEqual([
+      ["filter.events.call:completed", `"call:completed" has a filter but is not one of the endpoint's event types`],
+    ]);
+    refused(filterSchema, { events: { "call:completed": { duration: 30 } } });
+    refused(filterSchema, { events: { "not an event!": {} } });
+  });
 });
