@@ -24,8 +24,9 @@ export async function authenticate(request: NextRequest): Promise<ServiceContext
 }
 
 export function errorResponse(error: unknown, log: Logger = logger()) {
-  const { status, body } = toErrorBody(error, (err) => log.error({ err }, "unexpected error"));
-  return NextResponse.json(body, { status });
+  const { status, body, retryAfterSeconds } = toErrorBody(error, (err) => log.error({ err }, "unexpected error"));
+  const headers = retryAfterSeconds === undefined ? undefined : { "retry-after": String(retryAfterSeconds) };
+  return NextResponse.json(body, { status, headers });
 }
 
 /** The caller's `x-request-id` when it looks like one (a proxy's), else a new one; echoed on the response. */

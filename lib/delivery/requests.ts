@@ -1,6 +1,6 @@
 import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
-import { db } from "@/lib/db/client";
+import { query } from "@/lib/db/pool";
 import { logger } from "@/lib/log";
 
 /**
@@ -20,10 +20,12 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
   } catch (error) {
     logger().warn({ err: error, deliveries: deliveries.length }, "could not request deliveries; sweep will retry");
     // Not requested: make sure the sweep sees that (a requeue may have left an old timestamp).
-    await db()
-      .$executeRaw`UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY(${deliveries.map((d) => d.id)}) AND status = 'PENDING'::"DeliveryStatus"`
-      .catch(() => undefined);
+    await query("delivery.unrequested", `UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY($1::text[]) AND status = 'PENDING'::"DeliveryStatus"`, [
+      deliveries.map((d) => d.id),
+    ]).catch(() => undefined);
     return;
   }
-  await db().$executeRaw`UPDATE "Delivery" SET "requestedAt" = now() WHERE id = ANY(${deliveries.map((d) => d.id)})`;
+  await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
+    deliveries.map((d) => d.id),
+  ]);
 }

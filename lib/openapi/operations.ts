@@ -10,7 +10,7 @@ import { listAttemptsSchema } from "@/lib/features/endpoints/list-attempts";
 import { endpointCreateSchema, endpointUpdateSchema, recoverSchema, rotateSecretSchema } from "@/lib/features/endpoints/schema";
 import { sendTestSchema } from "@/lib/features/endpoints/send-test";
 import { eventTypeCreateSchema, eventTypeUpdateSchema, importPresetSchema } from "@/lib/features/event-types/schema";
-import { listMessagesSchema, publishSchema } from "@/lib/features/messages/schema";
+import { listMessagesSchema, MAX_BATCH_MESSAGES, publishSchema } from "@/lib/features/messages/schema";
 import { listRunsSchema } from "@/lib/features/runs/queries";
 import * as s from "@/lib/openapi/schemas";
 
@@ -51,6 +51,29 @@ export const operations: ApiOperation[] = [
     responses: {
       202: { description: "Published", schema: s.publishedMessageSchema },
       200: { description: "Seen before (same idempotency key): the original message", schema: s.publishedMessageSchema },
+    },
+    errors: [409, 413, 429, 503],
+  },
+  {
+    method: "post",
+    path: "/messages/batch",
+    tag: "Messages",
+    summary: "Publish up to 100 events at once",
+    description:
+      "Stores every message and its deliveries in one transaction. All or nothing: when any message is refused, none is stored and " +
+      "`error.details` lists each refused message as `{index, code, message, details?}`. Idempotency keys work per message " +
+      "(`created: false` for a repeat); 200 when every message was a repeat. Under load: 429 `delivery_backlog_full` or 503, with `Retry-After`.",
+    // The route checks each message with publishSchema one by one, so each refusal can name its index.
+    body: z.object({ messages: z.array(publishSchema).min(1).max(MAX_BATCH_MESSAGES) }).strict(),
+    bodyExample: {
+      messages: [
+        { eventType: "call:completed", payload: { account: "acc_1", duration: 45 }, idempotencyKey: "call-124" },
+        { eventType: "call:missed", payload: { account: "acc_1" } },
+      ],
+    },
+    responses: {
+      202: { description: "Published", schema: s.publishedBatchSchema },
+      200: { description: "Every message was seen before (same idempotency keys): the originals", schema: s.publishedBatchSchema },
     },
     errors: [409, 413, 429, 503],
   },

@@ -108,6 +108,10 @@ export const publishedMessageSchema = z
   .object({ ...messageFields, deliveries: z.array(z.object({ id: z.string(), endpointId: z.string(), status: deliveryStatus })) })
   .meta({ id: "PublishedMessage", description: "The message and one delivery per matching endpoint" });
 
+export const publishedBatchSchema = z
+  .object({ data: z.array(publishedMessageSchema.extend({ created: z.boolean().meta({ description: "false: the idempotency key was seen before; this is the original message" }) })) })
+  .meta({ id: "PublishedBatch", description: "Every message of the batch, in request order" });
+
 export const messageSchema = z
   .object({ ...messageFields, payload: jsonValue, test: z.boolean(), deliveries: z.array(deliverySummary) })
   .meta({ id: "Message" });

@@ -183,6 +183,25 @@ describe("API v1 validation", () => {
     expect(again.data!.deliveries).toEqual(first.data!.deliveries);
   });
 
+  it("publishes a batch (202), and answers a batch of repeats with the originals (200)", async () => {
+    const body = {
+      messages: [
+        { eventType: "call:completed", payload: { account: "acc_1", duration: 40 }, idempotencyKey: "batch-1" },
+        { eventType: "lead.created", payload: { n: 1 } },
+      ],
+    };
+    const first = await owner.POST("/messages/batch", { body });
+    expect(first.response.status).toBe(202);
+    expect(first.data!.data.map((message) => [message.eventType, message.created, message.deliveries.length])).toEqual([
+      ["call:completed", true, 1],
+      ["lead.created", true, 0],
+    ]);
+    const again = await owner.POST("/messages/batch", { body: { messages: [body.messages[0]!] } });
+    expect(again.response.status).toBe(200);
+    expect(again.data!.data[0]).toMatchObject({ id: first.data!.data[0]!.id, created: false });
+    expect((await viewer.POST("/messages/batch", { body })).response.status).toBe(403);
+  });
+
   it("stores the payload byte for byte as sent", async () => {
     const text = '{"eventType":"call:completed","payload":{ "b":1,"a" : [1, 2.50],"2":"二","1":12345678901234567890 }}';
     const response = await owner.POST("/messages", raw(text));

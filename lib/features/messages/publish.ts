@@ -1,14 +1,15 @@
 import "server-only";
-import { db } from "@/lib/db/client";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { query } from "@/lib/db/pool";
 import { explainMatch } from "@/lib/delivery/filter";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import type { Filter } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
+import { AppError, errors } from "@/lib/errors";
 import { assertPublishable, type PublishableEventType } from "@/lib/features/event-types/service";
-import { errors } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { publishSchema, type PublishInput } from "@/lib/features/messages/schema";
+import { admit, noteAccepted } from "@/lib/features/messages/admission";
+import { publishBatchSchema, publishSchema, type PublishInput } from "@/lib/features/messages/schema";
 import { parseWith } from "@/lib/validation";
 
 export type PublishResult = {
@@ -23,99 +24,209 @@ type Options = {
   test?: boolean;
 };
 
+/** One message ready to store: validated, serialized once, account resolved. */
+type Prepared = { index: number; eventType: string; payload: Record<string, unknown>; account: string | null; idempotencyKey: string | null; body: string };
+
 /**
- * The one publish verb (API, server actions, server code): stores the body
- * once, byte for byte, fans out to matching endpoints in the same statement
- * (disabled ones get PAUSED deliveries: nothing is lost), then hands PENDING
- * deliveries to the `deliver` function. Three round trips to the database
- * (read, insert, requestedAt) and one to the executor.
+ * The one publish verb (API, server actions, server code): stores the body once, byte for byte,
+ * fans out to matching endpoints in the same statement (disabled ones get PAUSED deliveries:
+ * nothing is lost), then hands PENDING deliveries to the `deliver` function. Two statements on
+ * the hot pool (one read, one insert) and one call to the executor.
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
   assertCanWrite(ctx);
+  const [result] = await publishPrepared(ctx, [prepare(0, input, options.rawPayload)], options.test ?? false, ([problem]) => problem!.error);
+  return result!;
+}
+
+/**
+ * Up to 100 messages in one transaction (one INSERT statement). Validation is all or nothing:
+ * when any message is refused, none is stored, and the error's details point at each refused
+ * message by its index. Idempotency keys work per message, as in `publish`.
+ */
+export async function publishBatch(ctx: ServiceContext, input: unknown, options: { rawPayloads?: Array<string | undefined> } = {}) {
+  assertCanWrite(ctx);
+  const { messages } = parseWith(publishBatchSchema, input);
+  const problems: Problem[] = [];
+  const prepared: Prepared[] = [];
+  const keys = new Map<string, number>();
+  messages.forEach((item, index) => {
+    try {
+      const one = prepare(index, item, options.rawPayloads?.[index]);
+      if (one.idempotencyKey !== null) {
+        const earlier = keys.get(one.idempotencyKey);
+        if (earlier !== undefined) throw errors.conflict(`The idempotency key "${one.idempotencyKey}" is also used by message ${earlier} of this batch`);
+        keys.set(one.idempotencyKey, index);
+      }
+      prepared.push(one);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.push({ index, error });
+    }
+  });
+  // Items that passed the checks above still go through the lookup's (schema, idempotency), so
+  // the refusal lists every refused message at once.
+  const results = await publishPrepared(ctx, prepared, false, (all) => batchError(all, messages.length), problems);
+  return { created: results.some((result) => result.created), messages: results };
+}
+
+function prepare(index: number, input: unknown, rawPayload: string | undefined): Prepared {
   const data = parseWith(publishSchema, input);
-  const body = options.rawPayload ?? JSON.stringify(data.payload);
+  const body = rawPayload ?? JSON.stringify(data.payload);
   const maxBytes = env().HOOKLINE_MAX_BODY_BYTES;
   if (Buffer.byteLength(body) > maxBytes) throw errors.tooLarge(`The payload is over the ${Math.round(maxBytes / 1024)} KiB limit`);
   // The message's account, else the payload's own `account` field (call tracking puts it there).
   const account = data.account ?? (typeof data.payload.account === "string" ? data.payload.account : null);
-
-  if (data.idempotencyKey) {
-    const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey, { eventType: data.eventType, body });
-    if (existing) return existing;
-  }
-  // One read: the event type (archived? schema?) and the endpoints that may want the message.
-  // Endpoints are read fresh on every publish (no cache): an endpoint created a moment ago must
-  // receive the messages published right after.
-  const [{ eventType, endpoints }] = await db().$queryRaw<
-    Array<{ eventType: PublishableEventType | null; endpoints: Array<{ id: string; enabled: boolean; eventTypes: string[]; filter: Filter }> }>
-  >`
-    SELECT (SELECT json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema)
-              FROM "EventType" t WHERE t."workspaceId" = ${ctx.workspaceId} AND t.name = ${data.eventType}) AS "eventType",
-           coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'eventTypes', e."eventTypes", 'filter', e.filter))
-                       FROM "Endpoint" e
-                      WHERE e."workspaceId" = ${ctx.workspaceId}
-                        AND (cardinality(e."eventTypes") = 0 OR ${data.eventType} = ANY(e."eventTypes"))), '[]'::json) AS endpoints`;
-  assertPublishable(data.eventType, eventType, data.payload);
-
-  const messageId = newId("msg");
-  const createdAt = new Date();
-  const deliveries = endpoints
-    .filter((endpoint) => explainMatch({ eventTypes: endpoint.eventTypes, filter: endpoint.filter }, { eventType: data.eventType, account, payload: data.payload }).matched)
-    .map((endpoint) => ({ id: newId("dlv"), endpointId: endpoint.id, status: endpoint.enabled ? ("PENDING" as const) : ("PAUSED" as const) }));
-  // The message and its deliveries in one statement (atomic without an interactive transaction).
-  // A repeated idempotency key inserts nothing (ON CONFLICT): the earlier message is returned.
-  const inserted = await db().$queryRaw<Array<{ id: string }>>`
-    WITH message AS (
-      INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
-      VALUES (${messageId}, ${ctx.workspaceId}, ${data.eventType}, ${account}, ${body}, ${data.idempotencyKey ?? null},
-              ${options.test ?? false}, ${createdAt}::timestamp(3))
-      ON CONFLICT ("workspaceId", "idempotencyKey") DO NOTHING
-      RETURNING id
-    ), deliveries AS (
-      INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt")
-      SELECT d.id, ${ctx.workspaceId}, message.id, d."endpointId", d.status::"DeliveryStatus", ${createdAt}::timestamp(3), ${createdAt}::timestamp(3)
-        FROM message, unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.endpointId)}::text[], ${deliveries.map((d) => d.status)}::text[])
-             AS d(id, "endpointId", status)
-    )
-    SELECT id FROM message`;
-  if (!inserted.length) {
-    // Two publishes raced with one idempotency key: the loser returns the winner's message.
-    const existing = await findByIdempotencyKey(ctx.workspaceId, data.idempotencyKey!, { eventType: data.eventType, body });
-    if (existing) return existing;
-    throw errors.conflict(`The idempotency key "${data.idempotencyKey}" is being used by another request; retry`);
-  }
-  const result: PublishResult = {
-    created: true,
-    message: { id: messageId, eventType: data.eventType, account, idempotencyKey: data.idempotencyKey ?? null, createdAt: createdAt.toISOString() },
-    deliveries,
-  };
-  await requestDeliveries(result.deliveries.filter((delivery) => delivery.status === "PENDING"));
-  return result;
+  return { index, eventType: data.eventType, payload: data.payload, account, idempotencyKey: data.idempotencyKey ?? null, body };
 }
 
-/** Like Stripe: a key names one request; reusing it for a different event is a client bug, not a retry. */
-async function findByIdempotencyKey(
-  workspaceId: string,
-  idempotencyKey: string,
-  request: { eventType: string; body: string },
-): Promise<PublishResult | null> {
-  const message = await db().message.findUnique({
-    where: { workspaceId_idempotencyKey: { workspaceId, idempotencyKey } },
-    include: { deliveries: { select: { id: true, endpointId: true, status: true }, orderBy: { createdAt: "asc" } } },
-  });
-  if (!message) return null;
-  if (message.eventType !== request.eventType || message.body !== request.body) {
-    throw errors.conflict(`The idempotency key "${idempotencyKey}" was already used for a different message (${message.id})`);
+/** A message refused for an expected reason, by its index in the request. */
+type Problem = { index: number; error: AppError };
+
+/** One status for the whole batch: the items' own when they agree (409, 413), else 400. */
+function batchError(problems: Problem[], total: number) {
+  problems.sort((a, b) => a.index - b.index);
+  const details = problems.map(({ index, error }) => ({
+    index,
+    code: error.code,
+    message: error.message,
+    ...(error.details === undefined ? {} : { details: error.details }),
+  }));
+  const codes = new Set(details.map((problem) => problem.code));
+  const only = codes.size === 1 ? details[0]!.code : "validation_failed";
+  const status = { conflict: 409, payload_too_large: 413 }[only] ?? 400;
+  const which = details.map((problem) => problem.index).join(", ");
+  return new AppError(status === 400 ? "validation_failed" : only, `${details.length} of ${total} messages refused (index ${which}); nothing was published`, status, details);
+}
+
+type Lookup = {
+  eventTypes: Record<string, PublishableEventType>;
+  endpoints: Array<{ id: string; enabled: boolean; eventTypes: string[]; filter: Filter }>;
+  existing: Array<PublishResult["message"] & { body: string; deliveries: PublishResult["deliveries"] }>;
+};
+
+// One read: the event types (archived? schema?), the endpoints that may want the messages, and
+// the messages already stored under the request's idempotency keys. Endpoints are read fresh on
+// every publish (no cache): an endpoint created a moment ago must receive what is published next.
+const LOOKUP = `
+  SELECT coalesce((SELECT json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))
+                     FROM "EventType" t WHERE t."workspaceId" = $1 AND t.name = ANY($2::text[])), '{}'::json) AS "eventTypes",
+         coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'eventTypes', e."eventTypes", 'filter', e.filter))
+                     FROM "Endpoint" e
+                    WHERE e."workspaceId" = $1 AND (cardinality(e."eventTypes") = 0 OR e."eventTypes" && $2::text[])), '[]'::json) AS endpoints,
+         coalesce((SELECT json_agg(json_build_object(
+                    'id', m.id, 'eventType', m."eventType", 'account', m.account, 'body', m.body, 'idempotencyKey', m."idempotencyKey",
+                    'createdAt', to_char(m."createdAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                    'deliveries', coalesce((SELECT json_agg(json_build_object('id', d.id, 'endpointId', d."endpointId", 'status', d.status)
+                                                    ORDER BY d."createdAt", d.id)
+                                              FROM "Delivery" d WHERE d."messageId" = m.id), '[]'::json)))
+                     FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing`;
+
+// The messages and their deliveries in one statement: atomic without an interactive transaction.
+// A key stored meanwhile by a concurrent publish fails it whole (unique violation); publishPrepared
+// then reads again and returns that message.
+const INSERT = `
+  WITH message AS (
+    INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
+    SELECT m.id, $1, m."eventType", m.account, m.body, m."idempotencyKey", $2, ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+      FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(id, "eventType", account, body, "idempotencyKey")
+    RETURNING 1
+  ), delivery AS (
+    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt")
+    SELECT d.id, $1, d."messageId", d."endpointId", d.status::"DeliveryStatus",
+           ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+      FROM unnest($9::text[], $10::text[], $11::text[], $12::text[]) AS d(id, "messageId", "endpointId", status)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries`;
+
+async function publishPrepared(
+  ctx: ServiceContext,
+  items: Prepared[],
+  test: boolean,
+  refuse: (problems: Problem[]) => AppError,
+  earlierProblems: Problem[] = [],
+  retried = false,
+): Promise<PublishResult[]> {
+  const problems = [...earlierProblems];
+  const keys = items.flatMap((item) => (item.idempotencyKey === null ? [] : [item.idempotencyKey]));
+  // Without idempotency keys nothing can be answered from storage: refuse before any query.
+  if (!keys.length) await admit();
+  const eventTypeNames = [...new Set(items.map((item) => item.eventType))];
+  const {
+    rows: [lookup],
+  } = await query<Lookup>("publish.lookup", LOOKUP, [ctx.workspaceId, eventTypeNames, keys]);
+  const existing = new Map(lookup!.existing.map((message) => [message.idempotencyKey!, message]));
+
+  const results: PublishResult[] = [];
+  const fresh: Array<{ result: PublishResult; item: Prepared }> = [];
+  for (const item of items) {
+    const earlier = item.idempotencyKey === null ? undefined : existing.get(item.idempotencyKey);
+    if (earlier) {
+      // Like Stripe: a key names one request; reusing it for a different event is a client bug, not a retry.
+      if (earlier.eventType !== item.eventType || earlier.body !== item.body) {
+        const error = errors.conflict(`The idempotency key "${item.idempotencyKey}" was already used for a different message (${earlier.id})`);
+        problems.push({ index: item.index, error });
+        continue;
+      }
+      const { id, eventType, account, idempotencyKey, createdAt, deliveries } = earlier;
+      results.push({ created: false, message: { id, eventType, account, idempotencyKey, createdAt }, deliveries });
+      continue;
+    }
+    try {
+      assertPublishable(item.eventType, lookup!.eventTypes[item.eventType] ?? null, item.payload);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.push({ index: item.index, error });
+      continue;
+    }
+    const deliveries = lookup!.endpoints
+      .filter((endpoint) => explainMatch({ eventTypes: endpoint.eventTypes, filter: endpoint.filter }, item).matched)
+      .map((endpoint) => ({ id: newId("dlv"), endpointId: endpoint.id, status: endpoint.enabled ? "PENDING" : "PAUSED" }));
+    const message = { id: newId("msg"), eventType: item.eventType, account: item.account, idempotencyKey: item.idempotencyKey, createdAt: "" };
+    const result = { created: true, message, deliveries };
+    results.push(result);
+    fresh.push({ result, item });
   }
-  return {
-    created: false,
-    message: {
-      id: message.id,
-      eventType: message.eventType,
-      account: message.account,
-      idempotencyKey: message.idempotencyKey,
-      createdAt: message.createdAt.toISOString(),
-    },
-    deliveries: message.deliveries,
-  };
+  if (problems.length) throw refuse(problems);
+  if (!fresh.length) return results;
+  if (keys.length) await admit();
+
+  const createdAt = new Date().toISOString();
+  const deliveries = fresh.flatMap(({ result }) => result.deliveries.map((delivery) => ({ ...delivery, messageId: result.message.id })));
+  try {
+    await query("publish.insert", INSERT, [
+      ctx.workspaceId,
+      test,
+      createdAt,
+      fresh.map(({ result }) => result.message.id),
+      fresh.map(({ item }) => item.eventType),
+      fresh.map(({ item }) => item.account),
+      fresh.map(({ item }) => item.body),
+      fresh.map(({ item }) => item.idempotencyKey),
+      deliveries.map((delivery) => delivery.id),
+      deliveries.map((delivery) => delivery.messageId),
+      deliveries.map((delivery) => delivery.endpointId),
+      deliveries.map((delivery) => delivery.status),
+    ]);
+  } catch (error) {
+    // A concurrent publish stored one of the keys first: nothing of ours was written; read again.
+    if ((error as { code?: string }).code === "23505" && keys.length) {
+      if (retried) throw errors.conflict("An idempotency key of this request is being used by another request; retry");
+      return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+    }
+    throw error;
+  }
+  for (const { result } of fresh) result.message.createdAt = createdAt;
+  noteAccepted(deliveries.filter((delivery) => delivery.status === "PENDING").length);
+  await requestAfterCommit(deliveries);
+  return results;
+}
+
+/**
+ * Hands what a publish just committed to the executor. The one place publish asks for delivery:
+ * how deliveries are requested (one event each, batched first attempts…) is decided there.
+ */
+async function requestAfterCommit(deliveries: Array<{ id: string; endpointId: string; status: string }>) {
+  await requestDeliveries(deliveries.filter((delivery) => delivery.status === "PENDING"));
 }

@@ -21,6 +21,21 @@ export function rawMember(text: string, name: string): string | undefined {
   return found;
 }
 
+/** The exact source text of each element of a JSON array (`text` already known to be valid JSON). */
+export function rawElements(text: string): string[] | undefined {
+  let i = skipSpace(text, 0);
+  if (text[i] !== "[") return undefined;
+  i = skipSpace(text, i + 1);
+  const elements: string[] = [];
+  while (i < text.length && text[i] !== "]") {
+    const end = skipValue(text, i);
+    elements.push(text.slice(i, end));
+    i = skipSpace(text, end);
+    if (text[i] === ",") i = skipSpace(text, i + 1);
+  }
+  return elements;
+}
+
 function skipSpace(text: string, i: number): number {
   while (i < text.length && (text[i] === " " || text[i] === "\n" || text[i] === "\r" || text[i] === "\t")) i++;
   return i;

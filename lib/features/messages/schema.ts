@@ -11,6 +11,17 @@ export const publishSchema = z
   .strict();
 export type PublishInput = z.input<typeof publishSchema>;
 
+export const MAX_BATCH_MESSAGES = 100;
+/** Items are checked one by one with publishSchema, so each refusal can name its index. */
+export const publishBatchSchema = z
+  .object({
+    messages: z
+      .array(z.unknown(), { error: "messages must be an array of messages" })
+      .min(1, "messages must hold at least one message")
+      .max(MAX_BATCH_MESSAGES, `at most ${MAX_BATCH_MESSAGES} messages per batch`),
+  })
+  .strict();
+
 export const DELIVERY_STATUSES = ["PENDING", "SENDING", "SUCCEEDED", "FAILED", "PAUSED", "CANCELLED"] as const;
 
 export const listMessagesSchema = z.object({

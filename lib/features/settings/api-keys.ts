@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { createApiKeySchema } from "@/lib/features/settings/schema";
 import { db } from "@/lib/db/client";
+import { query } from "@/lib/db/pool";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { errors } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -67,6 +68,15 @@ const API_KEY_CACHE_MS = 5_000;
 const API_KEY_CACHE_MAX = 1_000;
 const apiKeyCache = new Map<string, { ctx: ServiceContext; until: number }>();
 
+// The key and its lastUsedAt in one round trip: lastUsedAt is written at most once a minute, so
+// a busy key does not turn every cache miss into a write.
+const AUTHENTICATE = `
+  WITH key AS (SELECT id, "workspaceId", role::text AS role, "lastUsedAt" FROM "ApiKey" WHERE hash = $1 AND "revokedAt" IS NULL),
+       touched AS (
+         UPDATE "ApiKey" SET "lastUsedAt" = now() AT TIME ZONE 'UTC'
+          WHERE id = (SELECT id FROM key WHERE "lastUsedAt" IS NULL OR "lastUsedAt" < now() AT TIME ZONE 'UTC' - interval '1 minute'))
+  SELECT id, "workspaceId", role FROM key`;
+
 /** Resolves a bearer token to its workspace; null for unknown or revoked keys. */
 export async function authenticateApiKey(token: string): Promise<ServiceContext | null> {
   if (!token.startsWith("hk_")) return null;
@@ -74,13 +84,11 @@ export async function authenticateApiKey(token: string): Promise<ServiceContext 
   const cached = apiKeyCache.get(hash);
   if (cached && cached.until > Date.now()) return cached.ctx;
   apiKeyCache.delete(hash);
-  const key = await db().apiKey.findUnique({ where: { hash } });
-  if (!key || key.revokedAt) return null;
-  // Write lastUsedAt at most once a minute: a busy key must not turn every read into a write.
-  if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
-    await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
-  }
-  const ctx: ServiceContext = { workspaceId: key.workspaceId, role: key.role as Role, actor: { type: "apiKey", id: key.id } };
+  const {
+    rows: [key],
+  } = await query<{ id: string; workspaceId: string; role: Role }>("apiKey.authenticate", AUTHENTICATE, [hash]);
+  if (!key) return null;
+  const ctx: ServiceContext = { workspaceId: key.workspaceId, role: key.role, actor: { type: "apiKey", id: key.id } };
   if (apiKeyCache.size >= API_KEY_CACHE_MAX) apiKeyCache.delete(apiKeyCache.keys().next().value!);
   apiKeyCache.set(hash, { ctx, until: Date.now() + API_KEY_CACHE_MS });
   return ctx;

@@ -320,6 +320,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/messages/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish up to 100 events at once
+         * @description Stores every message and its deliveries in one transaction. All or nothing: when any message is refused, none is stored and `error.details` lists each refused message as `{index, code, message, details?}`. Idempotency keys work per message (`created: false` for a repeat); 200 when every message was a repeat. Under load: 429 `delivery_backlog_full` or 503, with `Retry-After`.
+         */
+        post: operations["postMessagesBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -782,6 +802,31 @@ export interface components {
             /** @description Any JSON value */
             payload: unknown;
             test: boolean;
+        };
+        /** @description Every message of the batch, in request order */
+        PublishedBatch: {
+            data: {
+                /** @example acc_1 */
+                account: string | null;
+                /** @description false: the idempotency key was seen before; this is the original message */
+                created: boolean;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-30T21:04:05.123Z
+                 */
+                createdAt: string;
+                deliveries: {
+                    endpointId: string;
+                    id: string;
+                    /** @enum {string} */
+                    status: "PENDING" | "SENDING" | "SUCCEEDED" | "FAILED" | "PAUSED" | "CANCELLED";
+                }[];
+                /** @example call:completed */
+                eventType: string;
+                /** @example msg_01JDQ4MY5K7M9P1R3T5V7X9Z1B */
+                id: string;
+                idempotencyKey: string | null;
+            }[];
         };
         /** @description The message and one delivery per matching endpoint */
         PublishedMessage: {
@@ -2600,6 +2645,140 @@ export interface operations {
             };
             /** @description A fault on Hookline's side (`internal_error`; details are in the server log, never in the answer) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postMessagesBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "messages": [
+                 *         {
+                 *           "eventType": "call:completed",
+                 *           "payload": {
+                 *             "account": "acc_1",
+                 *             "duration": 45
+                 *           },
+                 *           "idempotencyKey": "call-124"
+                 *         },
+                 *         {
+                 *           "eventType": "call:missed",
+                 *           "payload": {
+                 *             "account": "acc_1"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    messages: {
+                        account?: string | null;
+                        eventType: string;
+                        idempotencyKey?: string | null;
+                        payload: {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Every message was seen before (same idempotency keys): the originals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedBatch"];
+                };
+            };
+            /** @description Published */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishedBatch"];
+                };
+            };
+            /** @description Invalid input: `validation_failed` (zod issues in `details`) or `bad_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role does not allow this (viewers read only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body or the payload is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault on Hookline's side (`internal_error`; details are in the server log, never in the answer) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporarily unable to accept more; retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,56 @@
+import "server-only";
+import pg from "pg";
+import { env } from "@/lib/env";
+import { asUnavailable } from "@/lib/errors";
+import { logger } from "@/lib/log";
+
+/**
+ * The hot path's own `pg` pool (publish, API-key checks, admission): prepared statements and one
+ * round trip per statement, where Prisma adds its query engine's CPU to every call. Prisma keeps
+ * the console's CRUD and the schema. Sized by HOOKLINE_DB_POOL like Prisma's pool; a request that
+ * cannot get a connection within HOOKLINE_DB_CONNECT_TIMEOUT_MS answers 503 `database_busy`
+ * instead of queueing without bound.
+ */
+const globalForPool = globalThis as unknown as { hooklinePool?: pg.Pool };
+
+export function createPool(connectionString: string) {
+  const settings = env();
+  const created = new pg.Pool({
+    connectionString,
+    max: settings.HOOKLINE_DB_POOL,
+    connectionTimeoutMillis: settings.HOOKLINE_DB_CONNECT_TIMEOUT_MS,
+    // A statement stuck behind locks or an overloaded server fails (503) rather than holding a
+    // connection, and the publish that waits on it, forever.
+    statement_timeout: settings.HOOKLINE_DB_STATEMENT_TIMEOUT_MS,
+    application_name: "hookline",
+  });
+  // An idle connection dropped by the server (restart, failover) must not crash the process.
+  created.on("error", (error) => logger().warn({ err: error }, "idle database connection lost"));
+  return created;
+}
+
+export function pool(): pg.Pool {
+  if (!globalForPool.hooklinePool) {
+    const url = env().DATABASE_URL;
+    if (!url) throw new Error("DATABASE_URL is not set: start Hookline with `npm run dev` or `npm start`");
+    globalForPool.hooklinePool = createPool(url);
+  }
+  return globalForPool.hooklinePool;
+}
+
+/** Tests point the hot path at their own throwaway database. */
+export function setPool(next: pg.Pool) {
+  globalForPool.hooklinePool = next;
+}
+
+/**
+ * A named (prepared) statement: parsed and planned once per connection, then only bound and
+ * executed. `name` must be unique per statement text.
+ */
+export async function query<Row extends pg.QueryResultRow>(name: string, text: string, values: unknown[], client: pg.Pool | pg.PoolClient = pool()) {
+  try {
+    return await client.query<Row>({ name, text, values });
+  } catch (error) {
+    throw asUnavailable(error) ?? error;
+  }
+}

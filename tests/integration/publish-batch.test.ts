@@ -1,0 +1,223 @@
+import "@/tests/helpers/no-executor-env";
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "@/lib/features/settings/api-keys";
+import type { Db } from "@/lib/db/client";
+import { createPool, pool, setPool } from "@/lib/db/pool";
+import { resetEnv } from "@/lib/env";
+import { resetAdmission } from "@/lib/features/messages/admission";
+import { makeWorkspace } from "@/tests/helpers/factories";
+import { useTestDb } from "@/tests/helpers/services";
+import * as batchRoute from "@/app/api/v1/messages/batch/route";
+import * as messagesRoute from "@/app/api/v1/messages/route";
+import * as endpointsRoute from "@/app/api/v1/endpoints/route";
+import * as eventTypesRoute from "@/app/api/v1/event-types/route";
+
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
+resetEnv();
+
+type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+let db: Db;
+let url: string;
+let key: string;
+
+async function call(handler: unknown, body: unknown, authorization = key) {
+  const request = new NextRequest("http://hookline.test/api/v1/x", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${authorization}` },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const response = await (handler as Handler)(request, { params: Promise.resolve({}) });
+  const text = await response.text();
+  return { status: response.status, retryAfter: response.headers.get("retry-after"), json: text ? JSON.parse(text) : null };
+}
+
+async function counts() {
+  const [messages, deliveries] = await Promise.all([db.message.count(), db.delivery.count()]);
+  return { messages, deliveries };
+}
+
+/** Runs `work` with HOOKLINE_* overrides, restoring the environment and admission figures after. */
+async function withEnv<T>(overrides: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(overrides).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, overrides);
+  resetEnv();
+  resetAdmission();
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    resetEnv();
+    resetAdmission();
+  }
+}
+
+beforeAll(async () => {
+  ({ db, url } = await useTestDb());
+  const ctx = await makeWorkspace("OWNER");
+  key = (await createApiKey(ctx, { name: "batch" })).plaintext;
+  for (const [title, eventTypes] of [["Calls", ["call:completed"]], ["Everything", []]] as const) {
+    const created = await call(endpointsRoute.POST, { title, url: "http://127.0.0.1:9/hook", eventTypes });
+    expect(created.status).toBe(201);
+  }
+  const schema = { type: "object", required: ["duration"], properties: { duration: { type: "number" } } };
+  expect((await call(eventTypesRoute.POST, { name: "call:completed", schema })).status).toBe(201);
+});
+
+describe("POST /api/v1/messages/batch", () => {
+  it("stores every message with its fan-out in one go and answers 202 with the ids, payloads byte for byte", async () => {
+    const before = await counts();
+    const raw = `{"messages":[
+      {"eventType":"call:completed","payload":{ "duration" : 45, "1":12345678901234567890 },"account":"acc_1"},
+      {"eventType":"lead.created","payload":{"b":1,"a":[1, 2.50]}},
+      {"eventType":"call:completed","payload":{"duration":3},"idempotencyKey":"batch-call-3"}
+    ]}`;
+    const response = await call(batchRoute.POST, raw);
+    expect(response.status).toBe(202);
+    const data = response.json.data as Array<{ id: string; created: boolean; account: string | null; deliveries: unknown[] }>;
+    expect(data.map((item) => item.created)).toEqual([true, true, true]);
+    expect(data.map((item) => item.deliveries.length)).toEqual([2, 1, 2]);
+    expect(data[0]!.account).toBe("acc_1");
+    expect(new Set(data.map((item) => item.id)).size).toBe(3);
+    expect(await counts()).toEqual({ messages: before.messages + 3, deliveries: before.deliveries + 5 });
+    const stored = await db.message.findMany({ where: { id: { in: data.map((item) => item.id) } } });
+    const bodies = Object.fromEntries(stored.map((message) => [message.id, message.body]));
+    expect(bodies[data[0]!.id]).toBe('{ "duration" : 45, "1":12345678901234567890 }');
+    expect(bodies[data[1]!.id]).toBe('{"b":1,"a":[1, 2.50]}');
+  });
+
+  it("refuses the whole batch when one message is invalid, pointing at each refused index", async () => {
+    const before = await counts();
+    const response = await call(batchRoute.POST, {
+      messages: [
+        { eventType: "call:completed", payload: { duration: 1 } },
+        { eventType: "call:completed", payload: { duration: "long" } }, // schema
+        { eventType: "lead.created", payload: { ok: true } },
+        { eventType: "bad type!", payload: {} }, // zod
+      ],
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error.code).toBe("validation_failed");
+    expect(response.json.error.details.map((item: { index: number }) => item.index)).toEqual([1, 3]);
+    expect(response.json.error.details[0].details[0].path).toBe("payload.duration");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("keeps idempotency per message: repeats return the original, a changed payload refuses the batch with 409", async () => {
+    const messages = [
+      { eventType: "lead.created", payload: { n: 1 }, idempotencyKey: "lead-1" },
+      { eventType: "lead.created", payload: { n: 2 }, idempotencyKey: "lead-2" },
+    ];
+    const first = await call(batchRoute.POST, { messages });
+    expect(first.status).toBe(202);
+    const again = await call(batchRoute.POST, { messages });
+    expect(again.status).toBe(200);
+    expect(again.json.data.map((item: { id: string }) => item.id)).toEqual(first.json.data.map((item: { id: string }) => item.id));
+    expect(again.json.data.every((item: { created: boolean }) => !item.created)).toBe(true);
+
+    const mixed = await call(batchRoute.POST, { messages: [...messages, { eventType: "lead.created", payload: { n: 3 }, idempotencyKey: "lead-3" }] });
+    expect(mixed.status).toBe(202);
+    expect(mixed.json.data.map((item: { created: boolean }) => item.created)).toEqual([false, false, true]);
+
+    const before = await counts();
+    const changed = await call(batchRoute.POST, {
+      messages: [{ eventType: "lead.created", payload: { n: 4 }, idempotencyKey: "lead-4" }, { ...messages[1], payload: { n: 99 } }],
+    });
+    expect(changed.status).toBe(409);
+    expect(changed.json.error.details).toMatchObject([{ index: 1, code: "conflict" }]);
+    const twice = await call(batchRoute.POST, { messages: [messages[0], { ...messages[0], payload: { n: 5 } }] });
+    expect(twice.status).toBe(409);
+    expect(twice.json.error.details).toMatchObject([{ index: 1, code: "conflict" }]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("refuses empty, oversized and malformed batches with 400", async () => {
+    const before = await counts();
+    for (const body of [{ messages: [] }, { messages: Array.from({ length: 101 }, () => ({ eventType: "a", payload: {} })) }, { messages: {} }, { message: [] }]) {
+      const response = await call(batchRoute.POST, body);
+      expect(response.status).toBe(400);
+      expect(response.json.error.code).toBe("validation_failed");
+    }
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("admission control", () => {
+  it("answers 429 delivery_backlog_full with Retry-After once the backlog reaches the limit, and still serves idempotent repeats", async () => {
+    const earlier = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 1 }, idempotencyKey: "before-full" });
+    expect(earlier.status).toBe(202);
+    // Every delivery published so far is PENDING and never attempted (no executor here): that is the backlog.
+    const backlog = await db.delivery.count({ where: { status: "PENDING" } });
+    expect(backlog).toBeGreaterThan(3);
+    await withEnv({ HOOKLINE_MAX_BACKLOG: String(backlog + 2) }, async () => {
+      const accepted = await call(messagesRoute.POST, { eventType: "call:completed", payload: { duration: 1 } });
+      expect(accepted.status).toBe(202); // backlog + 2 deliveries: now at the limit
+      const before = await counts();
+      const refused = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 2 } });
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.code).toBe("delivery_backlog_full");
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
+      const batch = await call(batchRoute.POST, { messages: [{ eventType: "lead.created", payload: { n: 3 } }] });
+      expect(batch.status).toBe(429);
+      expect(batch.retryAfter).not.toBeNull();
+      expect(await counts()).toEqual(before);
+      // A retry of something already accepted is answered from storage, full or not.
+      const repeat = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 1 }, idempotencyKey: "before-full" });
+      expect(repeat.status).toBe(200);
+      expect(repeat.json.id).toBe(earlier.json.id);
+    });
+    // Once deliveries are done the backlog shrinks and publish accepts again.
+    await db.delivery.updateMany({ where: { status: "PENDING" }, data: { status: "SUCCEEDED" } });
+    await withEnv({ HOOKLINE_MAX_BACKLOG: String(backlog + 2) }, async () => {
+      expect((await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 4 } })).status).toBe(202);
+    });
+  });
+
+  it("answers 503 with Retry-After and a clear code when the database is unreachable, never 500", async () => {
+    const healthy = pool();
+    const closed = new URL(url);
+    closed.port = "9"; // nothing listens on the discard port
+    const unreachable = createPool(closed.toString());
+    setPool(unreachable);
+    try {
+      const freshKey = "hk_never_seen_before_0123456789"; // not cached: authentication itself needs the database
+      for (const authorization of [key, freshKey]) {
+        const response = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 1 } }, authorization);
+        expect(response.status).toBe(503);
+        expect(response.json.error.code).toBe("database_unavailable");
+        expect(Number(response.retryAfter)).toBeGreaterThan(0);
+      }
+      const batch = await call(batchRoute.POST, { messages: [{ eventType: "lead.created", payload: { n: 1 } }] });
+      expect(batch.status).toBe(503);
+    } finally {
+      setPool(healthy);
+      await unreachable.end();
+    }
+  });
+
+  it("answers 503 database_busy when no connection frees up in time", async () => {
+    await withEnv({ HOOKLINE_DB_POOL: "2", HOOKLINE_DB_CONNECT_TIMEOUT_MS: "200" }, async () => {
+      const healthy = pool();
+      const small = createPool(url);
+      setPool(small);
+      // Both connections held by long statements: the publish must give up, not queue forever.
+      const holders = [small.connect(), small.connect()];
+      const held = await Promise.all(holders);
+      try {
+        const response = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 1 } });
+        expect(response.status).toBe(503);
+        expect(response.json.error.code).toBe("database_busy");
+        expect(response.retryAfter).toBe("1");
+      } finally {
+        held.forEach((client) => client.release());
+        setPool(healthy);
+        await small.end();
+      }
+    });
+  });
+});
