@@ -3,6 +3,7 @@
  * it dies without stopping us (SIGKILL), this server must not live on as an
  * orphan holding the port.
  */
+import { env } from "@/lib/env";
 import { logger } from "@/lib/log";
 
 const launcher = Number(process.env.HOOKLINE_LAUNCHER_PID);
@@ -17,4 +18,11 @@ if (launcher) {
   }, 1000);
   timer.unref();
 }
-export {};
+
+// A loopback-only metrics listener, when asked for (README, "Metrics").
+if (env().HOOKLINE_METRICS_PORT) {
+  const { startMetricsServer } = await import("@/lib/metrics-server");
+  startMetricsServer(env().HOOKLINE_METRICS_PORT)
+    .then(({ url }) => logger().info(`metrics on ${url}`))
+    .catch((error) => logger().error({ err: error }, "metrics listener failed to start"));
+}

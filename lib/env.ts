@@ -46,6 +46,8 @@ const schema = z.object({
   HOOKLINE_EXECUTOR: z.enum(["local-engine", "inngest"]).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   HOOKLINE_LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  HOOKLINE_METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  HOOKLINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { errors } from "@/lib/errors";
 import type { AttemptTrigger, DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
+import { recordAttempt } from "@/lib/metrics";
 
 export type AttemptNext =
   | { action: "succeeded" }
@@ -272,6 +273,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
     }
   }
 
+  recordAttempt({ ok: response.ok, durationMs: response.durationMs, trigger: options.trigger, next: next.action });
   return {
     attemptId,
     number,

@@ -11,6 +11,7 @@ import { newId } from "@/lib/ids";
 import { admit, noteAccepted } from "@/lib/features/messages/admission";
 import { publishBatchSchema, publishSchema, type PublishInput } from "@/lib/features/messages/schema";
 import { parseWith } from "@/lib/validation";
+import { recordPublish } from "@/lib/metrics";
 
 export type PublishResult = {
   created: boolean; // false: the idempotency key matched an earlier message, which is returned
@@ -34,6 +35,13 @@ type Prepared = { index: number; eventType: string; payload: Record<string, unkn
  * the hot pool (one read, one insert) and one call to the executor.
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
+  const started = performance.now();
+  const result = await publishMessage(ctx, input, options);
+  recordPublish(result.created, (performance.now() - started) / 1000);
+  return result;
+}
+
+async function publishMessage(ctx: ServiceContext, input: PublishInput, options: Options): Promise<PublishResult> {
   assertCanWrite(ctx);
   const [result] = await publishPrepared(ctx, [prepare(0, input, options.rawPayload)], options.test ?? false, ([problem]) => problem!.error);
   return result!;

@@ -1,0 +1,159 @@
+/**
+ * Prometheus metrics (prom-client). Two kinds:
+ * - events counted in the process where they happen: publishes (the Next.js server), attempts
+ *   (whichever process runs the attempt core: the Next.js server for tests and resends, the
+ *   delivery worker for scheduled deliveries). Each process exposes its own registry; sum()
+ *   across instances in PromQL, as with any multi-instance service.
+ * - state read from PostgreSQL at scrape time (backlog, deliveries and endpoints by state, engine
+ *   runs): the same numbers from every process, whatever runs where.
+ * Names and example queries: README, "Metrics".
+ */
+import client from "prom-client";
+import { db } from "@/lib/db/client";
+
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+function create() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: "hookline_process_" });
+  const published = new client.Counter({
+    name: "hookline_messages_published_total",
+    help: "Messages published (result: created, or duplicate for a repeated idempotency key)",
+    labelNames: ["result"] as const,
+    registers: [registry],
+  });
+  const publishSeconds = new client.Histogram({
+    name: "hookline_publish_duration_seconds",
+    help: "Time to publish one message (validate, store, match, create deliveries, hand them to the executor)",
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const attempts = new client.Counter({
+    name: "hookline_attempts_total",
+    help: "HTTP attempts made by this process (outcome: success|failure; trigger: SCHEDULED|MANUAL|TEST)",
+    labelNames: ["outcome", "trigger"] as const,
+    registers: [registry],
+  });
+  const attemptSeconds = new client.Histogram({
+    name: "hookline_attempt_duration_seconds",
+    help: "Duration of one HTTP attempt, connect to last byte, by outcome",
+    labelNames: ["outcome"] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const deliveriesFinished = new client.Counter({
+    name: "hookline_deliveries_finished_total",
+    help: "Deliveries that reached an outcome in this process (outcome: succeeded|failed|retry_scheduled)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+
+  // State from the database, read once per scrape (a few indexed aggregates).
+  const deliveries = new client.Gauge({
+    name: "hookline_deliveries",
+    help: "Deliveries by status (all workspaces, within retention)",
+    labelNames: ["status"] as const,
+    registers: [registry],
+  });
+  const backlog = new client.Gauge({
+    name: "hookline_delivery_backlog",
+    help: "Deliveries waiting: due (PENDING with nextAttemptAt in the past), scheduled (a retry later), in_flight (SENDING)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+  });
+  const oldestDue = new client.Gauge({
+    name: "hookline_delivery_oldest_due_seconds",
+    help: "How long the oldest due delivery has been waiting (0 when none is due): the delivery lag",
+    registers: [registry],
+  });
+  const endpoints = new client.Gauge({
+    name: "hookline_endpoints",
+    help: "Endpoints by state (enabled|disabled)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+  });
+  const runs = new client.Gauge({
+    name: "hookline_engine_runs",
+    help: "Function runs of the local engine by function and status (RUNNING|SLEEPING|COMPLETED|FAILED|CANCELLED)",
+    labelNames: ["function", "status"] as const,
+    registers: [registry],
+  });
+  const scrapeErrors = new client.Counter({
+    name: "hookline_metrics_database_errors_total",
+    help: "Scrapes whose database-derived gauges could not be read",
+    registers: [registry],
+  });
+
+  async function readDatabase() {
+    const [byStatus, waiting, endpointRows, runRows] = await Promise.all([
+      db().$queryRaw<Array<{ status: string; count: bigint }>>`SELECT status::text AS status, count(*) AS count FROM "Delivery" GROUP BY 1`,
+      db().$queryRaw<Array<{ due: bigint; scheduled: bigint; oldest: number | null }>>`
+        SELECT count(*) FILTER (WHERE "nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()) AS due,
+               count(*) FILTER (WHERE "nextAttemptAt" > now()) AS scheduled,
+               extract(epoch FROM now() - min(coalesce("nextAttemptAt", "createdAt")) FILTER (WHERE "nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()))::float8 AS oldest
+          FROM "Delivery" WHERE status = 'PENDING'::"DeliveryStatus"`,
+      db().$queryRaw<Array<{ enabled: boolean; count: bigint }>>`SELECT enabled, count(*) AS count FROM "Endpoint" GROUP BY 1`,
+      db().$queryRaw<Array<{ function_id: string; status: string; count: bigint }>>`
+        SELECT function_id, status, count(*) AS count FROM inngest_engine.runs GROUP BY 1, 2`,
+    ]);
+    deliveries.reset();
+    for (const status of ["PENDING", "SENDING", "SUCCEEDED", "FAILED", "PAUSED", "CANCELLED"]) {
+      deliveries.set({ status }, Number(byStatus.find((row) => row.status === status)?.count ?? 0));
+    }
+    const inFlight = Number(byStatus.find((row) => row.status === "SENDING")?.count ?? 0);
+    backlog.set({ state: "due" }, Number(waiting[0]?.due ?? 0));
+    backlog.set({ state: "scheduled" }, Number(waiting[0]?.scheduled ?? 0));
+    backlog.set({ state: "in_flight" }, inFlight);
+    oldestDue.set(Math.max(0, waiting[0]?.oldest ?? 0));
+    endpoints.set({ state: "enabled" }, Number(endpointRows.find((row) => row.enabled)?.count ?? 0));
+    endpoints.set({ state: "disabled" }, Number(endpointRows.find((row) => !row.enabled)?.count ?? 0));
+    runs.reset();
+    for (const row of runRows) runs.set({ function: row.function_id, status: row.status }, Number(row.count));
+  }
+
+  return {
+    registry,
+    published,
+    publishSeconds,
+    attempts,
+    attemptSeconds,
+    deliveriesFinished,
+    /** The text exposition, database gauges refreshed first (a database fault leaves them stale and counts it). */
+    async scrape(): Promise<string> {
+      try {
+        await readDatabase();
+      } catch {
+        scrapeErrors.inc();
+      }
+      return registry.metrics();
+    },
+  };
+}
+
+// One registry per process, even when a bundler loads this module twice (Next dev, route chunks).
+const globalForMetrics = globalThis as unknown as { hooklineMetrics?: ReturnType<typeof create> };
+export function metrics() {
+  globalForMetrics.hooklineMetrics ??= create();
+  return globalForMetrics.hooklineMetrics;
+}
+
+export const METRICS_CONTENT_TYPE = client.Registry.PROMETHEUS_CONTENT_TYPE;
+
+/** Called by the attempt core after each HTTP attempt. */
+export function recordAttempt(attempt: { ok: boolean; durationMs: number; trigger: string; next: string }) {
+  const m = metrics();
+  const outcome = attempt.ok ? "success" : "failure";
+  m.attempts.inc({ outcome, trigger: attempt.trigger });
+  m.attemptSeconds.observe({ outcome }, attempt.durationMs / 1000);
+  if (attempt.trigger === "SCHEDULED") {
+    const finished = attempt.next === "succeeded" ? "succeeded" : attempt.next === "failed" ? "failed" : attempt.next === "retry" ? "retry_scheduled" : null;
+    if (finished) m.deliveriesFinished.inc({ outcome: finished });
+  }
+}
+
+/** Called by publish once per message. */
+export function recordPublish(created: boolean, seconds: number) {
+  const m = metrics();
+  m.published.inc({ result: created ? "created" : "duplicate" });
+  m.publishSeconds.observe(seconds);
+}
