@@ -1,5 +1,5 @@
+import type { EventTypePreset } from "./presets";
 import type { EventTypeDto } from "@/lib/features/event-types/service";
-import type { RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
 
 export type EventType = EventTypeDto;
 
@@ -9,5 +9,5 @@ export type PresetSummary = {
   name: string;
   description: string;
   events: string[];
-  endpoint: { signature: SignatureConfig; retryPolicy: RetryPolicy; timeoutMs: number };
+  endpoint: EventTypePreset["endpoint"];
 };

@@ -13,15 +13,21 @@ const SCHEMES: Record<string, string> = {
   "hmac-sha1": "HMAC-SHA1",
   stripe: "Stripe-style",
   "body-secret": "Secret in body",
+  none: "Unsigned",
 };
 
 function recommended(preset: PresetSummary): string[] {
-  const { signature, retryPolicy, timeoutMs } = preset.endpoint;
+  const { signature, retryPolicy, timeoutMs, requireHttps, failureThreshold, disableOnGone } = preset.endpoint;
   const header = signature.header ?? (signature.headerPrefix ? `${signature.headerPrefix}-Signature` : signature.field ? `field "${signature.field}"` : null);
   return [
-    `Signing: ${SCHEMES[signature.scheme] ?? signature.scheme}${header ? ` (${header})` : ""}`,
+    `Signing: ${SCHEMES[signature.scheme] ?? signature.scheme}${header ? ` (${header})` : ""}${signature.timestamp === "event" ? ", event-time timestamp" : ""}`,
     `Retries: ${retryPolicy.preset}`,
     `Timeout: ${timeoutMs / 1000} s`,
+    ...(signature.hooklineHeaders === false ? ["Only the document's headers"] : []),
+    ...(requireHttps ? ["HTTPS only"] : []),
+    ...(failureThreshold !== undefined || disableOnGone === false
+      ? [`Paused after ${failureThreshold ?? 10} failures${disableOnGone === false ? " (410 included)" : ""}`]
+      : []),
   ];
 }
 
