@@ -1,5 +1,5 @@
 import { inngest } from "@/inngest/client";
-import { applyRetention, sweepDeliveries } from "@/lib/delivery/maintenance";
+import { applyEngineRetention, applyRetention, sweepDeliveries } from "@/lib/delivery/maintenance";
 
 /** Every minute: repairs what a crash can leave behind, and applies retention. */
 export const sweep = inngest.createFunction(
@@ -8,6 +8,7 @@ export const sweep = inngest.createFunction(
     // Every unfinished delivery is either running or due; the sweep re-requests the rest.
     const requested = await step.run("running-or-due", () => sweepDeliveries());
     const deleted = await step.run("retention", () => applyRetention());
-    return { ...requested, deleted };
+    const engineDeleted = await step.run("engine-retention", () => applyEngineRetention());
+    return { ...requested, deleted, engineDeleted };
   },
 );

@@ -2,6 +2,8 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { requestDeliveries } from "@/lib/delivery/requests";
+import { pruneEngineTables } from "@/inngest/engine/retention";
+import { pool } from "@/lib/db/pool";
 import { env, usesLocalEngine } from "@/lib/env";
 
 const BATCH = 1000;
@@ -110,4 +112,13 @@ export async function applyRetention(days = env().HOOKLINE_RETENTION_DAYS) {
     deleted += count;
     if (count < BATCH) return deleted;
   }
+}
+
+/**
+ * Retention of the local engine's tables (finished runs with their step memos, events, expired
+ * idempotency keys): HOOKLINE_ENGINE_RETENTION_DAYS after a run ended, in bounded batches.
+ * Harmless with Inngest as the executor (the tables are then empty).
+ */
+export async function applyEngineRetention(days = env().HOOKLINE_ENGINE_RETENTION_DAYS) {
+  return pruneEngineTables(pool(), { runsOlderThanMs: days * 24 * 3600_000, batchSize: BATCH });
 }
