@@ -40,6 +40,9 @@ const schema = z.object({
   HOOKLINE_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
   HOOKLINE_ENGINE_WORKERS: z.coerce.number().int().min(1).max(256).default(50),
   HOOKLINE_ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  HOOKLINE_DELIVERY_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  HOOKLINE_ENGINE_ALLOW_REMOTE: bool,
+  INNGEST_SERVE_ORIGIN: optional.pipe(z.url().optional()),
   INNGEST_BASE_URL: optional.pipe(z.url().optional()),
   INNGEST_EVENT_KEY: optional,
   INNGEST_SIGNING_KEY: optional,
@@ -82,7 +85,19 @@ export function dataDir(): string {
   return path.resolve(env().HOOKLINE_DATA_DIR);
 }
 
-/** True when no Inngest server is configured, so the local engine must run. */
+/**
+ * True when no Inngest server is configured, so the local engine must run. A signing key
+ * alone does not name a server: the local engine uses one too (generated when unset).
+ */
 export function usesLocalEngine(source: Env = env()): boolean {
-  return !source.INNGEST_BASE_URL && !source.INNGEST_EVENT_KEY && !source.INNGEST_SIGNING_KEY;
+  if (source.HOOKLINE_EXECUTOR) return source.HOOKLINE_EXECUTOR === "local-engine";
+  return !source.INNGEST_BASE_URL && !source.INNGEST_EVENT_KEY;
+}
+
+/**
+ * Where Inngest (or the local engine) reaches /api/inngest: fixed by configuration, never
+ * taken from a request's Host header (a forged Host would re-register the app elsewhere).
+ */
+export function serveOrigin(source: Env = env()): string {
+  return source.INNGEST_SERVE_ORIGIN ?? (source.NEXTAUTH_URL ? new URL(source.NEXTAUTH_URL).origin : `http://127.0.0.1:${source.PORT}`);
 }

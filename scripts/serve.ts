@@ -1,11 +1,14 @@
 /**
  * `npm run dev` / `npm start`: brings up everything the console needs on one
- * machine, in order, then runs Next.js as a child process:
- *   1. secrets generated once into the data dir (encryption key, session secret)
+ * machine, in order:
+ *   1. secrets generated once into the data dir (encryption key, session secret,
+ *      the Inngest signing and event keys of the local engine)
  *   2. embedded PostgreSQL under <data>/pg — unless DATABASE_URL is set
  *   3. migrations, then the env bootstrap (admin, API key)
- *   4. the local Inngest engine on loopback — unless an Inngest server is configured
- *   5. `next dev|start`, then the engine syncs the app's functions from /api/inngest
+ *   4. the delivery worker(s) (scripts/worker.ts: the local engine + the functions,
+ *      called in-process) — unless an Inngest server is configured; a worker that
+ *      dies is restarted
+ *   5. `next dev|start` (console, API, publish; it never runs deliveries)
  * Ctrl-C (or SIGTERM) stops them in reverse order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -21,25 +24,32 @@ if (mode === "dev") process.env.HOOKLINE_LOG_FORMAT ??= "pretty";
 
 const { dataDir, env, resetEnv, usesLocalEngine } = await import("@/lib/env");
 const { loadLocalSecrets } = await import("@/lib/local-secrets");
-const { startEmbeddedPostgres } = await import("@/lib/db/embedded");
+const { freePort, startEmbeddedPostgres } = await import("@/lib/db/embedded");
 const { migrate } = await import("@/lib/db/migrate");
 const { logger } = await import("@/lib/log");
 
 const log = (line: string) => logger().info(line);
 const cleanups: Array<() => Promise<void>> = [];
 let next: ChildProcess | undefined;
+const workers = new Map<number, ChildProcess>();
 let shuttingDown = false;
+
+/** SIGTERM, then SIGKILL after the grace period. */
+async function stopChild(child: ChildProcess | undefined, graceMs: number) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => (child.kill("SIGKILL"), resolve()), graceMs);
+    child.once("exit", () => (clearTimeout(timer), resolve()));
+  });
+}
 
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
-  if (next && next.exitCode === null && next.signalCode === null) {
-    next.kill("SIGTERM");
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => (next!.kill("SIGKILL"), resolve()), 5000);
-      next!.once("exit", () => (clearTimeout(timer), resolve()));
-    });
-  }
+  await stopChild(next, 5000);
+  // A worker finishing its in-flight calls hands nothing back half-done; past 10 s, kill -9 is safe too.
+  await Promise.all([...workers.values()].map((worker) => stopChild(worker, 10_000)));
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log(`shutdown: ${error}`));
   process.exit(code);
 }
@@ -75,21 +85,21 @@ try {
   if (report.admin !== "skipped" || report.apiKey !== "skipped") log(`env bootstrap: admin ${report.admin}, API key ${report.apiKey}`);
 
   const port = env().PORT;
-  let engine: Awaited<ReturnType<typeof import("@/inngest/engine").startEngine>> | undefined;
   if (usesLocalEngine()) {
-    const { startEngine } = await import("@/inngest/engine");
-    engine = await startEngine({
-      databaseUrl: env().DATABASE_URL!,
-      host: "127.0.0.1",
-      port: env().HOOKLINE_ENGINE_PORT,
-      workers: env().HOOKLINE_ENGINE_WORKERS,
-      log,
-    });
-    cleanups.push(engine.stop);
-    process.env.INNGEST_DEV = "1";
-    process.env.INNGEST_BASE_URL = engine.url;
+    // The engine listens for the app's events on a fixed loopback port, so a restarted worker
+    // keeps the address Next sends to. Both sides authenticate with the signing key.
+    const enginePort = env().HOOKLINE_ENGINE_PORT || (await freePort());
+    process.env.INNGEST_SIGNING_KEY ??= secrets.inngestSigningKey;
+    process.env.INNGEST_EVENT_KEY ??= secrets.inngestEventKey;
+    process.env.INNGEST_BASE_URL = `http://127.0.0.1:${enginePort}`;
     process.env.HOOKLINE_EXECUTOR = "local-engine";
-    log(`local Inngest engine on ${engine.url}`);
+    delete process.env.INNGEST_DEV;
+    resetEnv();
+    process.env.HOOKLINE_LAUNCHER_PID = String(process.pid);
+    const count = env().HOOKLINE_DELIVERY_WORKERS;
+    // Worker 0 takes the event port; others listen on any free port (their intake is unused).
+    await Promise.all(Array.from({ length: count }, (_, index) => superviseWorker(index, index === 0 ? enginePort : 0)));
+    log(`local Inngest engine on ${process.env.INNGEST_BASE_URL} (${count} delivery worker${count > 1 ? "s" : ""})`);
   }
 
   process.env.HOOKLINE_LAUNCHER_PID = String(process.pid);
@@ -106,13 +116,54 @@ try {
     }
   });
 
-  if (engine) {
-    const serveUrl = `http://127.0.0.1:${port}/api/inngest`;
-    await engine.syncApp(serveUrl);
-    log(`functions synced from ${serveUrl}`);
-  }
   log(`console ready on http://localhost:${port}`);
 } catch (error) {
   logger().fatal({ err: error }, "start-up failed");
   await shutdown(1);
+}
+
+/**
+ * Starts delivery worker `index` and resolves once it is ready; restarts it whenever it exits
+ * while we are not shutting down (after 1 s, doubling to 30 s while it keeps dying young).
+ */
+async function superviseWorker(index: number, enginePort: number): Promise<void> {
+  let backoffMs = 1000;
+  let firstStart: ((error?: Error) => void) | undefined;
+  const started = new Promise<void>((resolve, reject) => (firstStart = (error) => (error ? reject(error) : resolve())));
+  const start = () => {
+    const startedAt = Date.now();
+    const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort) },
+    });
+    workers.set(index, worker);
+    let buffer = "";
+    worker.stdout!.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith("READY ")) {
+          firstStart?.();
+          firstStart = undefined;
+        } else if (line.trim()) console.log(line);
+      }
+    });
+    worker.once("exit", (code, signal) => {
+      workers.delete(index);
+      if (shuttingDown) return;
+      if (firstStart) {
+        firstStart(new Error(`the delivery worker exited during start-up (${signal ?? `code ${code}`})`));
+        firstStart = undefined;
+        return;
+      }
+      if (Date.now() - startedAt > 60_000) backoffMs = 1000;
+      const delay = backoffMs;
+      backoffMs = Math.min(backoffMs * 2, 30_000);
+      log(`delivery worker ${index} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
+      setTimeout(() => !shuttingDown && start(), delay);
+    });
+  };
+  start();
+  return started;
 }

@@ -5,7 +5,7 @@
  * a call finished, or the timer for the next sleep / retry / cron tick fired —
  * and otherwise polls slowly as a safety net.
  */
-import { invoke } from "./protocol";
+import { invoke, type InvokeOptions } from "./protocol";
 import type { Job, Store } from "./store";
 
 export type ExecutorOptions = {
@@ -18,6 +18,8 @@ export type ExecutorOptions = {
   /** How often expired and dead instances' leases are handed back (claims only take unleased calls). */
   reclaimMs?: number;
   signingKey?: string;
+  inProcess?: InvokeOptions["inProcess"];
+  allowRemote?: boolean;
   log: (line: string) => void;
   /** Test seam: runs after a lease is committed, before the call. */
   afterClaim?: (job: Job) => void;
@@ -125,7 +127,12 @@ export class Executor {
             maxAttempts,
             disableImmediateExecution: call.parallel,
           },
-          { signingKey: this.options.signingKey, timeoutMs: this.options.callTimeoutMs },
+          {
+            signingKey: this.options.signingKey,
+            timeoutMs: this.options.callTimeoutMs,
+            inProcess: this.options.inProcess,
+            allowRemote: this.options.allowRemote,
+          },
         )
       : ({ kind: "error", retriable: false, error: { name: "FunctionNotFound", message: "the function is no longer registered (removed by a later sync)" } } as const);
     if (outcome.kind === "error") {

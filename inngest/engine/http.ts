@@ -4,9 +4,11 @@
  * is 404 — the engine always sends the whole call payload (`use_api: false`)
  * and never enables checkpointing, so the SDK has no reason to call back.
  */
+import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { z } from "zod";
 import { parseFunctionConfigs, RegistrationError } from "./config";
+import { hashSigningKey, isLoopback } from "./protocol";
 import type { Store } from "./store";
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -29,11 +31,34 @@ const registerSchema = z.object({
 
 type Reply = { status: number; body: unknown };
 
-export function createEngineServer(deps: { store: Store; log: (line: string) => void; onWork: () => void }): http.Server {
+export type EngineServerDeps = {
+  store: Store;
+  log: (line: string) => void;
+  onWork: () => void;
+  /** When set, `POST /e/:key` must name this key (what `inngest.send` does outside dev mode). */
+  eventKey?: string;
+  /** When set, a registration must carry `Authorization: Bearer <hashed key>` (what the SDK sends outside dev mode). */
+  signingKey?: string;
+  /** Off by default: registered serve URLs must be on loopback. */
+  allowRemote?: boolean;
+};
+
+const unauthorized = (what: string): Reply => ({ status: 401, body: { status: 401, error: `${what}` } });
+
+export function createEngineServer(deps: EngineServerDeps): http.Server {
   const handle = async (req: http.IncomingMessage): Promise<Reply> => {
     const { pathname } = new URL(req.url ?? "/", "http://engine");
-    if (req.method === "POST" && /^\/e\/[^/]+$/.test(pathname)) return ingest(req);
-    if (req.method === "POST" && pathname === "/fn/register") return register(req);
+    const intake = req.method === "POST" ? /^\/e\/([^/]+)$/.exec(pathname) : null;
+    if (intake) {
+      if (deps.eventKey && !same(decodeURIComponent(intake[1]), deps.eventKey)) return unauthorized("unknown event key");
+      return ingest(req);
+    }
+    if (req.method === "POST" && pathname === "/fn/register") {
+      if (deps.signingKey && !same(header(req, "authorization") ?? "", `Bearer ${hashSigningKey(deps.signingKey)}`)) {
+        return unauthorized("registration needs the engine's signing key");
+      }
+      return register(req);
+    }
     return { status: 404, body: { error: `${req.method} ${pathname} is not served by the local engine`, status: 404 } };
   };
 
@@ -52,6 +77,10 @@ export function createEngineServer(deps: { store: Store; log: (line: string) => 
     if (!parsed.success) return { status: 400, body: { status: 400, error: `invalid registration: ${z.prettifyError(parsed.error)}` } };
     try {
       const functions = parseFunctionConfigs(parsed.data.functions);
+      const remote = [parsed.data.url, ...functions.map((fn) => fn.url)].find((url) => !isLoopback(new URL(url)));
+      if (remote && !deps.allowRemote) {
+        throw new RegistrationError([`the serve URL ${remote} is not on loopback; the local engine calls remote apps only when configured to`]);
+      }
       await deps.store.register({ id: parsed.data.appName, url: parsed.data.url, sdk: parsed.data.sdk }, functions);
       deps.log(`engine: synced app "${parsed.data.appName}" (${functions.length} functions) from ${parsed.data.url}`);
       deps.onWork();
@@ -84,6 +113,12 @@ class BodyError extends Error {
   ) {
     super(message);
   }
+}
+
+function same(given: string, expected: string) {
+  const left = Buffer.from(given);
+  const right = Buffer.from(expected);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

@@ -7,15 +7,24 @@
  */
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { parseFunctionConfigs } from "./config";
 import { Executor } from "./executor";
 import { createEngineServer } from "./http";
+import type { InProcessHandler } from "./protocol";
 import { ulid } from "./ids";
 import { NOTIFY_CHANNEL, OWNER_PREFIX, Store, type Job } from "./store";
-import { syncApp } from "./sync";
+import { syncApp, syncInProcess } from "./sync";
 
 export { RegistrationError } from "./config";
+export { hashSigningKey, signRequestBody, type InProcessHandler } from "./protocol";
 export { listRuns, type RunView, type ListRunsQuery } from "./runs";
 export { SyncRefusedError, syncApp } from "./sync";
+
+/**
+ * The serve URL of functions called in-process (the delivery worker). `.invalid` never resolves:
+ * an engine instance without the handler cannot reach it by accident.
+ */
+export const IN_PROCESS_SERVE_URL = "http://in-process.invalid/api/inngest";
 
 export type EngineOptions = {
   databaseUrl: string;
@@ -34,8 +43,17 @@ export type EngineOptions = {
   callTimeoutMs?: number;
   /** Safety-net poll; normal wake-ups are immediate or timed exactly. */
   pollMs?: number;
-  /** Signs calls like Inngest does, for apps that run with signature checks on. */
+  /**
+   * Signs calls like Inngest does and requires signed replies, requires it (hashed) on
+   * registrations. Without it the engine trusts loopback (apps in dev mode: tests only).
+   */
   signingKey?: string;
+  /** Required in `POST /e/:key` when set (apps outside dev mode send their event key). */
+  eventKey?: string;
+  /** Registered serve URLs and calls may leave loopback (an app on another host). Off by default. */
+  allowRemote?: boolean;
+  /** A serve handler in this process: calls to `url` go to it directly (see syncInProcess). */
+  inProcess?: { url: string; handler: InProcessHandler };
   afterClaim?: (job: Job) => void;
 };
 
@@ -43,6 +61,8 @@ export type Engine = {
   url: string;
   port: number;
   syncApp: (serveUrl: string) => Promise<void>;
+  /** Syncs the in-process handler given in the options (in-band, signed). */
+  syncInProcess: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -65,12 +85,21 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     callTimeoutMs: options.callTimeoutMs ?? 2 * 3_600_000,
     pollMs: options.pollMs ?? 2_000,
     signingKey: options.signingKey,
+    inProcess: options.inProcess,
+    allowRemote: options.allowRemote,
     log,
     afterClaim: options.afterClaim,
   });
   const listener = await listen(options.databaseUrl, owner, executor.kick, log);
 
-  const server = createEngineServer({ store, log, onWork: executor.kick });
+  const server = createEngineServer({
+    store,
+    log,
+    onWork: executor.kick,
+    eventKey: options.eventKey,
+    signingKey: options.signingKey,
+    allowRemote: options.allowRemote,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve);
@@ -84,6 +113,14 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
     url,
     port,
     syncApp: (serveUrl) => syncApp(serveUrl, { log }),
+    syncInProcess: async () => {
+      if (!options.inProcess || !options.signingKey) throw new Error("syncInProcess needs the inProcess handler and a signing key");
+      const app = await syncInProcess(options.inProcess.handler, options.inProcess.url, options.signingKey);
+      const functions = parseFunctionConfigs(app.functions);
+      await store.register({ id: app.appId, url: app.url, sdk: app.sdk }, functions);
+      log(`engine: synced app "${app.appId}" (${functions.length} functions) in-process`);
+      executor.kick();
+    },
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

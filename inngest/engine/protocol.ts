@@ -3,9 +3,10 @@
  * inngest/inngest, and node_modules/inngest/components/InngestCommHandler.js):
  * the body of a call request, and what a reply means.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import ipaddr from "ipaddr.js";
 import { parseRetryAfter } from "./duration";
 
 export type StepResult = { type: "data"; data: unknown } | { type: "error"; error: unknown };
@@ -101,28 +102,86 @@ function parseJson(text: string): unknown {
 
 const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
 
+/** A serve handler called in-process (`serve()` from `inngest/edge`): no HTTP, no port. */
+export type InProcessHandler = (request: Request) => Promise<Response>;
+
+export type InvokeOptions = {
+  /** Signs each call as Inngest does (`x-inngest-signature`) and requires the reply to be signed with it. */
+  signingKey?: string;
+  timeoutMs: number;
+  /** Calls whose URL starts with `url` go to `handler` in this process instead of over HTTP. */
+  inProcess?: { url: string; handler: InProcessHandler };
+  /** Off by default: the engine calls only loopback (and in-process) targets. */
+  allowRemote?: boolean;
+};
+
 /**
  * Calls the serve handler and reads its reply. node:http rather than fetch:
  * steps may legitimately run for many minutes, past undici's fixed 300 s
  * headers timeout. Transport failures are retriable errors, as on Inngest.
  */
-export async function invoke(request: CallRequest, options: { signingKey?: string; timeoutMs: number }): Promise<CallOutcome> {
+export async function invoke(request: CallRequest, options: InvokeOptions): Promise<CallOutcome> {
   const url = new URL(request.url);
   url.searchParams.set("stepId", request.stepId);
   const body = callBody(request);
   const text = JSON.stringify(body);
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(text)),
-    "x-inngest-server-kind": "dev",
+    "x-inngest-server-kind": options.signingKey ? "cloud" : "dev",
   };
-  if (options.signingKey) headers["x-inngest-signature"] = sign(body, options.signingKey);
+  if (options.signingKey) headers["x-inngest-signature"] = signRequestBody(body, options.signingKey);
+  const where = `${url.origin}${url.pathname}`;
   try {
-    const reply = await post(url, headers, text, options.timeoutMs);
-    return parseReply(reply.status, (name) => reply.headers[name]?.toString(), reply.text);
+    let reply: Reply;
+    if (options.inProcess && request.url.startsWith(options.inProcess.url)) {
+      const response = await options.inProcess.handler(new Request(url, { method: "POST", headers: { ...headers, host: url.host }, body: text }));
+      reply = { status: response.status, header: (name) => response.headers.get(name) ?? undefined, text: await response.text() };
+    } else {
+      if (!options.allowRemote && !isLoopback(url)) {
+        return { kind: "error", retriable: false, error: { name: "TargetRefused", message: `${where} is not on loopback; the engine calls remote apps only when configured to` } };
+      }
+      const raw = await post(url, { ...headers, "content-length": String(Buffer.byteLength(text)) }, text, options.timeoutMs);
+      reply = { status: raw.status, header: (name) => raw.headers[name]?.toString(), text: raw.text };
+    }
+    if (options.signingKey && !verifyReply(reply, options.signingKey)) {
+      return { kind: "error", retriable: true, error: { name: "SignatureError", message: `the reply of ${where} is not signed with the engine's signing key` } };
+    }
+    return parseReply(reply.status, reply.header, reply.text);
   } catch (error) {
-    return { kind: "error", retriable: true, error: { name: "CallError", message: `calling ${url.origin}${url.pathname}: ${(error as Error).message}` } };
+    return { kind: "error", retriable: true, error: { name: "CallError", message: `calling ${where}: ${(error as Error).message}` } };
   }
+}
+
+type Reply = { status: number; header: (name: string) => string | undefined; text: string };
+
+/** loopback addresses and `localhost` only: the local engine is never a proxy into a network. */
+export function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost") return true;
+  if (!ipaddr.isValid(host)) return false;
+  const address = ipaddr.process(host);
+  return address.range() === "loopback";
+}
+
+/**
+ * The SDK signs every reply of a signed call (`x-inngest-signature: t=…&s=…`,
+ * HMAC-SHA256 of the reply body + t). Errors the SDK answers before it could
+ * check our signature (401) carry none: those are not replies of our app either.
+ */
+function verifyReply(reply: Reply, signingKey: string): boolean {
+  const header = reply.header("x-inngest-signature");
+  if (!header) return false;
+  const params = new URLSearchParams(header);
+  const t = params.get("t");
+  const s = params.get("s");
+  if (!t || !s) return false;
+  return safeEqual(hmac(signingKey, reply.text + t), s);
+}
+
+function safeEqual(a: string, b: string) {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function post(url: URL, headers: Record<string, string>, text: string, timeoutMs: number) {
@@ -141,11 +200,20 @@ function post(url: URL, headers: Record<string, string>, text: string, timeoutMs
 }
 
 /** `x-inngest-signature` as the SDK verifies it: HMAC-SHA256 over canonical JSON + timestamp. */
-function sign(body: unknown, signingKey: string): string {
-  const t = Math.floor(Date.now() / 1000).toString();
-  const key = signingKey.replace(/^signkey-\w+-/, "");
-  const s = createHmac("sha256", key).update(canonicalJson(body) + t).digest("hex");
-  return `t=${t}&s=${s}`;
+export function signRequestBody(body: unknown, signingKey: string, nowMs = Date.now()): string {
+  const t = Math.floor(nowMs / 1000).toString();
+  return `t=${t}&s=${hmac(signingKey, canonicalJson(body) + t)}`;
+}
+
+/** The key is the signing key without its `signkey-<env>-` prefix, as UTF-8 (the SDK's `signDataWithKey`). */
+function hmac(signingKey: string, data: string) {
+  return createHmac("sha256", signingKey.replace(/^signkey-\w+-/, "")).update(data).digest("hex");
+}
+
+/** What the SDK sends as `Authorization: Bearer …` on registration: the prefix + SHA-256 of the key's hex bytes. */
+export function hashSigningKey(signingKey: string): string {
+  const prefix = /^signkey-\w+-/.exec(signingKey)?.[0] ?? "";
+  return `${prefix}${createHash("sha256").update(Buffer.from(signingKey.slice(prefix.length), "hex")).digest("hex")}`;
 }
 
 /** RFC 8785 canonical JSON (what the SDK's `canonicalize` produces) for JSON-safe values. */

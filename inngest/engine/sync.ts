@@ -1,3 +1,5 @@
+import { signRequestBody, type InProcessHandler } from "./protocol";
+
 /**
  * What `inngest dev -u <url>` does: PUT the app's serve URL, which makes the
  * SDK register its functions with the server it is configured for (the
@@ -33,4 +35,33 @@ function messageOf(text: string): string {
   } catch {
     return text.slice(0, 500);
   }
+}
+
+/**
+ * In-band sync of a serve handler running in this process (the delivery worker):
+ * a signed `PUT` with `x-inngest-sync-kind: in_band`, as Inngest Cloud syncs;
+ * the reply body is the app's configuration. Nothing travels over the network.
+ */
+export async function syncInProcess(
+  handler: InProcessHandler,
+  serveUrl: string,
+  signingKey: string,
+): Promise<{ appId: string; url: string; sdk?: string; functions: unknown }> {
+  const body = { url: serveUrl };
+  const response = await handler(
+    new Request(serveUrl, {
+      method: "PUT",
+      headers: {
+        "content-type": "application/json",
+        host: new URL(serveUrl).host,
+        "x-inngest-sync-kind": "in_band",
+        "x-inngest-signature": signRequestBody(body, signingKey),
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+  const text = await response.text();
+  if (!response.ok) throw new Error(`in-process sync of ${serveUrl} failed: HTTP ${response.status}: ${messageOf(text)}`);
+  const config = JSON.parse(text) as { app_id: string; url: string; sdk?: string; functions: unknown };
+  return { appId: config.app_id, url: config.url, sdk: config.sdk, functions: config.functions };
 }

@@ -1,0 +1,87 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "@/lib/db/embedded";
+import type { Db } from "@/lib/db/client";
+import { resetEnv } from "@/lib/env";
+import { waitFor } from "@/tests/fixtures/engine/helpers";
+import { TEST_EVENT_KEY, TEST_SIGNING_KEY, workerProcess } from "@/tests/fixtures/delivery/worker";
+import { makeWorkspace } from "@/tests/helpers/factories";
+import { useTestDb } from "@/tests/helpers/services";
+
+// The delivery worker is a process of its own: killing it (not the app that publishes) loses
+// nothing, and its restart continues where it stopped.
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
+process.env.HOOKLINE_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+let db: Db;
+let url: string;
+let enginePort: number;
+
+beforeAll(async () => {
+  ({ db, url } = await useTestDb());
+  enginePort = await freePort();
+  // This process plays Next.js: it publishes to the worker's engine as the launcher configures it.
+  Object.assign(process.env, {
+    INNGEST_BASE_URL: `http://127.0.0.1:${enginePort}`,
+    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
+    INNGEST_SIGNING_KEY: TEST_SIGNING_KEY,
+    HOOKLINE_EXECUTOR: "local-engine",
+  });
+  delete process.env.INNGEST_DEV;
+  resetEnv();
+});
+
+async function receiver() {
+  const hits: string[] = [];
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      hits.push(String(request.headers["webhook-id"]));
+      setTimeout(() => response.writeHead(200).end("ok"), 20);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, hits };
+}
+
+describe("the delivery worker process", () => {
+  it("loses nothing when the worker alone is killed -9 mid-burst", { timeout: 90_000 }, async () => {
+    const { createEndpoint } = await import("@/lib/endpoints/service");
+    const { publish } = await import("@/lib/messages/publish");
+    const ctx = await makeWorkspace();
+    const targets = [await receiver(), await receiver()];
+    for (const [index, target] of targets.entries()) {
+      await createEndpoint(ctx, { title: `burst ${index}`, url: target.url, eventTypes: ["burst"], timeoutMs: 2000 });
+    }
+    const worker = workerProcess({ databaseUrl: url, enginePort });
+    afterAll(() => worker.stop());
+    await worker.start();
+
+    const messages = 150;
+    const ids: string[] = [];
+    for (let i = 0; i < messages; i++) ids.push((await publish(ctx, { eventType: "burst", payload: { i } })).message.id);
+    const total = messages * targets.length;
+    const received = () => targets[0].hits.length + targets[1].hits.length;
+    await waitFor(async () => received() >= 60, 30_000, "the burst to be under way");
+    await worker.kill();
+    const atKill = received();
+    expect(atKill).toBeLessThan(total); // killed mid-burst, not after it
+
+    await worker.start();
+    await waitFor(
+      async () => (await db.delivery.count({ where: { messageId: { in: ids }, status: "SUCCEEDED" } })) === total,
+      60_000,
+      "every delivery to succeed after the kill",
+    );
+    // Every message reached both endpoints (a request cut off by the kill is sent again, with the
+    // same webhook-id), and each delivery has exactly one recorded success.
+    for (const target of targets) expect(new Set(target.hits)).toEqual(new Set(ids));
+    const successes = await db.attempt.groupBy({ by: ["deliveryId"], where: { messageId: { in: ids }, outcome: "SUCCESS" }, _count: true });
+    expect(successes).toHaveLength(total);
+    expect(successes.every((row) => row._count === 1)).toBe(true);
+  });
+});
