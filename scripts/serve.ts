@@ -89,8 +89,8 @@ try {
     // The engine listens for the app's events on a fixed loopback port, so a restarted worker
     // keeps the address Next sends to. Both sides authenticate with the signing key.
     const enginePort = env().HOOKLINE_ENGINE_PORT || (await freePort());
-    process.env.INNGEST_SIGNING_KEY ??= secrets.inngestSigningKey;
-    process.env.INNGEST_EVENT_KEY ??= secrets.inngestEventKey;
+    process.env.INNGEST_SIGNING_KEY ||= secrets.inngestSigningKey; // "" counts as unset, as in lib/env.ts
+    process.env.INNGEST_EVENT_KEY ||= secrets.inngestEventKey;
     process.env.INNGEST_BASE_URL = `http://127.0.0.1:${enginePort}`;
     process.env.HOOKLINE_EXECUTOR = "local-engine";
     delete process.env.INNGEST_DEV;
