@@ -10,8 +10,26 @@
 import { eventType, Inngest } from "inngest";
 import { z } from "zod";
 
+/** An attempt of a delivery is due now: the first (publish, sweep, recover), or a retry whose sleep ended. */
 export const deliveryRequested = eventType("hookline/delivery.requested", {
-  schema: z.object({ deliveryId: z.string().min(1), endpointId: z.string().min(1) }),
+  schema: z.object({
+    deliveryId: z.string().min(1),
+    endpointId: z.string().min(1),
+    /** position in the endpoint's retry schedule (1 when absent) */
+    attempt: z.number().int().min(1).optional(),
+    /** the instant a retry was scheduled for (a retry's request) */
+    retryAt: z.iso.datetime().optional(),
+  }),
+});
+
+/** A delivery needs another attempt at `retryAt`: a per-delivery run sleeps until then. */
+export const deliveryRetry = eventType("hookline/delivery.retry", {
+  schema: z.object({
+    deliveryId: z.string().min(1),
+    endpointId: z.string().min(1),
+    attempt: z.number().int().min(1),
+    retryAt: z.iso.datetime(),
+  }),
 });
 
 export const endpointRecoverRequested = eventType("hookline/endpoint.recover.requested", {

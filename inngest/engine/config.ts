@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CronError, nextCronTime, parseCron } from "./cron";
+import { parseTimeString } from "./duration";
 import { isSupportedKeyExpression } from "./expression";
 
 /** What the engine keeps of a synced function, validated. */
@@ -12,6 +13,13 @@ export type FunctionConfig = {
   maxAttempts: number;
   concurrency: { limit: number; key?: string }[];
   idempotency?: string;
+  /**
+   * Inngest `batchEvents`: events wait per key (`key` evaluated on each event) and a run gets up
+   * to `maxSize` of them. The local engine starts a batch as soon as no other batch of the same
+   * key is active (one batch per key at a time), with whatever is pending; it never waits for
+   * `timeoutMs`, which only says how long Inngest may wait for a batch to fill.
+   */
+  batch?: { maxSize: number; timeoutMs: number; key?: string };
 };
 
 export class RegistrationError extends Error {
@@ -32,7 +40,6 @@ const UNSUPPORTED: Record<string, string> = {
   throttle: "throttle",
   rateLimit: "rateLimit",
   debounce: "debounce",
-  batchEvents: "batchEvents",
   priority: "priority",
   cancel: "cancelOn",
   timeouts: "timeouts",
@@ -60,6 +67,9 @@ const functionSchema = z.strictObject({
     }),
   }),
   idempotency: z.string().optional(),
+  batchEvents: z
+    .strictObject({ maxSize: z.number().int().min(1).max(1000), timeout: z.string().min(1), key: z.string().optional() })
+    .optional(),
   concurrency: z.union([z.number().int().min(1), concurrencyOption, z.array(concurrencyOption).min(1).max(2)]).optional(),
 });
 
@@ -80,6 +90,8 @@ export function parseFunctionConfigs(raw: unknown): FunctionConfig[] {
       if (trigger?.jitter) report(`cron jitter is not supported by the local engine`);
       if (typeof trigger?.event === "string" && trigger.event.includes("*")) report(`wildcard event triggers ("${trigger.event}") are not supported by the local engine`);
     }
+    if (fn?.batchEvents?.if) report(`batchEvents conditions ("if") are not supported by the local engine`);
+    if (fn?.batchEvents && fn?.idempotency) report(`idempotency with batchEvents is not supported by the local engine`);
     for (const option of [fn?.concurrency].flat()) {
       if (option?.scope && option.scope !== "fn") report(`concurrency scope "${option.scope}" is not supported by the local engine (only per-function limits)`);
     }
@@ -99,7 +111,8 @@ export function parseFunctionConfigs(raw: unknown): FunctionConfig[] {
       continue;
     }
     const config = toFunctionConfig(parsed.data);
-    for (const expression of [config.idempotency, ...config.concurrency.map((c) => c.key)]) {
+    if (config.batch && !Number.isFinite(config.batch.timeoutMs)) report(`batchEvents timeout "${parsed.data.batchEvents?.timeout}" is not a duration`);
+    for (const expression of [config.idempotency, config.batch?.key, ...config.concurrency.map((c) => c.key)]) {
       if (expression !== undefined && !isSupportedKeyExpression(expression)) {
         report(`key expression "${expression}" is not supported by the local engine; it evaluates plain paths such as event.data.endpointId`);
       }
@@ -128,5 +141,12 @@ function toFunctionConfig(fn: z.infer<typeof functionSchema>): FunctionConfig {
     maxAttempts: (fn.steps.step.retries?.attempts ?? DEFAULT_RETRIES) + 1,
     concurrency: concurrency.map(({ limit, key }) => (key === undefined ? { limit } : { limit, key })),
     ...(fn.idempotency !== undefined && { idempotency: fn.idempotency }),
+    ...(fn.batchEvents && {
+      batch: {
+        maxSize: fn.batchEvents.maxSize,
+        timeoutMs: parseTimeString(fn.batchEvents.timeout) ?? Number.NaN,
+        ...(fn.batchEvents.key !== undefined && { key: fn.batchEvents.key }),
+      },
+    }),
   };
 }

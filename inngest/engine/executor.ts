@@ -85,6 +85,7 @@ export class Executor {
         const due = await this.store.dueTimers();
         if (due.crons) await this.store.fireDueCrons();
         if (due.sleeps) await this.store.wakeDueSleeps();
+        if (due.batches) await this.store.formBatches(this.options.workers);
         const free = this.options.workers - this.inFlight.size;
         if (free > 0) for (const job of await this.store.claim(this.owner, free, this.options.leaseMs)) this.startJob(job);
       } while (this.dirty && !this.stopped);
@@ -122,6 +123,7 @@ export class Executor {
             stepId: job.stepId,
             runId: job.runId,
             event: call.event,
+            events: call.events,
             memos: call.memos,
             attempt: job.attempt,
             maxAttempts,

@@ -19,6 +19,8 @@ export type CallRequest = {
   stepId: string;
   runId: string;
   event: Record<string, unknown>;
+  /** a batch run's events (the first is `event`) */
+  events?: Record<string, unknown>[];
   /** in the order the steps completed: that order is ctx.stack */
   memos: Memo[];
   attempt: number;
@@ -47,7 +49,7 @@ export type CallOutcome =
 function callBody(request: CallRequest) {
   return {
     event: request.event,
-    events: [request.event],
+    events: request.events ?? [request.event],
     steps: Object.fromEntries(request.memos.map((memo) => [memo.hashedId, memo.result])),
     version: 2,
     ctx: {

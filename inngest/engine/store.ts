@@ -43,6 +43,8 @@ export type CallContext = {
   runId: string;
   parallel: boolean;
   event: Record<string, unknown>;
+  /** A batch run's events, in order (`event` is the first); otherwise just `event`. */
+  events: Record<string, unknown>[];
   memos: Memo[];
   fn?: FunctionConfig;
 };
@@ -189,25 +191,41 @@ export class Store {
         [[...new Set(started.map((e) => e.name))]],
       );
       const runs: NewRun[] = [];
+      const batched: Array<{ functionId: string; key: string; eventId: string }> = [];
       for (const event of started) {
         for (const { config } of functions) {
           if (!config.events.includes(event.name)) continue;
+          if (config.batch) {
+            const key = config.batch.key ? String(evaluateKey(config.batch.key, event.payload) ?? "") : "";
+            batched.push({ functionId: config.id, key, eventId: event.id });
+            continue;
+          }
           const run = await prepareRun(db, config, event.id, event.payload);
           if (run) runs.push(run);
         }
       }
       await insertRuns(db, runs);
-      if (runs.length) await notify(db, this.owner);
+      if (batched.length) {
+        await db.query({
+          name: "engine.batch.add",
+          text: `INSERT INTO inngest_engine.batch_items (function_id, batch_key, event_id)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`,
+          values: [batched.map((b) => b.functionId), batched.map((b) => b.key), batched.map((b) => b.eventId)],
+        });
+      }
+      if (runs.length || batched.length) await notify(db, this.owner);
       return ids;
     });
   }
 
   /** Due cron ticks and sleeps; cheap to ask on every pass of the worker loop. */
-  async dueTimers(): Promise<{ crons: boolean; sleeps: boolean }> {
-    const { rows } = await this.pool.query(
-      `SELECT EXISTS (SELECT 1 FROM inngest_engine.crons WHERE next_at <= now()) AS crons,
-              EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now()) AS sleeps`,
-    );
+  async dueTimers(): Promise<{ crons: boolean; sleeps: boolean; batches: boolean }> {
+    const { rows } = await this.pool.query({
+      name: "engine.due",
+      text: `SELECT EXISTS (SELECT 1 FROM inngest_engine.crons WHERE next_at <= now()) AS crons,
+                    EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now()) AS sleeps,
+                    EXISTS (SELECT 1 FROM inngest_engine.batch_items) AS batches`,
+    });
     return rows[0];
   }
 
@@ -251,6 +269,53 @@ export class Store {
         await notify(db, this.owner);
       }, { asyncCommit: true });
     }
+  }
+
+  /**
+   * Starts batch runs (Inngest `batchEvents`): for each batch key with pending events and no
+   * active batch run, one run with up to `maxSize` of them, oldest first. Called on every pass of
+   * the worker loop, so a batch starts as soon as the previous one of its key ended (or at once
+   * when none is active), never later: the function's `timeout` is an upper bound on Inngest,
+   * not a wait here. One instance forms batches at a time (a try-lock; the others skip).
+   * Returns how many runs it started.
+   */
+  async formBatches(maxRuns: number): Promise<number> {
+    if (maxRuns <= 0) return 0;
+    return this.tx(async (db) => {
+      const { rows: locked } = await db.query({ name: "engine.batch.lock", text: `SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok` });
+      if (!locked[0].ok) return 0;
+      const { rows: ready } = await db.query<{ function_id: string; batch_key: string; config: FunctionConfig }>({
+        name: "engine.batch.ready",
+        text: `SELECT k.function_id, k.batch_key, f.config
+                 FROM (SELECT DISTINCT function_id, batch_key FROM inngest_engine.batch_items) k
+                 JOIN inngest_engine.functions f ON f.id = k.function_id
+                WHERE NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                                   WHERE r.function_id = k.function_id AND r.batch_key = k.batch_key AND r.status IN ('RUNNING', 'SLEEPING'))
+                LIMIT $1`,
+        values: [maxRuns],
+      });
+      const runs: NewRun[] = [];
+      for (const row of ready) {
+        const { rows: taken } = await db.query<{ event_id: string; payload: Record<string, unknown> }>({
+          name: "engine.batch.take",
+          text: `WITH taken AS (
+                   DELETE FROM inngest_engine.batch_items
+                    WHERE (function_id, batch_key, event_id) IN (
+                      SELECT function_id, batch_key, event_id FROM inngest_engine.batch_items
+                       WHERE function_id = $1 AND batch_key = $2 ORDER BY received_at, event_id LIMIT $3)
+                   RETURNING event_id, received_at)
+                 SELECT t.event_id, e.payload FROM taken t JOIN inngest_engine.events e ON e.id = t.event_id
+                  ORDER BY t.received_at, t.event_id`,
+          values: [row.function_id, row.batch_key, row.config.batch?.maxSize ?? 1],
+        });
+        if (!taken.length) continue;
+        const run = await prepareRun(db, row.config, taken[0].event_id, taken[0].payload);
+        if (run) runs.push({ ...run, batchEventIds: taken.map((t) => t.event_id), batchKey: row.batch_key });
+      }
+      await insertRuns(db, runs);
+      if (runs.length) await notify(db, this.owner);
+      return runs.length;
+    }, { asyncCommit: true });
   }
 
   /**
@@ -419,6 +484,9 @@ async function loadCalls(db: Db | pg.Pool, runIds: string[]): Promise<Map<string
   // json (not jsonb) keeps each memo byte for byte, as the SDK expects on replay.
   const { rows } = await db.query(
     `SELECT r.id, r.parallel, e.payload AS event, f.config,
+            CASE WHEN r.batch_event_ids IS NOT NULL THEN
+              (SELECT json_agg(b.payload ORDER BY x.n) FROM unnest(r.batch_event_ids) WITH ORDINALITY AS x(id, n)
+                 JOIN inngest_engine.events b ON b.id = x.id) END AS events,
             coalesce((SELECT json_agg(json_build_object('hashedId', s.hashed_id, 'result', s.result) ORDER BY s.seq)
                         FROM inngest_engine.steps s WHERE s.run_id = r.id), '[]'::json) AS memos
        FROM inngest_engine.runs r
@@ -427,11 +495,22 @@ async function loadCalls(db: Db | pg.Pool, runIds: string[]): Promise<Map<string
       WHERE r.id = ANY($1) AND r.status IN ('RUNNING', 'SLEEPING')`,
     [runIds],
   );
-  for (const row of rows) calls.set(row.id, { runId: row.id, parallel: row.parallel, event: row.event, memos: row.memos, fn: row.config ?? undefined });
+  for (const row of rows) {
+    calls.set(row.id, { runId: row.id, parallel: row.parallel, event: row.event, events: row.events ?? [row.event], memos: row.memos, fn: row.config ?? undefined });
+  }
   return calls;
 }
 
-type NewRun = { id: string; functionId: string; eventId: string; eventName: string; keys: string[]; limits: number[] };
+type NewRun = {
+  id: string;
+  functionId: string;
+  eventId: string;
+  eventName: string;
+  keys: string[];
+  limits: number[];
+  batchEventIds?: string[];
+  batchKey?: string;
+};
 
 /** A run to start for this event, unless idempotency says this key already ran within 24 h. */
 async function prepareRun(db: Db, fn: FunctionConfig, eventId: string, event: Record<string, unknown>): Promise<NewRun | null> {
@@ -457,10 +536,10 @@ async function insertRuns(db: Db, runs: NewRun[]) {
   await db.query(
     `WITH input AS (
        SELECT * FROM json_to_recordset($1::json)
-         AS x(id text, "functionId" text, "eventId" text, "eventName" text, keys text[], limits int[])
+         AS x(id text, "functionId" text, "eventId" text, "eventName" text, keys text[], limits int[], "batchEventIds" text[], "batchKey" text)
      ), created AS (
-       INSERT INTO inngest_engine.runs (id, function_id, event_id, event_name, status, concurrency_keys, concurrency_limits)
-       SELECT id, "functionId", "eventId", "eventName", 'RUNNING', keys, limits FROM input
+       INSERT INTO inngest_engine.runs (id, function_id, event_id, event_name, status, concurrency_keys, concurrency_limits, batch_event_ids, batch_key)
+       SELECT id, "functionId", "eventId", "eventName", 'RUNNING', keys, limits, "batchEventIds", "batchKey" FROM input
      )
      INSERT INTO inngest_engine.jobs (run_id, step_id, kind, concurrency_keys, concurrency_limits)
      SELECT id, $2, 'call', keys, limits FROM input`,

@@ -1,37 +1,87 @@
-import { deliveryRequested, inngest } from "@/inngest/client";
-import { attemptDelivery } from "@/lib/delivery/attempt";
-import { env } from "@/lib/env";
+import { deliveryRequested, deliveryRetry, inngest } from "@/inngest/client";
+import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
 
-// Inngest concurrency limits are static per function, so the per-endpoint cap is one
-// number for all endpoints (HOOKLINE_ENDPOINT_CONCURRENCY); a sleeping retry holds no slot.
-const ENDPOINT_CONCURRENCY = env().HOOKLINE_ENDPOINT_CONCURRENCY;
-// Longest schedule a policy can have (custom: 20 delays, exponential: 30 attempts) plus one.
-const MAX_ATTEMPTS = 31;
+/** Largest batch of one endpoint's due attempts a run takes. */
+const BATCH_SIZE = 100;
+/** How long a batch waits for its slowest requests before leaving them to finish on their own. */
+const PATIENCE_MS = 1_000;
+
+/** The retry a finished (or waiting) attempt calls for, if any. */
+function retryOf(outcome: BatchOutcome) {
+  if (outcome.next.action !== "retry" || !outcome.endpointId) return undefined;
+  return {
+    deliveryId: outcome.deliveryId,
+    endpointId: outcome.endpointId,
+    // An attempt that ran moves the schedule on; a wait (not due, lease held) does not.
+    attempt: outcome.attemptId ? outcome.scheduleAttempt + 1 : outcome.scheduleAttempt,
+    retryAt: outcome.next.retryAt,
+  };
+}
+
+const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
+  deliveryRetry.create(retry, { id: `${retry.deliveryId}:retry:${retry.attempt}:${retry.retryAt}` });
 
 /**
- * One run per delivery: attempt, sleep the policy's delay, repeat. HTTP
- * failures are step results, not errors, so every attempt is memoized and the
- * schedule is exact; function retries are for infrastructure faults only.
+ * Every scheduled attempt of a delivery runs here, batched per endpoint (`batchEvents` keyed by
+ * endpoint, one batch per endpoint at a time): one step claims the batch's deliveries in one
+ * statement, sends them in parallel within the endpoint's limits (maxConcurrency,
+ * rateLimitPerSecond) and records each result as it comes (group-committed multi-row
+ * statements). A hanging endpoint holds only its own lane, and that for at most PATIENCE_MS per
+ * batch: slower requests finish on their own and schedule their retry themselves. Deliveries that
+ * need another attempt go on to a per-delivery `deliver` run that sleeps until the exact instant
+ * the attempt core computed, then hands the attempt back to this lane. HTTP failures are step
+ * results, not errors; function retries are for infrastructure faults only (a replayed step finds
+ * recorded deliveries done or not yet due).
+ *
+ * On Inngest the batch starts when full or at `timeout`; the local engine starts it as soon as
+ * the endpoint's previous batch ended (see inngest/engine/config.ts).
  */
-export const deliver = inngest.createFunction(
+export const deliverBatch = inngest.createFunction(
   {
-    id: "deliver",
-    name: "Deliver a webhook",
+    id: "deliver-batch",
+    name: "Deliver webhooks (batched per endpoint)",
     triggers: [deliveryRequested],
-    concurrency: [{ key: "event.data.endpointId", limit: ENDPOINT_CONCURRENCY }],
+    batchEvents: { maxSize: BATCH_SIZE, timeout: "1s", key: "event.data.endpointId" },
+    concurrency: [{ key: "event.data.endpointId", limit: 1 }],
     retries: 10,
   },
-  async ({ event, step }) => {
-    const { deliveryId } = event.data;
-    for (let n = 1; n <= MAX_ATTEMPTS; n++) {
-      const outcome = await step.run(`attempt-${n}`, () =>
-        attemptDelivery(deliveryId, { trigger: "SCHEDULED", scheduleAttempt: n }),
-      );
-      if (outcome.next.action !== "retry") return { deliveryId, attempts: n, result: outcome.next };
-      // Until the instant the attempt core computed (and stored as nextAttemptAt): memoized, so
-      // replays agree, and exact to the millisecond, where a duration is rounded to seconds by the SDK.
-      await step.sleepUntil(`retry-${n}`, outcome.next.retryAt);
+  async ({ events, step }) => {
+    const items = new Map<string, BatchItem>();
+    for (const event of events) {
+      const { deliveryId, attempt, retryAt } = event.data;
+      if (!items.has(deliveryId)) items.set(deliveryId, { deliveryId, scheduleAttempt: attempt ?? 1, dueAt: retryAt });
     }
-    return { deliveryId, attempts: MAX_ATTEMPTS, result: { action: "failed" } };
+    // Memoized compactly: one entry per delivery that needs another attempt.
+    const retries = await step.run("attempts", async () => {
+      const outcomes = await attemptBatch([...items.values()], {
+        patienceMs: PATIENCE_MS,
+        onLate: async (outcome) => {
+          const retry = retryOf(outcome);
+          // Lost (a crash before this send): the delivery stays PENDING and the sweep requests it.
+          if (retry) await inngest.send(retryEvent(retry)).catch((error) => console.error(`[hookline] could not schedule a retry: ${error}`));
+        },
+      });
+      return outcomes.flatMap((outcome) => retryOf(outcome) ?? []);
+    });
+    if (retries.length) await step.sendEvent("schedule-retries", retries.map(retryEvent));
+    return { deliveries: items.size, retries: retries.length };
+  },
+);
+
+/**
+ * One run per retry: sleeps until the instant the attempt core computed (memoized, so replays
+ * agree, and exact to the millisecond, where a duration is rounded to seconds by the SDK), then
+ * hands the attempt to the endpoint's batch lane, which holds the endpoint's concurrency limit.
+ */
+export const deliver = inngest.createFunction(
+  { id: "deliver", name: "Wait for a delivery's next attempt", triggers: [deliveryRetry], retries: 10 },
+  async ({ event, step }) => {
+    const { deliveryId, endpointId, attempt, retryAt } = event.data;
+    await step.sleepUntil(`retry-${attempt - 1}`, retryAt);
+    await step.sendEvent(
+      "attempt-due",
+      deliveryRequested.create({ deliveryId, endpointId, attempt, retryAt }, { id: `${deliveryId}:due:${attempt}:${retryAt}` }),
+    );
+    return { deliveryId, attempt };
   },
 );

@@ -1,7 +1,7 @@
 import "server-only";
 import { openHeaders } from "@/lib/crypto/header-box";
 import { open } from "@/lib/crypto/secret-box";
-import { db } from "@/lib/db/client";
+import { query } from "@/lib/db/pool";
 import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
 import { nextDelay, shouldDisableEndpoint } from "@/lib/delivery/policy";
 import type { CustomHeaders, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
@@ -35,8 +35,8 @@ type AttemptResponse = Omit<SendWebhookResult, "errorCode"> & { errorCode?: Send
 type AttemptOptions = {
   trigger: AttemptTrigger;
   /**
-   * 1-based position in the endpoint's retry schedule, given by the `deliver`
-   * function. Without it (manual resend, test) a failure is final: no retry.
+   * 1-based position in the endpoint's retry schedule, given by the delivery functions.
+   * Without it (manual resend, test) a failure is final: no retry.
    */
   scheduleAttempt?: number;
   /** Seconds of the attempt's signature timestamp; tests pin it. */
@@ -47,8 +47,10 @@ type AttemptOptions = {
 const LEASE_MARGIN_MS = 5_000;
 const SENSITIVE_HEADER = /auth|token|secret|key|cookie|password|session|credential/i;
 
-/** The delivery as the claim statement found it (before claiming), with its endpoint and message. */
+/** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
 type ClaimRow = {
+  id: string;
+  position: number | null;
   status: DeliveryStatus;
   leaseExpiresAt: Date | null;
   nextAttemptAt: Date | null;
@@ -63,91 +65,360 @@ type ClaimRow = {
   secretEnc: string;
   previousSecretEnc: string | null;
   previousSecretUntil: Date | null;
-  signature: unknown;
-  retryPolicy: unknown;
+  signature: SignatureConfig;
+  retryPolicy: RetryPolicy;
   timeoutMs: number;
-  headers: unknown;
+  headers: CustomHeaders;
   requireHttps: boolean;
   disableOnGone: boolean;
+  maxConcurrency: number | null;
+  rateLimitPerSecond: number | null;
   messageId: string;
   messageCreatedAt: Date;
   eventType: string;
   body: string;
 };
 
+// Timestamps: the schema's columns are `timestamp(3)` holding UTC. Values go in as ISO strings
+// (`::timestamptz AT TIME ZONE 'UTC'`) and come out as timestamptz, so no process time zone matters.
+const UTC_IN = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
+
 /**
- * The attempt core (docs/architecture.md §3), shared by `deliver`, resend and "Send
- * test": claim the delivery, sign and send with the SSRF guard and timeout,
- * then record the Attempt and the Delivery/Endpoint state in one statement.
- *
- * Two statements on the hot path, no interactive transaction: a row lock is
- * never held across a round trip (sessions "idle in transaction" holding the
- * endpoint row were the bottleneck under load).
+ * One statement reads the deliveries (locked, latest committed version, in id order), their
+ * endpoint and message, and claims each that is claimable:
+ * - a disabled endpoint and a scheduled attempt: the delivery is PAUSED instead;
+ * - a SENDING delivery is claimable only once its lease ran out (or it has none): an attempt still
+ *   in flight (a step retried by the executor while the first call runs) must not be sent twice;
+ * - with $6 (the batch path: requests may repeat, e.g. a replayed step's) a PENDING delivery whose
+ *   next attempt is not due yet is left for then: due means at or before the later of now and the
+ *   instant the request was made for ($7: a retry's memoized `retryAt`, so a wake-up the engine
+ *   ran early is still that attempt, while a schedule that moved on is not);
+ * - the claim sets status SENDING and a lease covering the request's timeout plus time to record it.
+ * `cur` holds the values before the claim (keepSchedule needs the old status and nextAttemptAt).
+ */
+const CLAIM = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::int[], $7::timestamptz[]) AS i(id, position, due)
+  ), cur AS (
+    SELECT d.id, d.status, d."leaseExpiresAt", d."nextAttemptAt", d."attemptCount", d."workspaceId",
+           d."endpointId", d."messageId", i.position, (NOT e.enabled AND $3) AS pause,
+           greatest(${UTC_IN("$5")}, i.due AT TIME ZONE 'UTC') AS due
+      FROM input i JOIN "Delivery" d ON d.id = i.id JOIN "Endpoint" e ON e.id = d."endpointId"
+     ORDER BY d.id
+       FOR UPDATE OF d
+  ), claim AS (
+    UPDATE "Delivery" d SET
+      status = CASE WHEN cur.pause THEN 'PAUSED'::"DeliveryStatus" ELSE 'SENDING'::"DeliveryStatus" END,
+      "leaseExpiresAt" = CASE WHEN cur.pause THEN NULL
+        ELSE ${UTC_IN("$5")} + (e."timeoutMs" + ${LEASE_MARGIN_MS}) * interval '1 millisecond' END,
+      "nextAttemptAt" = NULL,
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+      FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId"
+     WHERE d.id = cur.id
+       AND cur.status::text = ANY($4::text[])
+       AND (cur.pause OR cur.status <> 'SENDING'::"DeliveryStatus" OR cur."leaseExpiresAt" IS NULL
+            OR cur."leaseExpiresAt" <= ${UTC_IN("$5")})
+       AND (cur.pause OR NOT $6 OR cur.status <> 'PENDING'::"DeliveryStatus" OR cur."nextAttemptAt" IS NULL
+            OR cur."nextAttemptAt" <= cur.due)
+    RETURNING d.id, d."leaseExpiresAt"
+  )
+  SELECT cur.id, cur.position, cur.status::text AS status, cur."leaseExpiresAt" AT TIME ZONE 'UTC' AS "leaseExpiresAt",
+         cur."nextAttemptAt" AT TIME ZONE 'UTC' AS "nextAttemptAt", cur."attemptCount", cur."workspaceId", cur.pause,
+         c.id IS NOT NULL AS claimed, c."leaseExpiresAt" AT TIME ZONE 'UTC' AS "claimedLease",
+         e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc",
+         e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
+         e.headers, e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
+         m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt"
+    FROM cur LEFT JOIN claim c ON c.id = cur.id
+    JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
+
+async function claim(
+  items: Array<{ id: string; position?: number; dueAt?: string }>,
+  trigger: AttemptTrigger,
+  claimedAt: Date,
+  respectSchedule: boolean,
+) {
+  const claimable: DeliveryStatus[] = trigger === "SCHEDULED" ? ["PENDING", "SENDING"] : ["PENDING", "SENDING", "FAILED", "PAUSED", "SUCCEEDED"];
+  const { rows } = await query<ClaimRow>("delivery.claim", CLAIM, [
+    items.map((item) => item.id),
+    items.map((item) => item.position ?? null),
+    trigger === "SCHEDULED",
+    claimable,
+    claimedAt.toISOString(),
+    respectSchedule,
+    items.map((item) => item.dueAt ?? null),
+  ]);
+  return { rows: new Map(rows.map((row) => [row.id, row])), claimable };
+}
+
+/** One attempt's record: the Attempt row and the Delivery's new state. */
+type AttemptRecord = {
+  attemptId: string;
+  workspaceId: string;
+  deliveryId: string;
+  messageId: string;
+  endpointId: string;
+  eventType: string;
+  number: number;
+  trigger: AttemptTrigger;
+  ok: boolean;
+  test: boolean;
+  finalFailure: boolean;
+  requestUrl: string;
+  requestHeaders: Record<string, string>;
+  requestBody: string | null;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationMs: number;
+  startedAt: string;
+  status: DeliveryStatus;
+  nextAttemptAt: string | null;
+  completedAt: string | null;
+  /** the lease this attempt claimed: the record applies only while the delivery still holds it */
+  claimedLease: string;
+};
+
+/**
+ * Records any number of attempts in one statement (atomic without a transaction): the Delivery
+ * rows whose lease is still the attempt's own (a stale attempt — its lease expired and another
+ * attempt claimed the delivery — records nothing), the Attempt rows of exactly those, and each
+ * endpoint's counters. Endpoint: a TEST touches only lastAttemptAt; a success resets the failure
+ * count to the final failures after it; a failed *delivery* (retries exhausted, scheduled) counts
+ * toward auto-disable.
+ */
+const RECORD = `
+  WITH input AS (
+    SELECT * FROM json_to_recordset($1::json) AS x(
+      "attemptId" text, "workspaceId" text, "deliveryId" text, "messageId" text, "endpointId" text, "eventType" text,
+      number int, trigger text, ok boolean, test boolean, "finalFailure" boolean, "requestUrl" text, "requestHeaders" jsonb,
+      "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "errorCode" text,
+      "errorMessage" text, "durationMs" int, "startedAt" timestamptz, status text, "nextAttemptAt" timestamptz,
+      "completedAt" timestamptz, "claimedLease" timestamptz)
+  ), delivery AS (
+    UPDATE "Delivery" d SET
+      status = x.status::"DeliveryStatus",
+      "attemptCount" = d."attemptCount" + 1,
+      "nextAttemptAt" = x."nextAttemptAt" AT TIME ZONE 'UTC',
+      "leaseExpiresAt" = NULL,
+      "lastResponseStatus" = x."responseStatus",
+      "lastErrorCode" = x."errorCode",
+      "completedAt" = CASE WHEN x.status = 'SUCCEEDED' AND d.status = 'SUCCEEDED' THEN d."completedAt"
+                           ELSE x."completedAt" AT TIME ZONE 'UTC' END,
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+      FROM input x
+     WHERE d.id = x."deliveryId" AND d.status = 'SENDING'::"DeliveryStatus" AND d."leaseExpiresAt" = x."claimedLease" AT TIME ZONE 'UTC'
+    RETURNING d.id
+  ), recorded AS (
+    SELECT x.* FROM input x JOIN delivery ON delivery.id = x."deliveryId"
+  ), attempt AS (
+    INSERT INTO "Attempt" (id, "workspaceId", "deliveryId", "messageId", "endpointId", "eventType", number, trigger, outcome,
+                           "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
+                           "errorCode", "errorMessage", "durationMs", "createdAt")
+    SELECT "attemptId", "workspaceId", "deliveryId", "messageId", "endpointId", "eventType", number, trigger::"AttemptTrigger",
+           (CASE WHEN ok THEN 'SUCCESS' ELSE 'FAILURE' END)::"AttemptOutcome", "requestUrl", "requestHeaders", "requestBody",
+           "responseStatus", "responseHeaders", "responseBody", "errorCode", "errorMessage", "durationMs", "startedAt" AT TIME ZONE 'UTC'
+      FROM recorded
+  ), success AS (
+    SELECT "endpointId", max("startedAt") FILTER (WHERE ok AND NOT test) AS at FROM recorded GROUP BY "endpointId"
+  ), per_endpoint AS (
+    SELECT r."endpointId", max(r."startedAt") AS last_attempt, s.at AS last_success,
+           count(*) FILTER (WHERE r."finalFailure" AND (s.at IS NULL OR r."startedAt" > s.at))::int AS failures
+      FROM recorded r JOIN success s USING ("endpointId") GROUP BY r."endpointId", s.at
+  ), endpoint AS (
+    UPDATE "Endpoint" e SET
+      "lastAttemptAt" = greatest(e."lastAttemptAt", p.last_attempt AT TIME ZONE 'UTC'),
+      "lastSuccessAt" = coalesce(greatest(e."lastSuccessAt", p.last_success AT TIME ZONE 'UTC'), e."lastSuccessAt"),
+      "consecutiveFailures" = CASE WHEN p.last_success IS NOT NULL THEN p.failures ELSE e."consecutiveFailures" + p.failures END,
+      "updatedAt" = now() AT TIME ZONE 'UTC'
+      FROM per_endpoint p
+     WHERE e.id = p."endpointId"
+    RETURNING e.id, e.enabled, e."consecutiveFailures", e."failureThreshold"
+  )
+  SELECT (SELECT coalesce(json_agg(id), '[]') FROM delivery) AS recorded,
+         (SELECT coalesce(json_agg(endpoint), '[]') FROM endpoint) AS endpoints`;
+
+type RecordedEndpoint = { id: string; enabled: boolean; consecutiveFailures: number; failureThreshold: number };
+
+/**
+ * Group commit of attempt records: a result is written as soon as it comes when no write is in
+ * flight, otherwise with whatever else arrived meanwhile, in one multi-row statement. So a slow
+ * response never delays the record of a fast one, and a burst costs a few statements, not one per
+ * attempt. Resolves each entry with whether it was recorded (false: its lease was lost).
+ */
+class Recorder {
+  private queue: Array<{ record: AttemptRecord; resolve: (value: { recorded: boolean; endpoint?: RecordedEndpoint }) => void; reject: (error: unknown) => void }> = [];
+  private flushing = false;
+
+  add(record: AttemptRecord) {
+    return new Promise<{ recorded: boolean; endpoint?: RecordedEndpoint }>((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush() {
+    this.flushing = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        const { rows } = await query<{ recorded: string[]; endpoints: RecordedEndpoint[] }>("delivery.record", RECORD, [
+          JSON.stringify(batch.map((entry) => entry.record)),
+        ]);
+        const recorded = new Set(rows[0].recorded);
+        const endpoints = new Map(rows[0].endpoints.map((endpoint) => [endpoint.id, endpoint]));
+        for (const entry of batch) {
+          entry.resolve({ recorded: recorded.has(entry.record.deliveryId), endpoint: endpoints.get(entry.record.endpointId) });
+        }
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+const globalForRecorder = globalThis as unknown as { hooklineRecorder?: Recorder };
+const recorder = () => (globalForRecorder.hooklineRecorder ??= new Recorder());
+
+/**
+ * The attempt core (docs/architecture.md §3), shared by the delivery functions, resend and "Send test":
+ * claim the delivery, sign and send with the SSRF guard and timeout, then record the Attempt and
+ * the Delivery/Endpoint state in one statement. Two statements on the hot path (`pg` prepared
+ * statements), no interactive transaction: a row lock is never held across a round trip.
  */
 export async function attemptDelivery(deliveryId: string, options: AttemptOptions): Promise<AttemptOutcome> {
   const now = options.now ?? (() => new Date());
-  const claimable: DeliveryStatus[] =
-    options.trigger === "SCHEDULED" ? ["PENDING", "SENDING"] : ["PENDING", "SENDING", "FAILED", "PAUSED", "SUCCEEDED"];
-  const claimedAt = now();
+  const { rows, claimable } = await claim([{ id: deliveryId, position: options.scheduleAttempt }], options.trigger, now(), false);
+  const row = rows.get(deliveryId);
+  if (!row) return skipped("the delivery no longer exists");
+  const waiting = notClaimed(row, claimable, now);
+  if (waiting) {
+    // Claimable status, not paused, not claimed: another attempt holds the lease. A manual attempt
+    // says so; the scheduled run waits for the lease instead.
+    if (waiting.next.action === "retry" && options.trigger !== "SCHEDULED") throw errors.conflict("The delivery is being attempted right now");
+    return waiting;
+  }
+  return send(row, options, now);
+}
 
-  // One statement reads the delivery (locked, latest committed version), its endpoint and message,
-  // and claims it when it is claimable:
-  // - a disabled endpoint and a scheduled attempt: the delivery is PAUSED instead;
-  // - a SENDING delivery is claimable only once its lease ran out (or it has none): an attempt still
-  //   in flight (a step retried by the executor while the first call runs) must not be sent twice;
-  // - the claim sets status SENDING and a lease covering the request's timeout plus time to record it.
-  // `cur` holds the values before the claim (keepSchedule below needs the old status and nextAttemptAt).
-  const rows = await db().$queryRaw<ClaimRow[]>`
-    WITH cur AS (
-      SELECT d.id, d.status, d."leaseExpiresAt", d."nextAttemptAt", d."attemptCount", d."workspaceId",
-             d."endpointId", d."messageId",
-             (NOT e.enabled AND ${options.trigger === "SCHEDULED"}) AS pause
-        FROM "Delivery" d JOIN "Endpoint" e ON e.id = d."endpointId"
-       WHERE d.id = ${deliveryId}
-         FOR UPDATE OF d
-    ), claim AS (
-      UPDATE "Delivery" d SET
-        status = CASE WHEN cur.pause THEN 'PAUSED'::"DeliveryStatus" ELSE 'SENDING'::"DeliveryStatus" END,
-        "leaseExpiresAt" = CASE WHEN cur.pause THEN NULL
-          ELSE ${claimedAt}::timestamp(3) + (e."timeoutMs" + ${LEASE_MARGIN_MS}::int) * interval '1 millisecond' END,
-        "nextAttemptAt" = NULL,
-        "updatedAt" = now() AT TIME ZONE 'UTC'
-        FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId"
-       WHERE d.id = cur.id
-         AND cur.status::text = ANY(${claimable}::text[])
-         AND (cur.pause OR cur.status <> 'SENDING'::"DeliveryStatus" OR cur."leaseExpiresAt" IS NULL
-              OR cur."leaseExpiresAt" <= ${claimedAt}::timestamp(3))
-      RETURNING d."leaseExpiresAt"
-    )
-    SELECT cur.status::text AS status, cur."leaseExpiresAt", cur."nextAttemptAt", cur."attemptCount", cur."workspaceId", cur.pause,
-           EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT "leaseExpiresAt" FROM claim) AS "claimedLease",
-           e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc", e."previousSecretUntil",
-           e.signature, e."retryPolicy", e."timeoutMs", e.headers, e."requireHttps", e."disableOnGone",
-           m.id AS "messageId", m."eventType", m.body, m."createdAt" AS "messageCreatedAt"
-      FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
-  const delivery = rows[0];
-  if (!delivery) return skipped("the delivery no longer exists");
-  if (!claimable.includes(delivery.status)) return skipped(`the delivery is already ${delivery.status.toLowerCase()}`);
-  if (delivery.pause) {
-    const reason = delivery.disabledReason ?? "The endpoint is disabled";
+export type BatchItem = { deliveryId: string; scheduleAttempt: number; /** the instant a retry was scheduled for */ dueAt?: string };
+export type BatchOutcome = AttemptOutcome & { deliveryId: string; endpointId: string | null; scheduleAttempt: number };
+
+/**
+ * Scheduled attempts of many deliveries (the `deliver-batch` function): one claim statement for
+ * all, the requests in parallel — at most the endpoint's `maxConcurrency` (else
+ * HOOKLINE_ENDPOINT_CONCURRENCY) at once per endpoint in this process, and at most
+ * `rateLimitPerSecond` started per second when set — each result recorded as it comes (group
+ * commit). A delivery whose next attempt is not due, or whose lease another attempt holds, comes
+ * back as a `retry` at the instant it may be tried, without an attempt.
+ *
+ * The batch waits for its results at most `patienceMs`: a slow or hanging endpoint never holds
+ * up the lane past that. What is still in flight (or waiting for a slot) then finishes in the
+ * background — recorded like the rest, lease-checked — and its outcome goes to `onLate` (the
+ * function schedules a retry from there); those are left out of the returned outcomes. If the
+ * process dies meanwhile, the lease runs out and the sweep hands the delivery back.
+ */
+export async function attemptBatch(
+  items: BatchItem[],
+  options: { now?: () => Date; patienceMs?: number; onLate?: (outcome: BatchOutcome) => Promise<void> } = {},
+): Promise<BatchOutcome[]> {
+  const now = options.now ?? (() => new Date());
+  const { rows, claimable } = await claim(
+    items.map((item) => ({ id: item.deliveryId, position: item.scheduleAttempt, dueAt: item.dueAt })),
+    "SCHEDULED",
+    now(),
+    true,
+  );
+  const settled: BatchOutcome[] = [];
+  let late = false;
+  const work = items.map(async (item) => {
+    const row = rows.get(item.deliveryId);
+    const base = { deliveryId: item.deliveryId, endpointId: row?.endpointId ?? null, scheduleAttempt: item.scheduleAttempt };
+    let outcome: BatchOutcome;
+    if (!row) outcome = { ...base, ...skipped("the delivery no longer exists") };
+    else {
+      const waiting = notClaimed(row, claimable, now);
+      outcome = waiting
+        ? { ...base, ...waiting }
+        : { ...base, ...(await laneFor(row).run(() => send(row, { trigger: "SCHEDULED", scheduleAttempt: item.scheduleAttempt }, now))) };
+    }
+    if (late) await options.onLate?.(outcome);
+    else settled.push(outcome);
+  });
+  const all = Promise.all(work);
+  if (options.patienceMs === undefined) await all;
+  else {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, options.patienceMs)))]);
+    clearTimeout(timer);
+    late = true;
+    // Errors of late attempts (a lost database) leave their leases to run out: the sweep's business.
+    all.catch((error) => console.error(`[hookline] a late attempt failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  return settled;
+}
+
+const globalForLanes = globalThis as unknown as { hooklineLanes?: Map<string, Lane> };
+
+/** This process's lane of the endpoint: its limits hold across batches (and their late attempts). */
+function laneFor(row: ClaimRow): Lane {
+  const lanes = (globalForLanes.hooklineLanes ??= new Map());
+  const limit = row.maxConcurrency ?? env().HOOKLINE_ENDPOINT_CONCURRENCY;
+  let lane = lanes.get(row.endpointId);
+  if (!lane || lane.limit !== limit || lane.perSecond !== row.rateLimitPerSecond) {
+    lane = new Lane(limit, row.rateLimitPerSecond);
+    lanes.set(row.endpointId, lane);
+  }
+  return lane;
+}
+
+/** An endpoint's limits in this process: a concurrency cap and, when set, a start rate. */
+class Lane {
+  private active = 0;
+  private waiting: Array<() => void> = [];
+  private nextStart = 0;
+
+  constructor(
+    readonly limit: number,
+    readonly perSecond: number | null,
+  ) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      if (this.perSecond) {
+        const at = Math.max(Date.now(), this.nextStart);
+        this.nextStart = at + 1000 / this.perSecond;
+        if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
+      }
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/** Why a claimed-for row was not claimed, as an outcome; undefined when it was claimed. */
+function notClaimed(row: ClaimRow, claimable: DeliveryStatus[], now: () => Date): AttemptOutcome | undefined {
+  if (!claimable.includes(row.status)) return skipped(`the delivery is already ${row.status.toLowerCase()}`);
+  if (row.pause) {
+    const reason = row.disabledReason ?? "The endpoint is disabled";
     return { ...skipped(reason), next: { action: "paused", reason } };
   }
-  if (!delivery.claimed) {
-    // Claimable status, not paused, not claimed: another attempt holds the lease. The scheduled
-    // run then waits for the lease instead.
-    if (options.trigger !== "SCHEDULED") throw errors.conflict("The delivery is being attempted right now");
-    const retryAt = delivery.leaseExpiresAt!.toISOString();
-    return { ...skipped("another attempt holds the delivery"), next: { action: "retry", delayMs: delivery.leaseExpiresAt!.getTime() - now().getTime(), retryAt } };
-  }
-  const endpoint = {
-    id: delivery.endpointId,
-    url: delivery.url,
-    timeoutMs: delivery.timeoutMs,
-    retryPolicy: delivery.retryPolicy as RetryPolicy,
-    headers: openHeaders(delivery.headers) as CustomHeaders,
-    requireHttps: delivery.requireHttps,
-    disableOnGone: delivery.disableOnGone,
-  };
+  if (row.claimed) return undefined;
+  // Not due yet (batch path), or another attempt holds the lease: try again at that instant.
+  const at = row.status === "SENDING" && row.leaseExpiresAt ? row.leaseExpiresAt : (row.nextAttemptAt ?? row.leaseExpiresAt ?? now());
+  const reason = row.status === "SENDING" ? "another attempt holds the delivery" : "the next attempt is not due yet";
+  return { ...skipped(reason), next: { action: "retry", delayMs: at.getTime() - now().getTime(), retryAt: at.toISOString() } };
+}
+
+/** Signs, sends and records one claimed delivery. */
+async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date): Promise<AttemptOutcome> {
   const message = { id: delivery.messageId, eventType: delivery.eventType, body: delivery.body };
 
   // A key problem must not leave the delivery claimed (SENDING): the claim is handed back, exactly
@@ -155,18 +426,22 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   // replaces "decrypt before claiming"; a crash in between leaves a lease that expires.)
   let current: string;
   let previous: string | null;
+  let endpoint: ClaimRow;
   try {
+    endpoint = { ...delivery, headers: openHeaders(delivery.headers) as CustomHeaders };
     current = open(delivery.secretEnc);
     const previousValid = delivery.previousSecretEnc && delivery.previousSecretUntil && delivery.previousSecretUntil > now();
     previous = previousValid ? open(delivery.previousSecretEnc!) : null;
   } catch (error) {
-    await db().$executeRaw`
-      UPDATE "Delivery" SET status = ${delivery.status}::"DeliveryStatus", "leaseExpiresAt" = ${delivery.leaseExpiresAt}::timestamp(3),
-             "nextAttemptAt" = ${delivery.nextAttemptAt}::timestamp(3), "updatedAt" = now() AT TIME ZONE 'UTC'
-       WHERE id = ${deliveryId} AND status = 'SENDING'::"DeliveryStatus" AND "leaseExpiresAt" = ${delivery.claimedLease}::timestamp(3)`;
+    await query(
+      "delivery.unclaim",
+      `UPDATE "Delivery" SET status = $2::"DeliveryStatus", "leaseExpiresAt" = ${UTC_IN("$3")}, "nextAttemptAt" = ${UTC_IN("$4")},
+              "updatedAt" = now() AT TIME ZONE 'UTC'
+        WHERE id = $1 AND status = 'SENDING'::"DeliveryStatus" AND "leaseExpiresAt" = ${UTC_IN("$5")}`,
+      [delivery.id, delivery.status, delivery.leaseExpiresAt?.toISOString() ?? null, delivery.nextAttemptAt?.toISOString() ?? null, delivery.claimedLease!.toISOString()],
+    );
     throw error;
   }
-  const signature = delivery.signature as SignatureConfig;
   const number = delivery.attemptCount + 1;
 
   // A message the scheme cannot sign (body-secret and a payload that already has the field) is a
@@ -175,7 +450,7 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   let signingError: string | null = null;
   try {
     request = signRequest({
-      signature,
+      signature: delivery.signature,
       secrets: { current, previous },
       msgId: message.id,
       timestamp: unixSeconds(now()),
@@ -204,60 +479,56 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   const finishedAt = startedAt.getTime() + response.durationMs;
   const next: AttemptNext = request ? decide(response, options, endpoint, finishedAt) : { action: "failed" };
   const attemptId = newId("att");
-  // A manual resend of a delivery still on its retry schedule (PENDING) is one extra try: if it
-  // fails, the delivery keeps its next scheduled attempt for the `deliver` run that owns it, and
-  // only that run decides when the delivery has failed (and counts it toward auto-disable).
+  // A manual attempt that fails never undoes what the schedule achieved or still plans: a
+  // SUCCEEDED delivery stays succeeded, and one still on its retry schedule (PENDING) keeps its
+  // next scheduled attempt for the run that owns it; only that run decides when the delivery has
+  // failed (and counts it toward auto-disable).
   const keepSchedule = options.trigger === "MANUAL" && delivery.status === "PENDING" && !response.ok;
+  const keepSuccess = options.trigger !== "SCHEDULED" && delivery.status === "SUCCEEDED" && !response.ok;
   // Only the schedule's own verdict counts toward auto-disable: not tests, not manual resends of a
   // backlog, and not a payload the scheme cannot sign (that says nothing about the endpoint).
   const finalFailure = next.action === "failed" && options.trigger === "SCHEDULED" && response.errorCode !== "SIGNING";
   const test = options.trigger === "TEST";
-  const completedAt = next.action === "retry" || keepSchedule ? null : now();
-
-  // The Attempt, the Delivery and the Endpoint in one statement (atomic without a transaction).
-  // Endpoint: a TEST touches only lastAttemptAt; a success resets the failure count; a failed
-  // *delivery* (retries exhausted, scheduled) counts toward auto-disable.
-  const requestHeaders = JSON.stringify(redactHeaders(request?.headers ?? {}, Object.keys(endpoint.headers)));
-  const responseHeaders = response.headers ? JSON.stringify(response.headers) : null;
-  // Only body-secret changes the body, and the copy we keep must not hold the secret.
-  const requestBody = !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]");
-  const status: DeliveryStatus = next.action === "succeeded" ? "SUCCEEDED" : next.action === "retry" || keepSchedule ? "PENDING" : "FAILED";
-  const nextAttemptAt = next.action === "retry" ? new Date(next.retryAt) : keepSchedule ? delivery.nextAttemptAt : null;
-  const recorded = await db().$queryRaw<Array<{ enabled: boolean; consecutiveFailures: number; failureThreshold: number }>>`
-    WITH attempt AS (
-      INSERT INTO "Attempt" (id, "workspaceId", "deliveryId", "messageId", "endpointId", "eventType", number, trigger, outcome,
-                             "requestUrl", "requestHeaders", "requestBody", "responseStatus", "responseHeaders", "responseBody",
-                             "errorCode", "errorMessage", "durationMs", "createdAt")
-      VALUES (${attemptId}, ${delivery.workspaceId}, ${deliveryId}, ${message.id}, ${endpoint.id}, ${message.eventType}, ${number},
-              ${options.trigger}::"AttemptTrigger", ${response.ok ? "SUCCESS" : "FAILURE"}::"AttemptOutcome",
-              ${endpoint.url}, ${requestHeaders}::jsonb, ${requestBody}, ${response.status ?? null}::int, ${responseHeaders}::jsonb,
-              ${response.body ?? null}, ${response.errorCode ?? null}, ${response.errorMessage ?? null}, ${Math.round(response.durationMs)}::int,
-              ${startedAt}::timestamp(3))
-    ), delivery AS (
-      UPDATE "Delivery" SET
-        status = ${status}::"DeliveryStatus",
-        "attemptCount" = "attemptCount" + 1,
-        "nextAttemptAt" = ${nextAttemptAt}::timestamp(3),
-        "leaseExpiresAt" = NULL,
-        "lastResponseStatus" = ${response.status ?? null}::int,
-        "lastErrorCode" = ${response.errorCode ?? null},
-        "completedAt" = ${completedAt}::timestamp(3),
-        "updatedAt" = now() AT TIME ZONE 'UTC'
-      WHERE id = ${deliveryId}
-    )
-    UPDATE "Endpoint" SET
-      "lastAttemptAt" = ${startedAt}::timestamp(3),
-      "lastSuccessAt" = CASE WHEN ${response.ok && !test} THEN ${startedAt}::timestamp(3) ELSE "lastSuccessAt" END,
-      "consecutiveFailures" = CASE WHEN ${test} THEN "consecutiveFailures" WHEN ${response.ok} THEN 0
-                                   WHEN ${finalFailure} THEN "consecutiveFailures" + 1 ELSE "consecutiveFailures" END,
-      "updatedAt" = now() AT TIME ZONE 'UTC'
-    WHERE id = ${endpoint.id}
-    RETURNING enabled, "consecutiveFailures", "failureThreshold"`;
+  const status: DeliveryStatus = keepSuccess
+    ? "SUCCEEDED"
+    : next.action === "succeeded"
+      ? "SUCCEEDED"
+      : next.action === "retry" || keepSchedule
+        ? "PENDING"
+        : "FAILED";
+  const nextAttemptAt = next.action === "retry" ? next.retryAt : keepSchedule ? (delivery.nextAttemptAt?.toISOString() ?? null) : null;
+  const { endpoint: updated } = await recorder().add({
+    attemptId,
+    workspaceId: delivery.workspaceId,
+    deliveryId: delivery.id,
+    messageId: message.id,
+    endpointId: endpoint.endpointId,
+    eventType: message.eventType,
+    number,
+    trigger: options.trigger,
+    ok: response.ok,
+    test,
+    finalFailure,
+    requestUrl: endpoint.url,
+    requestHeaders: redactHeaders(request?.headers ?? {}, Object.keys(endpoint.headers)),
+    // Only body-secret changes the body, and the copy we keep must not hold the secret.
+    requestBody: !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]"),
+    responseStatus: response.status ?? null,
+    responseHeaders: response.headers ?? null,
+    responseBody: response.body ?? null,
+    errorCode: response.errorCode ?? null,
+    errorMessage: response.errorMessage ?? null,
+    durationMs: Math.round(response.durationMs),
+    startedAt: startedAt.toISOString(),
+    status,
+    nextAttemptAt,
+    completedAt: next.action === "retry" || keepSchedule ? null : now().toISOString(),
+    claimedLease: delivery.claimedLease!.toISOString(),
+  });
 
   // 410 Gone disables at once; so does reaching the threshold of consecutive failed deliveries.
   // The rare disable is a second statement: if it is lost (crash), the count stays at or above the
   // threshold and the next failed delivery disables the endpoint.
-  const updated = recorded[0];
   if (!test && !response.ok && updated?.enabled && (finalFailure || (response.status === 410 && endpoint.disableOnGone))) {
     const verdict = shouldDisableEndpoint({
       responseStatus: response.status,
@@ -266,10 +537,12 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
       disableOnGone: endpoint.disableOnGone,
     });
     if (verdict.disable) {
-      await db().endpoint.updateMany({
-        where: { id: endpoint.id, enabled: true },
-        data: { enabled: false, disabledReason: verdict.reason, disabledAt: now() },
-      });
+      await query(
+        "endpoint.disable",
+        `UPDATE "Endpoint" SET enabled = false, "disabledReason" = $2, "disabledAt" = ${UTC_IN("$3")}, "updatedAt" = now() AT TIME ZONE 'UTC'
+          WHERE id = $1 AND enabled`,
+        [endpoint.endpointId, verdict.reason, now().toISOString()],
+      );
     }
   }
 

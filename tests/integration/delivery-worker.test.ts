@@ -50,8 +50,8 @@ async function receiver() {
 
 describe("the delivery worker process", () => {
   it("loses nothing when the worker alone is killed -9 mid-burst", { timeout: 90_000 }, async () => {
-    const { createEndpoint } = await import("@/lib/endpoints/service");
-    const { publish } = await import("@/lib/messages/publish");
+    const { createEndpoint } = await import("@/lib/features/endpoints/service");
+    const { publish } = await import("@/lib/features/messages/publish");
     const ctx = await makeWorkspace();
     const targets = [await receiver(), await receiver()];
     for (const [index, target] of targets.entries()) {
