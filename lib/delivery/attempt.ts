@@ -177,6 +177,8 @@ type AttemptRecord = {
   status: DeliveryStatus;
   nextAttemptAt: string | null;
   completedAt: string | null;
+  /** a failed manual attempt of a SUCCEEDED delivery: it stays succeeded, as of when it did */
+  keepCompleted: boolean;
   /** the lease this attempt claimed: the record applies only while the delivery still holds it */
   claimedLease: string;
 };
@@ -196,7 +198,7 @@ const RECORD = `
       number int, trigger text, ok boolean, test boolean, "finalFailure" boolean, "requestUrl" text, "requestHeaders" jsonb,
       "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "errorCode" text,
       "errorMessage" text, "durationMs" int, "startedAt" timestamptz, status text, "nextAttemptAt" timestamptz,
-      "completedAt" timestamptz, "claimedLease" timestamptz)
+      "completedAt" timestamptz, "keepCompleted" boolean, "claimedLease" timestamptz)
   ), delivery AS (
     UPDATE "Delivery" d SET
       status = x.status::"DeliveryStatus",
@@ -205,8 +207,7 @@ const RECORD = `
       "leaseExpiresAt" = NULL,
       "lastResponseStatus" = x."responseStatus",
       "lastErrorCode" = x."errorCode",
-      "completedAt" = CASE WHEN x.status = 'SUCCEEDED' AND d.status = 'SUCCEEDED' THEN d."completedAt"
-                           ELSE x."completedAt" AT TIME ZONE 'UTC' END,
+      "completedAt" = CASE WHEN x."keepCompleted" THEN d."completedAt" ELSE x."completedAt" AT TIME ZONE 'UTC' END,
       "updatedAt" = now() AT TIME ZONE 'UTC'
       FROM input x
      WHERE d.id = x."deliveryId" AND d.status = 'SENDING'::"DeliveryStatus" AND d."leaseExpiresAt" = x."claimedLease" AT TIME ZONE 'UTC'
@@ -523,6 +524,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     status,
     nextAttemptAt,
     completedAt: next.action === "retry" || keepSchedule ? null : now().toISOString(),
+    keepCompleted: keepSuccess,
     claimedLease: delivery.claimedLease!.toISOString(),
   });
 

@@ -1,0 +1,157 @@
+import "@/tests/helpers/no-executor-env";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { ServiceContext } from "@/lib/context";
+import type { Db } from "@/lib/db/client";
+import { attemptBatch, attemptDelivery, type BatchOutcome } from "@/lib/delivery/attempt";
+import { resetEnv } from "@/lib/env";
+import { createEndpoint } from "@/lib/features/endpoints/service";
+import { publish } from "@/lib/features/messages/publish";
+import { makeWorkspace } from "@/tests/helpers/factories";
+import { useTestDb } from "@/tests/helpers/services";
+
+// The attempt core's batch path and its record: lease-checked, group-committed, within each
+// endpoint's limits (issue 11 finding 9, issue 12).
+process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
+let db: Db;
+
+beforeAll(async () => {
+  vi.spyOn(console, "error").mockImplementation(() => {}); // no executor: the publish's send fails, as expected
+  resetEnv();
+  ({ db } = await useTestDb());
+});
+
+/** A receiver that answers `status(n)` after `delayMs`, and counts requests in flight. */
+async function receiver(options: { delayMs?: number; status?: (n: number) => number | "hang" } = {}) {
+  let n = 0;
+  let inFlight = 0;
+  const stats = { maxInFlight: 0, hits: [] as number[] };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      const status = options.status?.(++n) ?? 200;
+      stats.hits.push(Date.now());
+      inFlight++;
+      stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+      response.on("close", () => inFlight--);
+      if (status === "hang") return;
+      setTimeout(() => response.writeHead(status).end("{}"), options.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, stats };
+}
+
+async function deliveriesTo(ctx: ServiceContext, endpointId: string, count: number, eventType: string) {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const published = await publish(ctx, { eventType, payload: { i } });
+    ids.push(published.deliveries.find((delivery) => delivery.endpointId === endpointId)!.id);
+  }
+  return ids;
+}
+
+const items = (ids: string[]) => ids.map((deliveryId) => ({ deliveryId, scheduleAttempt: 1 }));
+
+describe("the attempt record", () => {
+  it("never lets a stale attempt overwrite a newer one (the record is lease-checked)", async () => {
+    const ctx = await makeWorkspace();
+    // The first request answers 500 slowly; the second (after the first's lease was lost) 200.
+    const target = await receiver({ delayMs: 600, status: (n) => (n === 1 ? 500 : 200) });
+    const endpoint = await createEndpoint(ctx, { title: "stale", url: target.url, eventTypes: ["stale"] });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "stale");
+    const stale = attemptDelivery(deliveryId!, { trigger: "SCHEDULED", scheduleAttempt: 1 });
+    await vi.waitFor(() => expect(target.stats.hits).toHaveLength(1));
+    // As if the first attempt's process stalled past its lease: another attempt takes over.
+    await db.$executeRaw`UPDATE "Delivery" SET "leaseExpiresAt" = now() AT TIME ZONE 'UTC' - interval '1 second' WHERE id = ${deliveryId}`;
+    const fresh = attemptDelivery(deliveryId!, { trigger: "SCHEDULED", scheduleAttempt: 1 });
+    const [first, second] = await Promise.all([stale, fresh]);
+    expect(first).toMatchObject({ ok: false, responseStatus: 500 });
+    expect(second).toMatchObject({ ok: true, responseStatus: 200 });
+    // Only the attempt that held the lease is recorded; the stale 500 left no trace.
+    const attempts = await db.attempt.findMany({ where: { deliveryId } });
+    expect(attempts.map((attempt) => attempt.responseStatus)).toEqual([200]);
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "SUCCEEDED", attemptCount: 1 });
+  });
+
+  it("keeps a SUCCEEDED delivery succeeded when a manual resend fails", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver({ status: (n) => (n === 1 ? 200 : 503) });
+    const endpoint = await createEndpoint(ctx, { title: "done", url: target.url, eventTypes: ["done"] });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "done");
+    expect((await attemptDelivery(deliveryId!, { trigger: "SCHEDULED", scheduleAttempt: 1 })).ok).toBe(true);
+    const before = await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
+    const resend = await attemptDelivery(deliveryId!, { trigger: "MANUAL" });
+    expect(resend).toMatchObject({ ok: false, responseStatus: 503, number: 2 });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: "SUCCEEDED",
+      completedAt: before.completedAt,
+      attemptCount: 2,
+      lastResponseStatus: 503,
+    });
+  });
+});
+
+describe("batched attempts", () => {
+  it("holds the endpoint's maxConcurrency and rateLimitPerSecond, and records every result", async () => {
+    const ctx = await makeWorkspace();
+    const slow = await receiver({ delayMs: 150 });
+    const limited = await createEndpoint(ctx, { title: "two at a time", url: slow.url, eventTypes: ["slow"], maxConcurrency: 2 });
+    const paced = await receiver();
+    const rated = await createEndpoint(ctx, { title: "four per second", url: paced.url, eventTypes: ["paced"], rateLimitPerSecond: 4 });
+    const slowIds = await deliveriesTo(ctx, limited.id, 8, "slow");
+    const pacedIds = await deliveriesTo(ctx, rated.id, 6, "paced");
+    const outcomes = await attemptBatch(items([...slowIds, ...pacedIds]));
+    expect(outcomes.every((outcome) => outcome.next.action === "succeeded")).toBe(true);
+    expect(slow.stats.maxInFlight).toBe(2);
+    // 6 starts at 4 per second: the last starts at least 1.25 s after the first.
+    expect(paced.stats.hits.at(-1)! - paced.stats.hits[0]!).toBeGreaterThanOrEqual(1_200);
+    expect(await db.delivery.count({ where: { id: { in: [...slowIds, ...pacedIds] }, status: "SUCCEEDED" } })).toBe(14);
+    expect(await db.attempt.count({ where: { deliveryId: { in: [...slowIds, ...pacedIds] } } })).toBe(14);
+  });
+
+  it("records fast results while a hanging endpoint's attempt is in flight, and leaves that one to finish late", async () => {
+    const ctx = await makeWorkspace();
+    const hanging = await receiver({ status: () => "hang" });
+    const healthy = await receiver();
+    const stuck = await createEndpoint(ctx, { title: "hangs", url: hanging.url, eventTypes: ["mixed"], timeoutMs: 1000 });
+    const fine = await createEndpoint(ctx, { title: "fine", url: healthy.url, eventTypes: ["mixed"] });
+    const published = await publish(ctx, { eventType: "mixed", payload: { x: 1 } });
+    const ids = published.deliveries.map((delivery) => delivery.id);
+    const late: BatchOutcome[] = [];
+    const started = Date.now();
+    const outcomes = await attemptBatch(items(ids), { patienceMs: 300, onLate: async (outcome) => void late.push(outcome) });
+    // The batch came back at its patience, with the healthy result only, already recorded.
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ endpointId: fine.id, next: { action: "succeeded" } });
+    const stuckDelivery = published.deliveries.find((delivery) => delivery.endpointId === stuck.id)!;
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: stuckDelivery.id } })).toMatchObject({ status: "SENDING" });
+    // The hanging attempt times out on its own, is recorded, and hands its retry to onLate.
+    await vi.waitFor(() => expect(late).toHaveLength(1), { timeout: 5_000 });
+    expect(late[0]).toMatchObject({ deliveryId: stuckDelivery.id, errorCode: "TIMEOUT", next: { action: "retry" } });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: stuckDelivery.id } })).toMatchObject({ status: "PENDING", attemptCount: 1 });
+  });
+
+  it("leaves a delivery whose next attempt is not due for then, and attempts it when its retry comes", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver({ status: (n) => (n === 1 ? 500 : 200) });
+    const endpoint = await createEndpoint(ctx, { title: "later", url: target.url, eventTypes: ["later"], retryPolicy: { preset: "custom", delaysMs: [60_000] } });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "later");
+    const [failed] = await attemptBatch(items([deliveryId!]));
+    expect(failed!.next.action).toBe("retry");
+    const retryAt = (failed!.next as { retryAt: string }).retryAt;
+    // A repeated request (a replayed step, a sweep) does not attempt early: it is told when.
+    const [early] = await attemptBatch(items([deliveryId!]));
+    expect(early).toMatchObject({ attemptId: null, next: { action: "retry", retryAt } });
+    expect(target.stats.hits).toHaveLength(1);
+    // The request made for that retry is the scheduled attempt, even if its wake-up came early.
+    const [retried] = await attemptBatch([{ deliveryId: deliveryId!, scheduleAttempt: 2, dueAt: retryAt }]);
+    expect(retried).toMatchObject({ ok: true, number: 2, next: { action: "succeeded" } });
+  });
+});
