@@ -28,6 +28,10 @@ const DELETE_EVENTS = `
     SELECT e.id FROM inngest_engine.events e
      WHERE e.received_at < now() - make_interval(secs => $1 / 1000.0)
        AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r WHERE r.event_id = e.id)
+       -- still waiting for a batch, or in an active batch run (batchEvents: only the first is event_id)
+       AND NOT EXISTS (SELECT 1 FROM inngest_engine.batch_items b WHERE b.event_id = e.id)
+       AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                        WHERE r.batch_key IS NOT NULL AND r.status IN ('RUNNING', 'SLEEPING') AND e.id = ANY(r.batch_event_ids))
      ORDER BY e.received_at LIMIT $2)`;
 
 const DELETE_IDEMPOTENCY = `
