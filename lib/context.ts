@@ -5,7 +5,18 @@ import { errors } from "@/lib/errors";
 export type ServiceContext = {
   workspaceId: string;
   role: Role;
-  actor: { type: "user"; id: string; email: string } | { type: "apiKey"; id: string } | { type: "system" };
+  actor:
+    | { type: "user"; id: string; email: string }
+    | { type: "apiKey"; id: string }
+    | { type: "portal"; id: string } // the portal link's id
+    | { type: "system" };
+  /**
+   * Set for a customer-portal session: every verb sees and changes only this account's
+   * endpoints, their deliveries and attempts, and the account's messages.
+   */
+  account?: string;
+  /** A portal link may offer only some event types of the catalog (empty or unset: all). */
+  eventTypes?: string[];
 };
 
 const RANK: Record<Role, number> = { VIEWER: 0, ADMIN: 1, OWNER: 2 };
@@ -21,4 +32,26 @@ export function assertCanWrite(ctx: ServiceContext) {
 
 export function assertOwner(ctx: ServiceContext) {
   if (!hasRole(ctx, "OWNER")) throw errors.forbidden("Only an owner can do this");
+}
+
+/** Endpoints the caller may reach: the workspace's, or only the account's in a portal session. */
+export function endpointScope(ctx: ServiceContext) {
+  return ctx.account === undefined ? { workspaceId: ctx.workspaceId } : { workspaceId: ctx.workspaceId, account: ctx.account };
+}
+
+/** Messages the caller may read: the workspace's, or only the account's in a portal session. */
+export function messageScope(ctx: ServiceContext) {
+  return endpointScope(ctx);
+}
+
+/** Deliveries (and attempts) the caller may reach: those of endpoints in its scope. */
+export function deliveryScope(ctx: ServiceContext) {
+  return ctx.account === undefined
+    ? { workspaceId: ctx.workspaceId }
+    : { workspaceId: ctx.workspaceId, endpoint: { account: ctx.account } };
+}
+
+/** Operator-only verbs (event type catalog, API keys, members, workspace settings) refuse portal sessions. */
+export function assertOperator(ctx: ServiceContext) {
+  if (ctx.account !== undefined) throw errors.forbidden("This is not available in the portal");
 }

@@ -19,4 +19,4 @@ export function newId(prefix: IdPrefix): string {
   return `${prefix}_${head}${tail}`;
 }
 
-export type IdPrefix = "ws" | "usr" | "mem" | "key" | "evt" | "ep" | "msg" | "dlv" | "att";
+export type IdPrefix = "ws" | "usr" | "mem" | "key" | "evt" | "ep" | "msg" | "dlv" | "att" | "ptl";

@@ -5,6 +5,11 @@ import type { EventFilter, Filter, FilterRule } from "@/lib/delivery/schemas";
  * gives it a PAUSED delivery instead of a PENDING one, so nothing is lost (docs/architecture.md §3).
  */
 export interface MatchableEndpoint {
+  /**
+   * The owning account: a hard boundary, not a filter — an account's endpoint receives only
+   * messages of that account, whatever its filter says. Null/undefined: workspace-wide.
+   */
+  account?: string | null;
   /** Empty means every event type. */
   eventTypes: readonly string[];
   filter?: Filter | null;
@@ -17,7 +22,7 @@ export interface MatchableMessage {
 }
 
 export interface MatchReason {
-  check: "eventType" | "account" | "rule";
+  check: "owner" | "eventType" | "account" | "rule";
   ok: boolean;
   message: string;
   /** Set when the check comes from the per-event filter of this event type, not the endpoint-level one. */
@@ -35,7 +40,9 @@ export function matchEndpoint(endpoint: MatchableEndpoint, message: MatchableMes
 
 /** Every check is evaluated (no short-circuit) so the console can show all of them at once. */
 export function explainMatch(endpoint: MatchableEndpoint, message: MatchableMessage): MatchExplanation {
-  const reasons: MatchReason[] = [eventTypeReason(endpoint.eventTypes, message.eventType)];
+  const reasons: MatchReason[] = [];
+  if (endpoint.account) reasons.push(ownerReason(endpoint.account, message.account));
+  reasons.push(eventTypeReason(endpoint.eventTypes, message.eventType));
   // The endpoint-level conditions apply to every event; the event's own ones are added on top.
   reasons.push(...conditionReasons(endpoint.filter ?? {}, message));
   const own = endpoint.filter?.events?.[message.eventType];
@@ -56,6 +63,14 @@ function conditionReasons(conditions: EventFilter, message: MatchableMessage): M
   if (accounts.length > 0) reasons.push(accountReason(accounts, message.account));
   for (const rule of conditions.rules ?? []) reasons.push(ruleReason(rule, message.payload));
   return reasons;
+}
+
+function ownerReason(owner: string, account: string | null | undefined): MatchReason {
+  const ok = account === owner;
+  const message = ok
+    ? `The endpoint belongs to account "${owner}", the message's account`
+    : `The endpoint belongs to account "${owner}"; the message's account is ${account ? `"${account}"` : "not set"}`;
+  return { check: "owner", ok, message };
 }
 
 function eventTypeReason(eventTypes: readonly string[], eventType: string): MatchReason {

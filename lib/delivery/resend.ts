@@ -1,6 +1,6 @@
 import "server-only";
 import { deliveriesResendRequested, endpointRecoverRequested, inngest } from "@/inngest/client";
-import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { assertCanWrite, deliveryScope, endpointScope, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { strandedWhere, withoutLiveRun } from "@/lib/delivery/maintenance";
 import { requestDeliveries } from "@/lib/delivery/requests";
@@ -12,7 +12,7 @@ import { parseWith } from "@/lib/validation";
 export async function resendDeliveries(ctx: ServiceContext, deliveryIds: string[]) {
   assertCanWrite(ctx);
   const found = await db().delivery.findMany({
-    where: { id: { in: deliveryIds }, workspaceId: ctx.workspaceId },
+    where: { id: { in: deliveryIds }, ...deliveryScope(ctx) },
     select: { id: true, status: true },
   });
   if (found.length !== deliveryIds.length) throw errors.notFound("Delivery");
@@ -34,7 +34,7 @@ const RECOVERABLE = ["FAILED", "PAUSED"] as const;
 export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, input: { since: string }) {
   assertCanWrite(ctx);
   const { since } = parseWith(recoverSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
   const pending = await db().delivery.count({ where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: new Date(since) } } });
   const { ids } = await inngest.send(

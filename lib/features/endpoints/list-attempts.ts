@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import type { ServiceContext } from "@/lib/context";
+import { endpointScope, type ServiceContext } from "@/lib/context";
 import { errors } from "@/lib/errors";
 import { afterCursor, toPage } from "@/lib/pagination";
 import { parseWith } from "@/lib/validation";
@@ -41,7 +41,7 @@ export const listAttemptsSchema = z.object({
 /** "Last N attempts of an endpoint": served by the (endpointId, createdAt desc, id desc) index, paged on the same key. */
 export async function listEndpointAttempts(ctx: ServiceContext, endpointId: string, input: z.input<typeof listAttemptsSchema>) {
   const query = parseWith(listAttemptsSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
   const rows = await db().attempt.findMany({
     where: {

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import type { ServiceContext } from "@/lib/context";
+import { endpointScope, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { listEndpoints } from "@/lib/features/endpoints/service";
 import { errors } from "@/lib/errors";
@@ -23,10 +23,10 @@ export type EndpointStats = {
  * in two queries whatever the number of endpoints (the aggregate is served by the
  * (workspaceId, createdAt) index of Attempt).
  */
-export async function listEndpointsWithStats(ctx: ServiceContext) {
+export async function listEndpointsWithStats(ctx: ServiceContext, options: { account?: string } = {}) {
   const since = new Date(Date.now() - DAY_MS);
   const [endpoints, rows] = await Promise.all([
-    listEndpoints(ctx),
+    listEndpoints(ctx, options),
     db().$queryRaw<Array<{ endpointId: string; total: bigint; ok: bigint; lastAt: Date; lastOk: boolean }>>`
       SELECT "endpointId",
              count(*) AS total,
@@ -66,7 +66,7 @@ export const recoveryProgressSchema = z
  */
 export async function getRecoveryProgress(ctx: ServiceContext, endpointId: string, input: z.input<typeof recoveryProgressSchema>) {
   const { since, startedAt } = parseWith(recoveryProgressSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
   const start = new Date(startedAt);
   const rows = await db().$queryRaw<Array<{ touched: boolean; status: string; count: bigint }>>`

@@ -1,4 +1,11 @@
 import { z } from "zod";
+
+export const accountSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter the account")
+  .max(200)
+  .regex(/^[^\s/?#]+$/, "An account key has no spaces, slashes, ? or #");
 import {
   eventTypeNameSchema,
   filterSchema,
@@ -26,6 +33,8 @@ const fields = {
   failureThreshold: z.number().int("Write a whole number of failures").min(1, "Auto-disable needs at least 1 failure").max(1000, "At most 1000 failures"),
   disableOnGone: z.boolean(),
   requireHttps: z.boolean(),
+  /** The owning account (the `account` key of messages): it then receives only that account's messages. */
+  account: accountSchema.nullable(),
 };
 
 /** A per-event filter for an event the endpoint does not receive would never apply: refuse it. */
@@ -57,6 +66,7 @@ export const endpointCreateSchema = z
     failureThreshold: fields.failureThreshold.default(10),
     disableOnGone: fields.disableOnGone.default(true),
     requireHttps: fields.requireHttps.default(false),
+    account: fields.account.optional(),
   })
   .strict()
   .superRefine(refineHeadersAgainstSignature)
@@ -71,3 +81,6 @@ export const recoverSchema = z.object({ since: z.iso.datetime({ offset: true }) 
 export const rotateSecretSchema = z
   .object({ graceSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(24 * 3600) })
   .strict();
+
+/** What a customer may set on their own endpoint in the portal; the rest follows the workspace's defaults. */
+export const PORTAL_EDITABLE = ["title", "url", "description", "eventTypes", "filter", "enabled"] as const;

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { assertCanWrite, endpointScope, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
 import { toAttemptDto } from "@/lib/features/endpoints/list-attempts";
@@ -22,7 +22,7 @@ export const sendTestSchema = z
 export async function sendTest(ctx: ServiceContext, endpointId: string, input: z.input<typeof sendTestSchema>, rawPayload?: string) {
   assertCanWrite(ctx);
   const { eventType, payload } = parseWith(sendTestSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, workspaceId: ctx.workspaceId }, select: { id: true } });
+  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
   let body = rawPayload;
   if (body === undefined) {
@@ -42,7 +42,8 @@ export async function sendTest(ctx: ServiceContext, endpointId: string, input: z
         id: newId("msg"),
         workspaceId: ctx.workspaceId,
         eventType,
-        account: typeof parsed.account === "string" ? parsed.account : null,
+        // In the portal the test belongs to the session's account, whatever the payload says.
+        account: ctx.account ?? (typeof parsed.account === "string" ? parsed.account : null),
         body,
         test: true,
       },

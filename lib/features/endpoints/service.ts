@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { assertCanWrite, hasRole, type ServiceContext } from "@/lib/context";
+import { assertCanWrite, endpointScope, hasRole, type ServiceContext } from "@/lib/context";
 import { maskHeaders, openHeaders, sealHeaders } from "@/lib/crypto/header-box";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { generateSecret } from "@/lib/delivery/sign";
@@ -13,6 +13,7 @@ import { newId } from "@/lib/ids";
 import {
   endpointCreateSchema,
   endpointUpdateSchema,
+  PORTAL_EDITABLE,
   rotateSecretSchema,
   type EndpointCreateInput,
   type EndpointUpdateInput,
@@ -40,12 +41,13 @@ export function toEndpointDto(row: EndpointRow, ctx: ServiceContext) {
     signature: row.signature as SignatureConfig,
     retryPolicy: row.retryPolicy as RetryPolicy,
     timeoutMs: row.timeoutMs,
-    headers: (hasRole(ctx, "ADMIN") ? openHeaders(row.headers) : maskHeaders(row.headers)) as CustomHeaders,
+    headers: (hasRole(ctx, "ADMIN") && ctx.account === undefined ? openHeaders(row.headers) : maskHeaders(row.headers)) as CustomHeaders,
     maxConcurrency: row.maxConcurrency,
     rateLimitPerSecond: row.rateLimitPerSecond,
     failureThreshold: row.failureThreshold,
     disableOnGone: row.disableOnGone,
     requireHttps: row.requireHttps,
+    account: row.account,
     consecutiveFailures: row.consecutiveFailures,
     lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null,
     lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
@@ -67,14 +69,35 @@ function checkUrl(url: string, requireHttps: boolean) {
 }
 
 async function findEndpoint(ctx: ServiceContext, id: string) {
-  const row = await db().endpoint.findFirst({ where: { id, workspaceId: ctx.workspaceId } });
+  const row = await db().endpoint.findFirst({ where: { id, ...endpointScope(ctx) } });
   if (!row) throw errors.notFound("Endpoint");
   return row;
 }
 
-export async function listEndpoints(ctx: ServiceContext) {
-  const rows = await db().endpoint.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { createdAt: "desc" } });
+/** `account`: only that account's endpoints; `""`: only the workspace-wide ones. */
+export async function listEndpoints(ctx: ServiceContext, options: { account?: string } = {}) {
+  const owner = options.account === undefined ? {} : { account: options.account === "" ? null : options.account };
+  const rows = await db().endpoint.findMany({ where: { ...owner, ...endpointScope(ctx) }, orderBy: { createdAt: "desc" } });
   return rows.map((row) => toEndpointDto(row, ctx));
+}
+
+/**
+ * A portal session may set only the customer-facing fields, within the link's event types;
+ * the endpoint always belongs to the session's account.
+ */
+function portalInput<T extends Record<string, unknown>>(ctx: ServiceContext, input: T): T {
+  if (ctx.account === undefined) return input;
+  const picked = Object.fromEntries(Object.entries(input ?? {}).filter(([key]) => (PORTAL_EDITABLE as readonly string[]).includes(key)));
+  const filter = picked.filter as Filter | undefined;
+  if (filter && typeof filter === "object") picked.filter = { ...filter, accounts: undefined };
+  const allowed = ctx.eventTypes ?? [];
+  if (allowed.length && "eventTypes" in picked) {
+    const chosen = Array.isArray(picked.eventTypes) ? (picked.eventTypes as string[]) : [];
+    const outside = chosen.filter((name) => !allowed.includes(name));
+    if (outside.length) throw errors.validation([{ path: "eventTypes", message: `Not available here: ${outside.join(", ")}` }]);
+    if (!chosen.length) picked.eventTypes = allowed;
+  }
+  return picked as T;
 }
 
 export async function getEndpoint(ctx: ServiceContext, id: string) {
@@ -84,7 +107,10 @@ export async function getEndpoint(ctx: ServiceContext, id: string) {
 /** Creates the endpoint with a fresh signing secret, returned this once alongside it. */
 export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateInput) {
   assertCanWrite(ctx);
-  const data = parseWith(endpointCreateSchema, input);
+  const scoped = portalInput(ctx, input);
+  // A limited link with no choice made still means "only the offered events", never "all".
+  if (ctx.account !== undefined && ctx.eventTypes?.length && !scoped.eventTypes?.length) scoped.eventTypes = ctx.eventTypes;
+  const data = parseWith(endpointCreateSchema, scoped);
   checkUrl(data.url, data.requireHttps);
   const secret = generateSecret();
   const row = await db().endpoint.create({
@@ -108,6 +134,7 @@ export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateI
       failureThreshold: data.failureThreshold,
       disableOnGone: data.disableOnGone,
       requireHttps: data.requireHttps,
+      account: ctx.account ?? data.account ?? null,
       secretEnc: seal(secret),
     },
   });
@@ -116,7 +143,7 @@ export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateI
 
 export async function updateEndpoint(ctx: ServiceContext, id: string, input: EndpointUpdateInput) {
   assertCanWrite(ctx);
-  const patch = parseWith(endpointUpdateSchema, input);
+  const patch = parseWith(endpointUpdateSchema, portalInput(ctx, input));
   const current = await findEndpoint(ctx, id);
   // Validate the merged endpoint, so e.g. a new scheme is checked against the existing custom headers.
   const merged = parseWith(endpointCreateSchema, { ...toCreateShape(current), ...patch });
@@ -140,6 +167,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
       failureThreshold: merged.failureThreshold,
       disableOnGone: merged.disableOnGone,
       requireHttps: merged.requireHttps,
+      account: ctx.account ?? merged.account ?? null,
       ...(enabling ? { enabled: true, disabledReason: null, disabledAt: null, consecutiveFailures: 0 } : {}),
       ...(disabling ? { enabled: false, disabledReason: "Disabled by a user", disabledAt: new Date() } : {}),
     },
@@ -158,7 +186,7 @@ function toCreateShape(row: EndpointRow): EndpointCreateInput {
 
 export async function deleteEndpoint(ctx: ServiceContext, id: string) {
   assertCanWrite(ctx);
-  const { count } = await db().endpoint.deleteMany({ where: { id, workspaceId: ctx.workspaceId } });
+  const { count } = await db().endpoint.deleteMany({ where: { id, ...endpointScope(ctx) } });
   if (count === 0) throw errors.notFound("Endpoint");
 }
 
@@ -170,7 +198,7 @@ export async function setEndpointEnabled(ctx: ServiceContext, id: string, enable
 export async function revealSecret(ctx: ServiceContext, id: string) {
   assertCanWrite(ctx);
   const row = await db().endpoint.findFirst({
-    where: { id, workspaceId: ctx.workspaceId },
+    where: { id, ...endpointScope(ctx) },
     select: { secretEnc: true, previousSecretEnc: true, previousSecretUntil: true },
   });
   if (!row) throw errors.notFound("Endpoint");
@@ -199,7 +227,8 @@ export async function rotateSecret(ctx: ServiceContext, id: string, input: { gra
            "previousSecretUntil" = CASE WHEN ${keepPrevious}::boolean THEN ${previousSecretUntil.toISOString()}::timestamptz AT TIME ZONE 'UTC' END,
            "secretEnc" = ${seal(secret)},
            "updatedAt" = now() AT TIME ZONE 'UTC'
-     WHERE id = ${id} AND "workspaceId" = ${ctx.workspaceId}`;
+     WHERE id = ${id} AND "workspaceId" = ${ctx.workspaceId}
+       AND (${ctx.account ?? null}::text IS NULL OR account = ${ctx.account ?? null})`;
   if (updated === 0) throw errors.notFound("Endpoint");
   return { secret, previousSecretExpiresAt: graceSeconds > 0 ? previousSecretUntil.toISOString() : null };
 }

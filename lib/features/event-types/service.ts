@@ -34,7 +34,12 @@ const json = (value: unknown) => (value === null || value === undefined ? undefi
 
 export async function listEventTypes(ctx: ServiceContext, options: { includeArchived?: boolean } = {}) {
   const rows = await db().eventType.findMany({
-    where: { workspaceId: ctx.workspaceId, ...(options.includeArchived ? {} : { archivedAt: null }) },
+    where: {
+      workspaceId: ctx.workspaceId,
+      ...(options.includeArchived ? {} : { archivedAt: null }),
+      // A portal link limited to some event types offers only those.
+      ...(ctx.eventTypes?.length ? { name: { in: ctx.eventTypes } } : {}),
+    },
     orderBy: { name: "asc" },
   });
   return rows.map(toEventTypeDto);

@@ -109,7 +109,7 @@ function batchError(problems: Problem[], total: number) {
 
 type Lookup = {
   eventTypes: Record<string, PublishableEventType>;
-  endpoints: Array<{ id: string; enabled: boolean; eventTypes: string[]; filter: Filter }>;
+  endpoints: Array<{ id: string; enabled: boolean; account: string | null; eventTypes: string[]; filter: Filter }>;
   existing: Array<PublishResult["message"] & { body: string; deliveries: PublishResult["deliveries"] }>;
 };
 
@@ -119,7 +119,7 @@ type Lookup = {
 const LOOKUP = `
   SELECT coalesce((SELECT json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))
                      FROM "EventType" t WHERE t."workspaceId" = $1 AND t.name = ANY($2::text[])), '{}'::json) AS "eventTypes",
-         coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'eventTypes', e."eventTypes", 'filter', e.filter))
+         coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'account', e.account, 'eventTypes', e."eventTypes", 'filter', e.filter))
                      FROM "Endpoint" e
                     WHERE e."workspaceId" = $1 AND (cardinality(e."eventTypes") = 0 OR e."eventTypes" && $2::text[])), '[]'::json) AS endpoints,
          coalesce((SELECT json_agg(json_build_object(
@@ -189,7 +189,7 @@ async function publishPrepared(
       continue;
     }
     const deliveries = lookup!.endpoints
-      .filter((endpoint) => explainMatch({ eventTypes: endpoint.eventTypes, filter: endpoint.filter }, item).matched)
+      .filter((endpoint) => explainMatch(endpoint, item).matched)
       .map((endpoint) => ({ id: newId("dlv"), endpointId: endpoint.id, status: endpoint.enabled ? "PENDING" : "PAUSED" }));
     const message = { id: newId("msg"), eventType: item.eventType, account: item.account, idempotencyKey: item.idempotencyKey, createdAt: "" };
     const result = { created: true, message, deliveries };

@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import type { ServiceContext } from "@/lib/context";
+import { messageScope, type ServiceContext } from "@/lib/context";
 import { errors } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { listMessagesSchema, type ListMessagesInput } from "@/lib/features/messages/schema";
@@ -27,7 +27,7 @@ export function toMessageDto(row: MessageRow) {
 export async function listMessages(ctx: ServiceContext, input: ListMessagesInput) {
   const query = parseWith(listMessagesSchema, input);
   const where: Prisma.MessageWhereInput = {
-    workspaceId: ctx.workspaceId,
+    ...messageScope(ctx),
     ...(query.eventType ? { eventType: query.eventType } : {}),
     ...(query.account ? { account: query.account } : {}),
     ...(query.includeTests === "true" ? {} : { test: false }),
@@ -47,7 +47,12 @@ export async function listMessages(ctx: ServiceContext, input: ListMessagesInput
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
-    include: { deliveries: { select: { id: true, endpointId: true, status: true, attemptCount: true } } },
+    include: {
+      deliveries: {
+        where: ctx.account === undefined ? {} : { endpoint: { account: ctx.account } },
+        select: { id: true, endpointId: true, status: true, attemptCount: true },
+      },
+    },
   });
   const { page, nextCursor } = toPage(rows, query.limit);
   return { data: page.map((row) => ({ ...toMessageDto(row), deliveries: row.deliveries })), nextCursor };
@@ -55,9 +60,11 @@ export async function listMessages(ctx: ServiceContext, input: ListMessagesInput
 
 export async function getMessage(ctx: ServiceContext, id: string) {
   const row = await db().message.findFirst({
-    where: { id, workspaceId: ctx.workspaceId },
+    where: { id, ...messageScope(ctx) },
     include: {
       deliveries: {
+        // A portal session sees only its own endpoints' deliveries, never the operator's.
+        where: ctx.account === undefined ? {} : { endpoint: { account: ctx.account } },
         orderBy: { createdAt: "asc" },
         include: { endpoint: { select: { title: true, url: true } } },
       },

@@ -29,13 +29,13 @@ export async function explainMessage(ctx: ServiceContext, messageId: string): Pr
   if (!message) throw errors.notFound("Message");
   const endpoints = await db().endpoint.findMany({
     where: { workspaceId: ctx.workspaceId },
-    select: { id: true, title: true, url: true, enabled: true, eventTypes: true, filter: true },
+    select: { id: true, title: true, url: true, enabled: true, account: true, eventTypes: true, filter: true },
     orderBy: { createdAt: "desc" },
   });
   const payload = JSON.parse(message.body) as unknown;
   const explanations = endpoints.map((endpoint): EndpointExplanation => {
     const { matched, reasons } = explainMatch(
-      { eventTypes: endpoint.eventTypes, filter: endpoint.filter as Filter },
+      { account: endpoint.account, eventTypes: endpoint.eventTypes, filter: endpoint.filter as Filter },
       { eventType: message.eventType, account: message.account, payload },
     );
     const delivery = message.deliveries.find((candidate) => candidate.endpointId === endpoint.id);
