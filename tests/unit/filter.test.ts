@@ -154,3 +154,22 @@ describe("per-event filters (seed 002's “Customize this event”)", () => {
     ]);
   });
 });
+
+describe("an endpoint's owning account", () => {
+  const owned = { account: "acc_1", eventTypes: [], filter: { accounts: ["acc_1", "acc_2"] } };
+
+  it("is a boundary: only the owner's messages match, whatever the filter allows", () => {
+    expect(matchEndpoint(owned, { eventType: "call:completed", account: "acc_1", payload: call })).toBe(true);
+    expect(matchEndpoint(owned, { eventType: "call:completed", account: "acc_2", payload: call })).toBe(false);
+    expect(matchEndpoint(owned, { eventType: "call:completed", account: null, payload: call })).toBe(false);
+    const [owner] = explainMatch(owned, { eventType: "call:completed", account: "acc_2", payload: call }).reasons;
+    expect(owner).toMatchObject({ check: "owner", ok: false });
+    expect(owner!.message).toContain('"acc_1"');
+  });
+
+  it("workspace-wide endpoints (no owner) match every account", () => {
+    for (const account of ["acc_1", "acc_9", null]) {
+      expect(matchEndpoint({ account: null, eventTypes: [] }, { eventType: "call:completed", account, payload: call })).toBe(true);
+    }
+  });
+});

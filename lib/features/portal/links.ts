@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { assertCanWrite, assertOperator, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
-import { accountSchema } from "@/lib/endpoints/schema";
+import { accountSchema } from "@/lib/features/endpoints/schema";
 import { errors } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { parseWith } from "@/lib/validation";

@@ -2,7 +2,11 @@ import { NextResponse } from "next/server";
 import { apiRoute, parseBody } from "@/lib/api/route";
 import { createEndpoint, listEndpoints } from "@/lib/features/endpoints/service";
 
-export const GET = apiRoute(async (_request, { ctx }) => ({ data: await listEndpoints(ctx), nextCursor: null }));
+/** `?account=acc_1`: that account's endpoints; `?account=` (empty): only the workspace-wide ones. */
+export const GET = apiRoute(async (request, { ctx }) => {
+  const account = request.nextUrl.searchParams.get("account");
+  return { data: await listEndpoints(ctx, account === null ? {} : { account }), nextCursor: null };
+});
 
 /** 201 with the signing secret: the only response besides GET …/secret that carries it. */
 export const POST = apiRoute(async (request, { ctx }) => NextResponse.json(await createEndpoint(ctx, await parseBody(request)), { status: 201 }));

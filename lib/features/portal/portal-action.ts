@@ -1,0 +1,21 @@
+import "server-only";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import type { ServiceContext } from "@/lib/context";
+import { toErrorBody } from "@/lib/errors";
+import { requirePortalSession } from "@/lib/features/portal/links";
+
+/**
+ * The customer portal's counterpart of `action`: the session is the portal token the page
+ * passes in (no cookie, so the portal works in a cross-site iframe); the service verb gets a
+ * context limited to the link's workspace and account, read-only if the link is.
+ */
+export function portalAction<I, O>(handler: (ctx: ServiceContext, input: I) => Promise<O>) {
+  return async (token: string, input: I): Promise<ActionResult<O>> => {
+    try {
+      const session = await requirePortalSession(token);
+      return { ok: true, data: await handler(session.ctx, input) };
+    } catch (error) {
+      return { ok: false, error: toErrorBody(error).body.error };
+    }
+  };
+}
