@@ -18,6 +18,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   id: "The resource's id (`ep_…`, `msg_…`, `dlv_…`)",
   name: "The event type's name, URL-encoded (`call%3Acompleted`)",
+  account: "The account key, as messages carry it (e.g. a customer id)",
 };
 
 /** The error statuses an operation can answer, derived from its shape plus its own list. */

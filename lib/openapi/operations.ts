@@ -11,6 +11,7 @@ import { endpointCreateSchema, endpointUpdateSchema, recoverSchema, rotateSecret
 import { sendTestSchema } from "@/lib/features/endpoints/send-test";
 import { eventTypeCreateSchema, eventTypeUpdateSchema, importPresetSchema } from "@/lib/features/event-types/schema";
 import { listMessagesSchema, MAX_BATCH_MESSAGES, publishSchema } from "@/lib/features/messages/schema";
+import { portalLinkSchema } from "@/lib/features/portal/schema";
 import { listRunsSchema } from "@/lib/features/runs/queries";
 import * as s from "@/lib/openapi/schemas";
 
@@ -124,7 +125,20 @@ export const operations: ApiOperation[] = [
     path: "/endpoints",
     tag: "Endpoints",
     summary: "List endpoints",
+    query: z.object({ account: z.string().optional().meta({ description: "Only this account's endpoints; empty: only the workspace-wide ones" }) }),
     responses: { 200: { description: "Every endpoint of the workspace", schema: s.page(s.endpointSchema) } },
+  },
+  {
+    method: "post",
+    path: "/accounts/{account}/portal",
+    tag: "Accounts",
+    summary: "Create a customer-portal link",
+    description:
+      "A short-lived URL (default 1 hour) that opens the customer portal for one account: its endpoints, attempts and messages, " +
+      "nothing else. Optionally read-only and limited to some event types. Admin key.",
+    body: portalLinkSchema,
+    bodyExample: { expiresIn: 3600, readOnly: false, eventTypes: ["call:completed"] },
+    responses: { 201: { description: "The link", schema: s.portalLinkSchema } },
   },
   {
     method: "get",

@@ -51,6 +51,7 @@ const endpointFields = {
   failureThreshold: z.int().meta({ description: "Consecutive failed deliveries that disable the endpoint" }),
   disableOnGone: z.boolean().meta({ description: "A 410 Gone answer disables the endpoint at once" }),
   requireHttps: z.boolean(),
+  account: z.string().nullable().meta({ description: "The owning account: it receives only that account's messages. Null: workspace-wide", example: "acc_1" }),
   consecutiveFailures: z.int(),
   lastSuccessAt: nullableTimestamp,
   lastAttemptAt: nullableTimestamp,
@@ -199,3 +200,15 @@ export const testSendResultSchema = z.object({ attempt: attemptSchema }).meta({ 
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ data: z.array(item), nextCursor: z.string().nullable().meta({ description: "Pass as `cursor` for the next page; null on the last" }) });
 }
+
+export const portalLinkSchema = z
+  .object({
+    id: z.string().meta({ example: "ptl_01JDQ4M3T8W2Y6ZK5V7N9R0B1C" }),
+    account: z.string().meta({ example: "acc_1" }),
+    url: z.string().meta({ description: "Open it (redirect or iframe) to start the account's portal session", example: "https://hooks.example.com/portal/hlp_…" }),
+    path: z.string(),
+    readOnly: z.boolean(),
+    eventTypes: z.array(z.string()).meta({ description: "Event types offered; empty: the whole catalog" }),
+    expiresAt: timestamp,
+  })
+  .meta({ id: "PortalLink" });

@@ -256,6 +256,22 @@ describe("API v1 answers as documented", () => {
     expect((await owner.DELETE("/endpoints/{id}", { params: { path: { id: spare.id } } })).response.status).toBe(204);
   });
 
+  it("creates customer-portal links for an account and lists endpoints by owner", async () => {
+    const link = await owner.POST("/accounts/{account}/portal", { params: { path: { account: "acc_1" } }, body: { readOnly: true } });
+    expect(link.response.status).toBe(201);
+    expect(link.data).toMatchObject({ account: "acc_1", readOnly: true, eventTypes: [] });
+    expect(link.data!.url).toMatch(/^http:\/\/[^/]+\/portal\/hlp_/);
+    const denied = await viewer.POST("/accounts/{account}/portal", { params: { path: { account: "acc_1" } }, body: {} });
+    expect(denied.response.status).toBe(403);
+    const owned = await owner.POST("/endpoints", { body: { title: "acc_1 calls", url: "http://127.0.0.1:9/own", account: "acc_1" } });
+    expect(owned.data!.account).toBe("acc_1");
+    const ofAccount = await owner.GET("/endpoints", { params: { query: { account: "acc_1" } } });
+    expect(ofAccount.data!.data.map((endpoint) => endpoint.id)).toEqual([owned.data!.id]);
+    const wide = await owner.GET("/endpoints", { params: { query: { account: "" } } });
+    expect(wide.data!.data.every((endpoint) => endpoint.account === null)).toBe(true);
+    expect((await owner.DELETE("/endpoints/{id}", { params: { path: { id: owned.data!.id } } })).response.status).toBe(204);
+  });
+
   afterAll(() => {
     // Every documented success answer was produced by a real route and matched its schema
     // Runs, resend and recover need an executor, which this file does not start.

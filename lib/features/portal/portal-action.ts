@@ -2,6 +2,7 @@ import "server-only";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import type { ServiceContext } from "@/lib/context";
 import { toErrorBody } from "@/lib/errors";
+import { logger } from "@/lib/log";
 import { requirePortalSession } from "@/lib/features/portal/links";
 
 /**
@@ -15,7 +16,7 @@ export function portalAction<I, O>(handler: (ctx: ServiceContext, input: I) => P
       const session = await requirePortalSession(token);
       return { ok: true, data: await handler(session.ctx, input) };
     } catch (error) {
-      return { ok: false, error: toErrorBody(error).body.error };
+      return { ok: false, error: toErrorBody(error, (err) => logger().error({ err }, "portal action failed")).body.error };
     }
   };
 }
