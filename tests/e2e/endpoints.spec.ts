@@ -324,6 +324,11 @@ test("seed settings in the form: a per-event filter with its live preview, a pre
   await expect(page.getByRole("switch", { name: "410 Gone disables at once" })).not.toBeChecked();
   await expect(page.getByText("410 Gone counts as an ordinary failure.")).toBeVisible();
   await screenshot(page, "endpoint-form-per-event-filter");
+  // The same form on a phone: nothing wider than the screen.
+  await page.setViewportSize({ width: 390, height: 900 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(page, "endpoint-form-per-event-filter-phone");
+  await page.setViewportSize({ width: 1366, height: 900 });
 
   await page.getByLabel("URL").fill("https://example.com/calls");
   await page.getByRole("button", { name: "Create endpoint" }).click();
