@@ -8,7 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts"],
-    exclude: ["tests/e2e/**", "node_modules/**"],
+    // tests/load/ runs alone (npm run test:load): it saturates the machine on purpose.
+    exclude: ["tests/e2e/**", "tests/load/**", "node_modules/**"],
     globalSetup: ["tests/setup/global-db.ts", "tests/setup/test-tls.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
