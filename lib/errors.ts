@@ -50,17 +50,20 @@ const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "E
  */
 export function asUnavailable(error: unknown): AppError | null {
   for (let current = error, depth = 0; current && typeof current === "object" && depth < 6; depth++) {
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    const { code, message, cause, kind, meta } = current as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown; meta?: { driverAdapterError?: unknown } };
     const text = typeof message === "string" ? message : "";
-    if (code === "53300" || /timeout exceeded when trying to connect|too many clients|remaining connection slots/i.test(text)) {
+    if (code === "53300" || kind === "TooManyConnections" || /timeout exceeded when trying to connect|too many clients|too many (database )?connections|remaining connection slots/i.test(text)) {
       return errors.unavailable("database_busy", "The database has no free connection right now; retry shortly", 1);
     }
     if (code === "57014") return errors.unavailable("database_busy", "The database is overloaded; retry shortly", 2);
-    const codeSaysDown = typeof code === "string" && (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code));
+    // Prisma's adapter errors name the driver's failure as `kind`, under meta.driverAdapterError.
+    const codeSaysDown =
+      (typeof code === "string" && (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code))) ||
+      kind === "DatabaseNotReachable" || kind === "ConnectionClosed" || kind === "SocketTimeout";
     if (codeSaysDown || /Connection terminated|ECONNREFUSED|the database system is (starting up|shutting down)|Can't reach database/i.test(text)) {
       return errors.unavailable("database_unavailable", "The database is unavailable; retry shortly", 5);
     }
-    current = cause;
+    current = cause ?? meta?.driverAdapterError;
   }
   return null;
 }

@@ -2,7 +2,7 @@ import "@/tests/helpers/no-executor-env";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/features/settings/api-keys";
-import type { Db } from "@/lib/db/client";
+import { createPrismaClient, db as currentDb, setDb, type Db } from "@/lib/db/client";
 import { createPool, pool, setPool } from "@/lib/db/pool";
 import { resetEnv } from "@/lib/env";
 import { resetAdmission } from "@/lib/features/messages/admission";
@@ -24,9 +24,9 @@ let key: string;
 
 async function call(handler: unknown, body: unknown, authorization = key) {
   const request = new NextRequest("http://hookline.test/api/v1/x", {
-    method: "POST",
+    method: body === undefined ? "GET" : "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${authorization}` },
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const response = await (handler as Handler)(request, { params: Promise.resolve({}) });
   const text = await response.text();
@@ -194,7 +194,15 @@ describe("admission control", () => {
       }
       const batch = await call(batchRoute.POST, { messages: [{ eventType: "lead.created", payload: { n: 1 } }] });
       expect(batch.status).toBe(503);
+      // The console's reads go through Prisma: its wrapped driver errors map to the same 503.
+      setDb(createPrismaClient(closed.toString(), 2));
+      const list = await call(messagesRoute.GET, undefined);
+      expect(list.status).toBe(503);
+      expect(list.json.error.code).toBe("database_unavailable");
+      expect(list.retryAfter).not.toBeNull();
     } finally {
+      await currentDb().$disconnect();
+      setDb(db);
       setPool(healthy);
       await unreachable.end();
     }
