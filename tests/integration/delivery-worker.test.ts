@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,6 +31,20 @@ beforeAll(async () => {
   delete process.env.INNGEST_DEV;
   resetEnv();
 });
+
+/** A second app instance (tests/fixtures/delivery/publisher.ts) publishing to another worker's engine. */
+async function publishFromAnotherInstance(env: Record<string, string>): Promise<string[]> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/fixtures/delivery/publisher.ts"], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  const done = /DONE (.*)/.exec(output);
+  if (code !== 0 || !done) throw new Error(`the second instance failed (${code}): ${output}`);
+  return JSON.parse(done[1]!);
+}
 
 async function receiver() {
   const hits: string[] = [];
@@ -83,5 +98,51 @@ describe("the delivery worker process", () => {
     const successes = await db.attempt.groupBy({ by: ["deliveryId"], where: { messageId: { in: ids }, outcome: "SUCCESS" }, _count: true });
     expect(successes).toHaveLength(total);
     expect(successes.every((row) => row._count === 1)).toBe(true);
+    await worker.stop();
+  });
+});
+
+describe("two app instances and two workers on one PostgreSQL", () => {
+  it("deliver each delivery exactly once", { timeout: 90_000 }, async () => {
+    const { createEndpoint } = await import("@/lib/features/endpoints/service");
+    const { publish } = await import("@/lib/features/messages/publish");
+    const ctx = await makeWorkspace();
+    const targets = [await receiver(), await receiver(), await receiver()];
+    for (const [index, target] of targets.entries()) {
+      await createEndpoint(ctx, { title: `shared ${index}`, url: target.url, eventTypes: ["shared"] });
+    }
+    const otherPort = await freePort();
+    const workers = [workerProcess({ databaseUrl: url, enginePort }), workerProcess({ databaseUrl: url, enginePort: otherPort })];
+    afterAll(() => Promise.all(workers.map((worker) => worker.stop())));
+    await Promise.all(workers.map((worker) => worker.start()));
+
+    // Instance A is this process (engine of worker 1); instance B a process of its own (worker 2's engine).
+    const [fromA, fromB] = await Promise.all([
+      (async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 40; i++) ids.push((await publish(ctx, { eventType: "shared", payload: { instance: "a", i } })).message.id);
+        return ids;
+      })(),
+      publishFromAnotherInstance({
+        DATABASE_URL: url,
+        INNGEST_BASE_URL: `http://127.0.0.1:${otherPort}`,
+        WORKSPACE_ID: ctx.workspaceId,
+        EVENT_TYPE: "shared",
+        COUNT: "40",
+      }),
+    ]);
+    const ids = [...fromA, ...fromB];
+    const total = ids.length * targets.length;
+    await waitFor(
+      async () => (await db.delivery.count({ where: { messageId: { in: ids }, status: "SUCCEEDED" } })) === total,
+      60_000,
+      "every delivery to succeed",
+    );
+    // Exactly once: each endpoint saw each message once, and each delivery has one attempt.
+    for (const target of targets) {
+      expect(target.hits).toHaveLength(ids.length);
+      expect(new Set(target.hits)).toEqual(new Set(ids));
+    }
+    expect(await db.attempt.count({ where: { messageId: { in: ids } } })).toBe(total);
   });
 });
