@@ -83,6 +83,11 @@ try {
   const { bootstrapFromEnv } = await import("@/lib/bootstrap");
   const report = await bootstrapFromEnv();
   if (report.admin !== "skipped" || report.apiKey !== "skipped") log(`env bootstrap: admin ${report.admin}, API key ${report.apiKey}`);
+  const { needsSetup } = await import("@/lib/features/sign-in/service");
+  if (await needsSetup()) {
+    const { announce, ensureSetupToken } = await import("@/lib/features/sign-in/setup-token");
+    announce(ensureSetupToken(() => {}), log);
+  }
 
   const port = env().PORT;
   if (usesLocalEngine()) {

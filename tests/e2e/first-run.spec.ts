@@ -1,7 +1,12 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./constants.mjs";
 
 const admin = E2E.admin;
+// Where the server keeps the one-time setup token (it also prints it on its console), as the
+// person who started it would find it: the data dir that tests/e2e/start-server.mjs gave it.
+const setupTokenFile = path.resolve(`data/e2e-first-run-${process.env.E2E_FIRST_RUN_PORT ?? 3100}/setup-token`);
 
 // One story, in order: the data dir is fresh, so the first visit is first-run setup.
 test.describe.configure({ mode: "serial" });
@@ -25,7 +30,15 @@ test("first-run setup validates, creates the admin and signs them in", async ({ 
   await expect(page.getByLabel("Workspace name")).toHaveValue("Acme Calls");
   await page.screenshot({ path: "test-results/screens/setup-error.png", fullPage: true });
 
+  // A right password but a guessed token: refused, with the way to find the real one.
   await page.getByLabel("Password").fill(admin.password);
+  await page.getByLabel("Setup token").fill("setup_guessed");
+  await page.getByRole("button", { name: "Create admin and sign in" }).click();
+  await expect(page.getByText("That setup token is not right").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/setup-token-error.png", fullPage: true });
+
+  await page.getByLabel("Password").fill(admin.password);
+  await page.getByLabel("Setup token").fill(readFileSync(setupTokenFile, "utf8").trim());
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByText("Acme Calls").first()).toBeVisible();

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureSetupToken, setupTokenPath } from "@/lib/features/sign-in/setup-token";
 import { authenticateApiKey, createApiKey, hashApiKey, revokeApiKey } from "@/lib/features/settings/api-keys";
 import { bootstrapFromEnv } from "@/lib/bootstrap";
 import { resetEnv } from "@/lib/env";
@@ -11,7 +15,10 @@ import type { Db } from "@/lib/db/client";
 let db: Db;
 beforeAll(async () => {
   ({ db } = await useTestDb());
+  process.env.HOOKLINE_DATA_DIR = mkdtempSync(path.join(tmpdir(), "hookline-auth-"));
+  resetEnv();
 });
+const token = () => ensureSetupToken(() => {});
 
 function withEnv(vars: Record<string, string | undefined>) {
   for (const [name, value] of Object.entries(vars)) {
@@ -31,19 +38,35 @@ describe("first-run setup and env bootstrap", () => {
 
   it("creates the first admin once, then refuses", async () => {
     expect(await needsSetup()).toBe(true);
-    const { user, workspace } = await createFirstAdmin({ email: " Ada@Example.com ", password: "correct horse battery", workspaceName: "Acme" });
+    const { user, workspace } = await createFirstAdmin({ email: " Ada@Example.com ", password: "correct horse battery", workspaceName: "Acme", setupToken: token() });
     expect(user.email).toBe("ada@example.com");
     expect(workspace.name).toBe("Acme");
     expect(await needsSetup()).toBe(false);
-    await expect(createFirstAdmin({ email: "eve@example.com", password: "correct horse battery", workspaceName: "Evil" })).rejects.toMatchObject({
+    await expect(createFirstAdmin({ email: "eve@example.com", password: "correct horse battery", workspaceName: "Evil", setupToken: "anything" })).rejects.toMatchObject({
       code: "conflict",
       status: 409,
     });
     expect(await db.user.count()).toBe(1);
   });
 
+  it("needs the one-time setup token from the server's data dir, checked before anything is written (finding 6)", async () => {
+    const printed: string[] = [];
+    const issued = ensureSetupToken((line) => printed.push(line));
+    expect(printed.join("\n")).toContain(issued); // announced on the console
+    expect(readFileSync(setupTokenPath(), "utf8").trim()).toBe(issued);
+    const input = { email: "eve@example.com", password: "correct horse battery", workspaceName: "Evil" };
+    await expect(createFirstAdmin({ ...input, setupToken: "setup_guessed" })).rejects.toMatchObject({ status: 403, code: "setup_token_invalid" });
+    await expect(createFirstAdmin(input as never)).rejects.toMatchObject({ status: 400 });
+    expect(await db.user.count()).toBe(0);
+    expect(await db.workspace.count()).toBe(0);
+    // The same token again after a restart; consumed by the first admin.
+    expect(ensureSetupToken(() => {})).toBe(issued);
+    await createFirstAdmin({ ...input, email: "ada@example.com", setupToken: issued });
+    expect(existsSync(setupTokenPath())).toBe(false);
+  });
+
   it("rejects short passwords without writing anything", async () => {
-    await expect(createFirstAdmin({ email: "ada@example.com", password: "short", workspaceName: "Acme" })).rejects.toMatchObject({ status: 400 });
+    await expect(createFirstAdmin({ email: "ada@example.com", password: "short", workspaceName: "Acme", setupToken: token() })).rejects.toMatchObject({ status: 400 });
     expect(await db.user.count()).toBe(0);
     expect(await db.workspace.count()).toBe(0);
   });
@@ -51,7 +74,7 @@ describe("first-run setup and env bootstrap", () => {
   it("lets the first admin adopt the workspace an env API key created", async () => {
     withEnv({ HOOKLINE_API_KEY: "hk_only_a_key_0123456789abcdef" });
     expect(await bootstrapFromEnv()).toEqual({ admin: "skipped", apiKey: "created" });
-    const { workspace } = await createFirstAdmin({ email: "ada@example.com", password: "correct horse battery", workspaceName: "Acme" });
+    const { workspace } = await createFirstAdmin({ email: "ada@example.com", password: "correct horse battery", workspaceName: "Acme", setupToken: token() });
     expect(await db.workspace.count()).toBe(1);
     expect((await authenticateApiKey("hk_only_a_key_0123456789abcdef"))?.workspaceId).toBe(workspace.id);
     withEnv({ HOOKLINE_API_KEY: undefined });

@@ -19,6 +19,7 @@ export async function setupAction(_previous: SetupState, form: FormData): Promis
     email: String(form.get("email") ?? ""),
     password: String(form.get("password") ?? ""),
     workspaceName: String(form.get("workspaceName") ?? ""),
+    setupToken: String(form.get("setupToken") ?? ""),
   };
   const values = { email: input.email, workspaceName: input.workspaceName };
   const parsed = firstAdminSchema.safeParse(input);
@@ -27,7 +28,10 @@ export async function setupAction(_previous: SetupState, form: FormData): Promis
     await createFirstAdmin(input);
     return { ok: true, email: parsed.data.email };
   } catch (error) {
-    if (error instanceof AppError) return { message: error.message, values };
+    if (error instanceof AppError) {
+      const fieldErrors = error.code === "setup_token_invalid" ? (error.details as SetupState["fieldErrors"]) : undefined;
+      return { message: error.message, fieldErrors, values };
+    }
     logger().error({ err: error }, "first-run setup failed");
     return { message: "Setup failed on our side. Check the server log and try again.", values };
   }

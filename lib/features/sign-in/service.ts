@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { errors } from "@/lib/errors";
+import { AppError, errors } from "@/lib/errors";
+import { consumeSetupToken, setupTokenMatches } from "@/lib/features/sign-in/setup-token";
 import { newId } from "@/lib/ids";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 
@@ -9,6 +10,7 @@ export const firstAdminSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address")),
   password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
   workspaceName: z.string().trim().min(1, "Name your workspace").max(80),
+  setupToken: z.string().trim().min(1, "Enter the setup token from the server's console").max(200),
 });
 export type FirstAdminInput = z.input<typeof firstAdminSchema>;
 
@@ -26,9 +28,19 @@ export async function needsSetup(): Promise<boolean> {
 export async function createFirstAdmin(input: FirstAdminInput) {
   const parsed = firstAdminSchema.safeParse(input);
   if (!parsed.success) throw errors.validation(z.flattenError(parsed.error).fieldErrors);
-  const { email, password, workspaceName } = parsed.data;
+  const { email, password, workspaceName, setupToken } = parsed.data;
+  // Checked before argon2 runs: a wrong token costs nothing.
+  if (!setupTokenMatches(setupToken)) {
+    if (!(await needsSetup())) throw errors.conflict("Hookline is already set up: sign in instead");
+    throw new AppError(
+      "setup_token_invalid",
+      "That setup token is not right. Copy it from the server's console (or the setup-token file in its data dir).",
+      403,
+      { setupToken: ["That setup token is not right"] },
+    );
+  }
   const passwordHash = await hashPassword(password);
-  return db().$transaction(async (tx) => {
+  const created = await db().$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SETUP_LOCK})`;
     if ((await tx.user.count()) > 0) throw errors.conflict("Hookline is already set up: sign in instead");
     // HOOKLINE_API_KEY alone bootstraps a workspace with no members; the first admin adopts it.
@@ -39,6 +51,8 @@ export async function createFirstAdmin(input: FirstAdminInput) {
     await tx.membership.create({ data: { id: newId("mem"), workspaceId: workspace.id, userId: user.id, role: "OWNER" } });
     return { workspace, user };
   });
+  consumeSetupToken(); // one time only
+  return created;
 }
 
 type TxClient = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];

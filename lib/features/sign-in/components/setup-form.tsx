@@ -33,6 +33,15 @@ export function SetupForm() {
       </div>
       {state.message && <Alert tone="error">{state.message}</Alert>}
       <Field
+        label="Setup token"
+        name="setupToken"
+        autoComplete="off"
+        spellCheck={false}
+        required
+        hint="Printed on the server's console when it started (also in the setup-token file of its data dir)."
+        error={state.fieldErrors?.setupToken?.[0]}
+      />
+      <Field
         label="Email"
         name="email"
         type="email"
