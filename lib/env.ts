@@ -29,6 +29,8 @@ const schema = z.object({
   HOOKLINE_ALLOW_PRIVATE_NETWORKS: bool,
   HOOKLINE_REQUIRE_HTTPS: bool,
   HOOKLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  // Requests per minute per API key, counted in PostgreSQL across instances; 0 turns the limit off.
+  HOOKLINE_API_RATE_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(60_000),
   HOOKLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HOOKLINE_ENGINE_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
   HOOKLINE_DB_POOL: z.coerce.number().int().min(2).max(500).default(60),

@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
 import { applyEngineRetention, applyRetention, sweepDeliveries } from "@/lib/delivery/maintenance";
+import { pruneRateLimits } from "@/lib/rate-limit";
 
 /** Every minute: repairs what a crash can leave behind, and applies retention. */
 export const sweep = inngest.createFunction(
@@ -9,6 +10,7 @@ export const sweep = inngest.createFunction(
     const requested = await step.run("running-or-due", () => sweepDeliveries());
     const deleted = await step.run("retention", () => applyRetention());
     const engineDeleted = await step.run("engine-retention", () => applyEngineRetention());
+    await step.run("prune-rate-limits", () => pruneRateLimits());
     return { ...requested, deleted, engineDeleted };
   },
 );

@@ -6,6 +6,8 @@ import type { ServiceContext } from "@/lib/context";
 import { AppError, errors, toErrorBody } from "@/lib/errors";
 import { logger, type Logger } from "@/lib/log";
 import { parseWith } from "@/lib/validation";
+import { env } from "@/lib/env";
+import { hit, rateLimitHeaders } from "@/lib/rate-limit";
 
 type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
 
@@ -21,6 +23,22 @@ export async function authenticate(request: NextRequest): Promise<ServiceContext
   const session = await getRequestSessionContext(request);
   if (!session) throw errors.unauthorized();
   return session;
+}
+
+class RateLimited extends AppError {
+  constructor(readonly headers: Record<string, string>, retryAfter: string) {
+    super("rate_limited", `Too many requests for this API key: try again in ${retryAfter} s`, 429);
+  }
+}
+
+/** Per API key, per minute (HOOKLINE_API_RATE_LIMIT), held in PostgreSQL so it holds across instances. */
+async function limitApiKey(ctx: ServiceContext): Promise<Record<string, string> | undefined> {
+  const limit = env().HOOKLINE_API_RATE_LIMIT;
+  if (ctx.actor.type !== "apiKey" || limit === 0) return undefined;
+  const verdict = await hit(`api:${ctx.actor.id}`, { limit, windowMs: 60_000 });
+  const headers = rateLimitHeaders(verdict);
+  if (!verdict.allowed) throw new RateLimited(headers, headers["Retry-After"]!);
+  return headers;
 }
 
 export function errorResponse(error: unknown, log: Logger = logger()) {
@@ -46,12 +64,17 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
     const reqId = requestId(request);
     const log = logger().child({ reqId });
     let response: Response;
+    let limitHeaders: Record<string, string> | undefined;
     try {
       const ctx = await authenticate(request);
+      limitHeaders = await limitApiKey(ctx);
       const result = await handler(request, { ctx, params: await context.params });
       response = result instanceof Response ? result : NextResponse.json(result);
+      for (const [name, value] of Object.entries(limitHeaders ?? {})) response.headers.set(name, value);
     } catch (error) {
       response = errorResponse(error, log);
+      const headers = error instanceof RateLimited ? error.headers : limitHeaders;
+      for (const [name, value] of Object.entries(headers ?? {})) response.headers.set(name, value);
     }
     response.headers.set("x-request-id", reqId);
     // One access line per API call (no query string: it can carry account names).

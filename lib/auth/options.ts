@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { dataDir, env } from "@/lib/env";
 import { loadLocalSecrets } from "@/lib/local-secrets";
 import { verifyPassword } from "@/lib/auth/password";
+import { clearLoginFailures, recordLoginFailure } from "@/lib/auth/login-limits";
 
 // A real hash of a random string: unknown emails cost as much as wrong passwords,
 // so response time does not tell which emails have accounts.
@@ -28,7 +29,11 @@ export const authOptions: NextAuthOptions = {
         if (!email || !password) return null;
         const user = await db().user.findUnique({ where: { email }, omit: { passwordHash: false } });
         const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-        if (!user || !ok) return null;
+        if (!user || !ok) {
+          await recordLoginFailure(email); // unknown emails too: no hint which ones have accounts
+          return null;
+        }
+        await clearLoginFailures(email);
         return { id: user.id, email: user.email, name: user.name };
       },
     }),

@@ -31,7 +31,14 @@ export function LoginForm() {
       return;
     }
     setPending(false);
-    setError(result?.error === "CredentialsSignin" ? "Wrong email or password." : "Sign-in failed. Try again in a moment.");
+    // A rate limit or lockout (HTTP 429) carries its own message: show it as it is.
+    const message =
+      result?.error === "CredentialsSignin"
+        ? "Wrong email or password."
+        : result?.status === 429 && result.error
+          ? result.error
+          : "Sign-in failed. Try again in a moment.";
+    setError(message);
   }
 
   return (
