@@ -5,8 +5,19 @@ import { db } from "@/lib/db/client";
 import { strandedWhere, withoutLiveRun } from "@/lib/delivery/maintenance";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import { errors } from "@/lib/errors";
+import { logger } from "@/lib/log";
 import { recoverSchema } from "@/lib/features/endpoints/schema";
 import { parseWith } from "@/lib/validation";
+
+/** Nothing was written yet: when the executor cannot take the request, say so (503) instead of a 500. */
+async function sendOrUnavailable<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    logger().warn({ err: error }, "the executor did not take a request");
+    throw errors.unavailable("The delivery executor is not reachable right now; nothing was queued. Try again in a moment.");
+  }
+}
 
 /** Queues one manual attempt per delivery (the `resend` function runs them). */
 export async function resendDeliveries(ctx: ServiceContext, deliveryIds: string[]) {
@@ -18,7 +29,7 @@ export async function resendDeliveries(ctx: ServiceContext, deliveryIds: string[
   if (found.length !== deliveryIds.length) throw errors.notFound("Delivery");
   const busy = found.find((delivery) => delivery.status === "SENDING");
   if (busy) throw errors.conflict(`Delivery ${busy.id} is being attempted right now`);
-  const { ids } = await inngest.send(deliveriesResendRequested.create({ workspaceId: ctx.workspaceId, deliveryIds }));
+  const { ids } = await sendOrUnavailable(() => inngest.send(deliveriesResendRequested.create({ workspaceId: ctx.workspaceId, deliveryIds })));
   return { queued: found.length, eventId: ids[0] ?? null };
 }
 
@@ -37,14 +48,14 @@ export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, i
   const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
   const pending = await db().delivery.count({ where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: new Date(since) } } });
-  const { ids } = await inngest.send(
+  const { ids } = await sendOrUnavailable(() => inngest.send(
     endpointRecoverRequested.create({
       workspaceId: ctx.workspaceId,
       endpointId,
       since,
       requestedBy: ctx.actor.type === "system" ? undefined : ctx.actor.id,
     }),
-  );
+  ));
   return { deliveries: pending, eventId: ids[0] ?? null };
 }
 
