@@ -26,7 +26,6 @@ export const errors = {
   notFound: (what: string) => new AppError("not_found", `${what} not found`, 404),
   conflict: (message: string, details?: unknown) => new AppError("conflict", message, 409, details),
   tooLarge: (message: string) => new AppError("payload_too_large", message, 413),
-  unavailable: (message: string) => new AppError("unavailable", message, 503),
   rateLimited: (message = "Too many requests") => new AppError("rate_limited", message, 429),
   /** Hookline is behind on deliveries (admission control); the caller should slow down and retry. */
   backlogFull: (message: string, retryAfterSeconds: number, details?: unknown) =>

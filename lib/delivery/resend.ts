@@ -4,7 +4,7 @@ import { assertCanWrite, deliveryScope, endpointScope, type ServiceContext } fro
 import { db } from "@/lib/db/client";
 import { strandedWhere, withoutLiveRun } from "@/lib/delivery/maintenance";
 import { requestDeliveries } from "@/lib/delivery/requests";
-import { errors } from "@/lib/errors";
+import { AppError, errors } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { recoverSchema } from "@/lib/features/endpoints/schema";
 import { parseWith } from "@/lib/validation";
@@ -15,7 +15,7 @@ async function sendOrUnavailable<T>(send: () => Promise<T>): Promise<T> {
     return await send();
   } catch (error) {
     logger().warn({ err: error }, "the executor did not take a request");
-    throw errors.unavailable("The delivery executor is not reachable right now; nothing was queued. Try again in a moment.");
+    throw new AppError("executor_unavailable", "The delivery executor is not reachable right now; nothing was queued. Try again in a moment.", 503, undefined, 5);
   }
 }
 

@@ -242,8 +242,8 @@ describe("fuzz: every body and query", () => {
         const before = await counts();
         const { status, text } = await call(route, ownerA, { params: paramsFor(route, ids), body, query: search });
         figures.fuzzed++;
-        // With no executor in this file, a request that must queue work answers 503 "unavailable", by design.
-        const unavailable = status === 503 && JSON.parse(text).error?.code === "unavailable";
+        // With no executor in this file, a request that must queue work answers 503 "executor_unavailable", by design.
+        const unavailable = status === 503 && JSON.parse(text).error?.code === "executor_unavailable";
         if (!unavailable) expect(status, `${route.method} ${route.path} ${search} ${body.slice(0, 200)} → ${text.slice(0, 200)}`).toBeLessThan(500);
         if (status >= 400) expect(await counts(), `${route.method} ${route.path} half-wrote`).toBe(before);
       }),
