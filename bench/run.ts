@@ -39,7 +39,7 @@ const messages = Math.ceil(deliveries / ENDPOINTS);
 const readAttempts = args.number("attempts", 1_000_000);
 const publishConcurrency = args.number("publish-concurrency", 16);
 // The server reads the same variables through lib/env.ts; read them the same way here.
-const { HOOKLINE_ENGINE_WORKERS: engineWorkers, HOOKLINE_ENDPOINT_CONCURRENCY: endpointConcurrency } = env();
+const { HOOKLINE_ENGINE_WORKERS: engineWorkers, HOOKLINE_ENDPOINT_CONCURRENCY: endpointConcurrency, HOOKLINE_DELIVERY_WORKERS: deliveryWorkers } = env();
 const limitConcurrency = args.number("limit-concurrency", Math.min(engineWorkers, ENDPOINTS * endpointConcurrency));
 const pacedRate = args.number("paced-rate", 500);
 const pacedSeconds = args.number("paced-seconds", 10);
@@ -301,7 +301,7 @@ async function main() {
   const results: Record<string, unknown> = (partial = {
     startedAt: startedAt.toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadAtStart: os.loadavg(), node: process.version },
-    config: { deliveries, messages, endpoints: ENDPOINTS, hanging: HANGING, payloadBytes: PAYLOAD_BYTES, publishConcurrency, limitConcurrency, engineWorkers, endpointConcurrency, pacedRate, pacedSeconds, pacedFanout, readAttempts, pgss, cpuProf },
+    config: { deliveries, messages, endpoints: ENDPOINTS, hanging: HANGING, payloadBytes: PAYLOAD_BYTES, publishConcurrency, limitConcurrency, engineWorkers, deliveryWorkers, endpointConcurrency, pacedRate, pacedSeconds, pacedFanout, readAttempts, pgss, cpuProf },
   });
 
   const buildMs = args.bool("skip-build") ? null : await buildApp();
@@ -389,6 +389,7 @@ async function main() {
   const e2eRun = await deliveryRun("e2e", "bench.e2e", e2e, e2e, monitor);
   if (cpuProf) log(`cpu-prof: segment 2 (end to end) written by ${markProfiles(server)} process(es)`);
   results.e2e = { ...e2eRun, ratioToLimit: round(e2eRun.deliveriesPerSecond / limit.perSecond, 3) };
+  results.ratio = round(e2eRun.deliveriesPerSecond / limit.perSecond, 3); // end to end ÷ limit, top level
   if (pgss) results.pgStatStatements = { deliveries: e2eRun.deliveries, top: await pgssTop() };
   await drain("after e2e", 120_000);
 
