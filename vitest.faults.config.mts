@@ -8,7 +8,8 @@ export default defineConfig({
     alias: { "server-only": path.resolve("tests/setup/server-only.ts") },
   },
   test: {
-    include: ["tests/faults/**/*.test.ts"],
+    // The API crawl/fuzz/secret scan, the receiver faults (each error code, retried per policy) and the stranded paths.
+    include: ["tests/faults/**/*.test.ts", "tests/integration/delivery-faults.test.ts", "tests/integration/stranded-deliveries.test.ts"],
     globalSetup: ["tests/setup/global-db.ts"],
     testTimeout: 600_000,
     hookTimeout: 120_000,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { E2E } from "./constants.mjs";
@@ -10,6 +10,51 @@ const setupTokenFile = path.resolve(`data/e2e-first-run-${process.env.E2E_FIRST_
 
 // One story, in order: the data dir is fresh, so the first visit is first-run setup.
 test.describe.configure({ mode: "serial" });
+
+/** Every page and API route of the app, read off the file system (a new one is crawled without editing this spec). */
+function appFiles(dir: string, name: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return appFiles(full, name);
+    return entry === name ? [path.dirname(full)] : [];
+  });
+}
+const toUrl = (dir: string) =>
+  "/" +
+  path
+    .relative("app", dir)
+    .split(path.sep)
+    .filter((segment) => segment && !segment.startsWith("("))
+    .map((segment) => (segment.startsWith("[...") ? "x" : segment.startsWith("[") ? "x_0000000000" : segment))
+    .join("/");
+
+test("anonymous crawl: only /login, /setup and /api/health answer; every other page and route refuses", async ({ page, request }) => {
+  const pages = appFiles("app", "page.tsx").map(toUrl);
+  expect(pages.length).toBeGreaterThan(5);
+  for (const url of pages) {
+    await page.goto(url);
+    // No admin yet: every console page sends the visitor to setup (login also, once there is one).
+    expect(new URL(page.url()).pathname, url).toMatch(/^\/(setup|login)$/);
+  }
+  const routes = appFiles("app/api", "route.ts").map(toUrl);
+  let refused = 0;
+  for (const url of routes) {
+    if (url === "/api/health" || url.startsWith("/api/auth") || url === "/api/v1/openapi.json") continue;
+    for (const method of ["GET", "POST", "PATCH", "DELETE", "PUT"]) {
+      const response = await request.fetch(url, { method, data: method === "GET" ? undefined : {}, maxRedirects: 0 });
+      if (url === "/api/inngest" && method === "GET" && response.status() === 200) {
+        // The SDK's unauthenticated introspection: counts only, and it says it did not authenticate.
+        expect((await response.json()).authentication_succeeded).toBe(false);
+        continue;
+      }
+      // 401/403 refuse; 404/405 mean no such method (or a disabled feature); nothing answers 2xx or 5xx.
+      expect([401, 403, 404, 405], `${method} ${url} → ${response.status()}`).toContain(response.status());
+      refused++;
+    }
+  }
+  expect(refused).toBeGreaterThan(50);
+  expect((await request.get("/api/health")).status()).toBe(200);
+});
 
 test("an anonymous visitor is sent to first-run setup", async ({ page }) => {
   await page.goto("/endpoints");
