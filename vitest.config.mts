@@ -9,7 +9,8 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     // tests/load/ runs alone (npm run test:load): it saturates the machine on purpose.
-    exclude: ["tests/e2e/**", "tests/load/**", "node_modules/**"],
+    // The 30 s database outage runs in `npm run test:faults` only.
+    exclude: ["tests/e2e/**", "tests/load/**", "tests/faults/database-outage.test.ts", "node_modules/**"],
     globalSetup: ["tests/setup/global-db.ts", "tests/setup/test-tls.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
