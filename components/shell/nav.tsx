@@ -1,6 +1,6 @@
 "use client";
 
-import { Activity, FlaskConical, LayoutDashboard, ListTree, Mail, Settings, Webhook } from "lucide-react";
+import { Activity, FlaskConical, LayoutDashboard, ListTree, Mail, Settings, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
@@ -8,6 +8,7 @@ import { cn } from "@/components/ui/cn";
 export const NAV_ITEMS = [
   { href: "/", label: "Overview", icon: LayoutDashboard },
   { href: "/endpoints", label: "Endpoints", icon: Webhook },
+  { href: "/accounts", label: "Accounts", icon: Users },
   { href: "/messages", label: "Messages", icon: Mail },
   { href: "/event-types", label: "Event types", icon: ListTree },
   { href: "/playground", label: "Playground", icon: FlaskConical },

@@ -4,6 +4,8 @@ import { ApiKeysSection } from "@/lib/features/settings/components/api-keys";
 import { MembersSection } from "@/lib/features/settings/components/members";
 import { toApiKeyView } from "@/lib/features/settings/types";
 import { WorkspaceSection } from "@/lib/features/settings/components/workspace-name";
+import { PortalSettingsSection } from "@/lib/features/settings/components/portal-settings";
+import { getPortalSettings } from "@/lib/features/portal/settings";
 import { PageHeader } from "@/components/ui/page-header";
 import { listApiKeys } from "@/lib/features/settings/api-keys";
 import { requireSessionContext } from "@/lib/auth/session";
@@ -15,7 +17,7 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const ctx = await requireSessionContext();
-  const [workspace, keys, members] = await Promise.all([getWorkspace(ctx), listApiKeys(ctx), listMembers(ctx)]);
+  const [workspace, keys, members, portal] = await Promise.all([getWorkspace(ctx), listApiKeys(ctx), listMembers(ctx), getPortalSettings(ctx)]);
   const canWrite = hasRole(ctx, "ADMIN");
   return (
     <>
@@ -28,6 +30,7 @@ export default async function SettingsPage() {
       <div className="space-y-6">
         <ApiKeysSection keys={keys.map(toApiKeyView)} canWrite={canWrite} />
         <MembersSection members={members} permissions={memberPermissions(ctx)} />
+        <PortalSettingsSection settings={portal} canWrite={canWrite} />
         <WorkspaceSection name={workspace.name} id={workspace.id} canWrite={canWrite} />
       </div>
     </>

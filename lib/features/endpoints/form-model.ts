@@ -20,6 +20,8 @@ export type EventFilterRow = { eventType: string; accounts: string[]; rules: Rul
 
 export type EndpointFormValues = {
   title: string;
+  /** The owning account ("" = workspace-wide). */
+  account: string;
   url: string;
   description: string;
   allEvents: boolean;
@@ -49,6 +51,7 @@ export type EndpointFormValues = {
 
 export const emptyFormValues: EndpointFormValues = {
   title: "",
+  account: "",
   url: "",
   description: "",
   allEvents: true,
@@ -78,6 +81,7 @@ export const emptyFormValues: EndpointFormValues = {
 
 type EndpointLike = {
   title: string;
+  account?: string | null;
   url: string;
   description: string;
   eventTypes: string[];
@@ -95,6 +99,7 @@ type EndpointLike = {
 export function fromEndpoint(endpoint: EndpointLike): EndpointFormValues {
   return {
     title: endpoint.title,
+    account: endpoint.account ?? "",
     url: endpoint.url,
     description: endpoint.description,
     allEvents: endpoint.eventTypes.length === 0,
@@ -271,6 +276,7 @@ export function toInput(values: EndpointFormValues): EndpointCreateInput {
 
   return {
     title: values.title,
+    account: values.account.trim() || null,
     url: values.url.trim(),
     description: values.description,
     eventTypes: values.allEvents ? [] : values.eventTypes,

@@ -8,6 +8,8 @@ import { changeMemberRole, inviteMember, removeMember } from "@/lib/features/set
 import type { InviteMemberInput, RenameWorkspaceInput } from "@/lib/features/settings/schema";
 import { renameWorkspace } from "@/lib/features/settings/workspace";
 import { toApiKeyView } from "@/lib/features/settings/types";
+import type { PortalSettingsInput } from "@/lib/features/portal/schema";
+import { updatePortalSettings } from "@/lib/features/portal/settings";
 
 /** The plaintext key leaves the server this once; only its hash is stored. */
 export const createApiKeyAction = action(async (ctx, input: CreateApiKeyInput) => {
@@ -24,3 +26,5 @@ export const changeRoleAction = action(async (ctx, input: { membershipId: string
 export const removeMemberAction = action(async (ctx, { membershipId }: { membershipId: string }) => removeMember(ctx, membershipId));
 
 export const renameWorkspaceAction = action(async (ctx, input: RenameWorkspaceInput) => renameWorkspace(ctx, input));
+
+export const updatePortalSettingsAction = action(async (ctx, input: PortalSettingsInput) => updatePortalSettings(ctx, input));

@@ -32,16 +32,18 @@ type Props = {
   labelPrefix?: string;
   rules: RuleRow[];
   errors?: ConditionErrors;
+  /** The portal hides the account list: a customer's endpoint only ever gets their own account's messages. */
+  showAccounts?: boolean;
 };
 
 /** Account list and payload conditions: the endpoint-level filter and each event's own use the same editor. */
-export function ConditionsEditor({ control, register, prefix, labelPrefix, rules: current, errors }: Props) {
+export function ConditionsEditor({ control, register, prefix, labelPrefix, rules: current, errors, showAccounts = true }: Props) {
   const rules = useFieldArray({ control, name: `${prefix}rules` as "rules" });
   const label = (text: string) => (labelPrefix ? `${labelPrefix} ${text.charAt(0).toLowerCase()}${text.slice(1)}` : text);
   const accountsId = `${prefix || "endpoint."}accounts`.replaceAll(".", "-");
   return (
     <div className="min-w-0 space-y-5">
-      <div>
+      <div hidden={!showAccounts}>
         <Label htmlFor={accountsId} hint="optional">
           {labelPrefix ? "Accounts for this event" : "Accounts"}
         </Label>

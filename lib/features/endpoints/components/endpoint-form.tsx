@@ -19,6 +19,7 @@ import { RETRY_PRESETS, SIGNATURE_SCHEMES, TIMESTAMPED_SCHEMES, type Filter } fr
 import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 import { eventTypePresets } from "@/lib/features/event-types/presets";
+import { useEndpointOps } from "./endpoint-ops";
 import { EventPicker } from "./event-picker";
 import { buttonClasses } from "@/components/ui/link-button";
 import { describeRetryPolicy, formatDelay, RETRY_PRESET_LABELS, SCHEME_DESCRIPTIONS, SCHEME_LABELS } from "./format";
@@ -66,6 +67,7 @@ function message(error: FieldError | undefined) {
 }
 
 export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHref }: Props) {
+  const ops = useEndpointOps();
   const router = useRouter();
   const [created, setCreated] = useState<{ id: string; secret: string } | null>(null);
   const [presetNote, setPresetNote] = useState<string | null>(null);
@@ -138,13 +140,13 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
       return;
     }
     toast.success("Endpoint saved");
-    router.push(`/endpoints/${result.data.id}`);
+    router.push(ops.href(`/endpoints/${result.data.id}`));
     router.refresh();
   });
 
   const continueToEndpoint = () => {
     if (!created) return;
-    router.push(`/endpoints/${created.id}`);
+    router.push(ops.href(`/endpoints/${created.id}`));
     router.refresh();
   };
 
@@ -166,7 +168,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
           </div>
         )}
 
-        <div className="mb-8 flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
+        <div hidden={ops.portal} className="mb-8 flex flex-wrap items-end gap-3 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
           <div className="min-w-64 flex-1">
             <Label htmlFor="product-preset" hint="fills signing, headers, retries, timeout and auto-disable">
               Start from a product preset
@@ -235,6 +237,18 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               </ul>
             )}
           </div>
+          {!ops.portal && (
+            <div>
+              <Label htmlFor="account" hint="optional">
+                Owner account
+              </Label>
+              <Input id="account" {...register("account")} placeholder="acc_1" className="font-mono" aria-describedby="account-hint" aria-invalid={!!errors.account || undefined} />
+              <p id="account-hint" className="mt-1 text-xs text-zinc-500">
+                Set it and the endpoint belongs to that account: it receives only that account&apos;s messages, and the account manages it in the portal. Empty: workspace-wide.
+              </p>
+              <ErrorText>{message(errors.account)}</ErrorText>
+            </div>
+          )}
           <div>
             <Label htmlFor="description" hint="optional">
               Description
@@ -275,7 +289,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
         >
           <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
             <div className="min-w-0 space-y-6">
-              <ConditionsEditor control={control} register={register} prefix="" rules={values.rules ?? []} errors={{ accounts: errors.accounts as FieldError | undefined, rules: errors.rules as never }} />
+              <ConditionsEditor showAccounts={!ops.portal} control={control} register={register} prefix="" rules={values.rules ?? []} errors={{ accounts: errors.accounts as FieldError | undefined, rules: errors.rules as never }} />
               <p className="-mt-4 text-xs text-zinc-500">
                 Values are read as JSON: <code>30</code> is a number, <code>true</code> a boolean, <code>&quot;30&quot;</code> the text 30; anything else is text.
               </p>
@@ -311,6 +325,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
                       </div>
                       <ErrorText>{rowErrors?.eventType?.message}</ErrorText>
                       <ConditionsEditor
+                        showAccounts={!ops.portal}
                         control={control}
                         register={register}
                         prefix={`eventFilters.${index}.`}
@@ -337,6 +352,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
           </div>
         </Section>
 
+        {!ops.portal && (<>
         <Section id="section-signing" title="Signing" description="How the receiver proves a request came from you. Match what its code verifies.">
           <div>
             <Label htmlFor="scheme">Scheme</Label>
@@ -605,6 +621,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
             </Button>
           </fieldset>
         </Section>
+        </>)}
 
         {/* Sticky, not fixed: always reachable while scrolling, and it ends where the form ends. */}
         <div className="sticky bottom-0 z-10 -mx-4 border-t border-zinc-200 bg-zinc-50/95 backdrop-blur sm:-mx-8">

@@ -20,13 +20,15 @@ function SuccessRate({ stats }: { stats: EndpointListItem["stats"] }) {
   );
 }
 
-export function EndpointsTable({ endpoints }: { endpoints: EndpointListItem[] }) {
+/** `hrefBase`: where endpoint pages live ("" in the console, `/portal/<token>` in the portal, which also hides the owner column). */
+export function EndpointsTable({ endpoints, hrefBase = "", showOwner = true }: { endpoints: EndpointListItem[]; hrefBase?: string; showOwner?: boolean }) {
   return (
     <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200">
       <table className="w-full min-w-[760px] text-left text-sm">
         <thead className="border-b border-zinc-200 bg-zinc-50/70 text-xs font-medium text-zinc-500">
           <tr>
             <th scope="col" className="px-4 py-2.5 font-medium">Endpoint</th>
+            {showOwner && <th scope="col" className="px-4 py-2.5 font-medium">Owner</th>}
             <th scope="col" className="px-4 py-2.5 font-medium">Events</th>
             <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
             <th scope="col" className="px-4 py-2.5 font-medium">Success (24 h)</th>
@@ -40,7 +42,7 @@ export function EndpointsTable({ endpoints }: { endpoints: EndpointListItem[] })
               <tr key={endpoint.id} className="group relative align-top hover:bg-zinc-50">
                 <td className="max-w-[22rem] px-4 py-3">
                   <Link
-                    href={`/endpoints/${endpoint.id}`}
+                    href={`${hrefBase}/endpoints/${endpoint.id}`}
                     className="font-medium text-zinc-900 after:absolute after:inset-0 focus-visible:outline-none group-hover:text-brand-700"
                   >
                     {endpoint.title}
@@ -49,6 +51,17 @@ export function EndpointsTable({ endpoints }: { endpoints: EndpointListItem[] })
                     {endpoint.url}
                   </span>
                 </td>
+                {showOwner && (
+                  <td className="px-4 py-3">
+                    {endpoint.account ? (
+                      <Link href={`/endpoints?account=${encodeURIComponent(endpoint.account)}`} className="relative z-10 font-mono text-xs text-brand-700 hover:underline">
+                        {endpoint.account}
+                      </Link>
+                    ) : (
+                      <span className="text-xs text-zinc-500">Workspace-wide</span>
+                    )}
+                  </td>
+                )}
                 <td className="max-w-[16rem] px-4 py-3">
                   <EventChips eventTypes={endpoint.eventTypes} />
                 </td>

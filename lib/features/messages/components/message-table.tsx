@@ -8,7 +8,8 @@ import { DeliverySummary } from "./delivery-summary";
 import type { MessageListItem } from "../types";
 
 /** Dense, newest first; the whole row opens the message, the id is the keyboard-reachable link. */
-export function MessageTable({ messages }: { messages: MessageListItem[] }) {
+/** `linkable: false` (the customer portal) lists messages without links to the operator's message pages. */
+export function MessageTable({ messages, linkable = true }: { messages: MessageListItem[]; linkable?: boolean }) {
   const router = useRouter();
   return (
     <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200">
@@ -28,10 +29,10 @@ export function MessageTable({ messages }: { messages: MessageListItem[] }) {
               key={message.id}
               data-testid="message-row"
               onClick={(event) => {
-                if ((event.target as HTMLElement).closest("a")) return;
+                if (!linkable || (event.target as HTMLElement).closest("a")) return;
                 router.push(`/messages/${message.id}`);
               }}
-              className="cursor-pointer hover:bg-zinc-50"
+              className={linkable ? "cursor-pointer hover:bg-zinc-50" : undefined}
             >
               <td className="px-4 py-2.5 whitespace-nowrap text-zinc-600">
                 <RelativeTime iso={message.createdAt} />
@@ -46,13 +47,19 @@ export function MessageTable({ messages }: { messages: MessageListItem[] }) {
               </td>
               <td className="px-4 py-2.5 font-mono text-xs text-zinc-700">{message.account ?? <span className="text-zinc-400">—</span>}</td>
               <td className="px-4 py-2.5">
-                <Link
-                  href={`/messages/${message.id}`}
-                  title={message.id}
-                  className="inline-block max-w-[13rem] truncate align-bottom font-mono text-xs text-brand-700 hover:underline"
-                >
-                  {message.id}
-                </Link>
+                {linkable ? (
+                  <Link
+                    href={`/messages/${message.id}`}
+                    title={message.id}
+                    className="inline-block max-w-[13rem] truncate align-bottom font-mono text-xs text-brand-700 hover:underline"
+                  >
+                    {message.id}
+                  </Link>
+                ) : (
+                  <span title={message.id} className="inline-block max-w-[13rem] truncate align-bottom font-mono text-xs text-zinc-700">
+                    {message.id}
+                  </span>
+                )}
               </td>
               <td className="px-4 py-2.5">
                 <DeliverySummary deliveries={message.deliveries} />

@@ -5,7 +5,7 @@ import { History, RotateCw } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
-import { resendAction } from "@/lib/features/endpoints/actions";
+import { useEndpointOps } from "../endpoint-ops";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -13,7 +13,6 @@ import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { RelativeTime } from "@/components/ui/time";
-import { apiFetch } from "@/lib/api-client";
 import type { AttemptDto } from "@/lib/features/endpoints/list-attempts";
 import { queryKeys } from "@/lib/query-keys";
 import { formatDurationMs } from "../format";
@@ -24,10 +23,11 @@ import { HeadersTable } from "./headers-table";
 const POLL_MS = 2000;
 
 export function useResend(endpointId: string) {
+  const ops = useEndpointOps();
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (deliveryId: string) => {
-      const result = await resendAction({ deliveryIds: [deliveryId] });
+      const result = await ops.resend({ deliveryIds: [deliveryId] });
       if (!result.ok) throw new Error(result.error.message);
       return result.data;
     },
@@ -41,11 +41,12 @@ export function useResend(endpointId: string) {
 
 /** The last 10 attempts, polled every 2 s while the tab is visible (React Query pauses it in the background). */
 export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; canWrite: boolean }) {
+  const ops = useEndpointOps();
   const [selected, setSelected] = useState<AttemptDto | null>(null);
   const resend = useResend(endpointId);
   const query = useQuery({
     queryKey: queryKeys.endpoints.attempts(endpointId),
-    queryFn: () => apiFetch<{ data: AttemptDto[] }>(`/endpoints/${endpointId}/attempts?limit=10`),
+    queryFn: () => ops.listAttempts(endpointId),
     refetchInterval: POLL_MS,
     refetchIntervalInBackground: false,
   });
@@ -150,14 +151,13 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
   );
 }
 
-type MessageDetail = { id: string; body: string; eventType: string; account: string | null };
-
 function AttemptInspector({ attempt, onClose, canWrite, endpointId }: { attempt: AttemptDto | null; onClose: () => void; canWrite: boolean; endpointId: string }) {
+  const ops = useEndpointOps();
   const resend = useResend(endpointId);
   // The body sent is the message's, byte for byte (stored once); only body-secret stores its own copy.
   const message = useQuery({
     queryKey: queryKeys.messages.detail(attempt?.messageId ?? ""),
-    queryFn: () => apiFetch<MessageDetail>(`/messages/${attempt!.messageId}`),
+    queryFn: () => ops.getMessage(attempt!.messageId),
     enabled: attempt !== null && attempt.requestBody === null,
     staleTime: 60_000,
   });

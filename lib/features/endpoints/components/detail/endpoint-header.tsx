@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { toast } from "sonner";
-import { setEnabledAction } from "@/lib/features/endpoints/actions";
+import { useEndpointOps } from "../endpoint-ops";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -18,13 +18,14 @@ type Props = {
 };
 
 export function EndpointHeader({ endpoint, canWrite }: Props) {
+  const ops = useEndpointOps();
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const status = endpointStatus(endpoint);
 
   const toggle = () =>
     startTransition(async () => {
-      const result = await setEnabledAction({ id: endpoint.id, enabled: !endpoint.enabled });
+      const result = await ops.setEnabled({ id: endpoint.id, enabled: !endpoint.enabled });
       if (!result.ok) {
         toast.error(result.error.message);
         return;
@@ -36,7 +37,7 @@ export function EndpointHeader({ endpoint, canWrite }: Props) {
   return (
     <div className="mb-6 space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
-        <Link href="/endpoints" className="hover:text-zinc-800">
+        <Link href={ops.href("/endpoints")} className="hover:text-zinc-800">
           Endpoints
         </Link>{" "}
         <span aria-hidden>/</span> {endpoint.title}
@@ -61,7 +62,7 @@ export function EndpointHeader({ endpoint, canWrite }: Props) {
               {endpoint.enabled ? <Pause className="size-4" aria-hidden /> : <Play className="size-4" aria-hidden />}
               {endpoint.enabled ? "Disable" : "Enable"}
             </Button>
-            <Link href={`/endpoints/${endpoint.id}/edit`} className={buttonClasses("primary")}>
+            <Link href={ops.href(`/endpoints/${endpoint.id}/edit`)} className={buttonClasses("primary")}>
               <Pencil className="size-4" aria-hidden />
               Edit
             </Link>

@@ -4,7 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { LifeBuoy } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { recoverAction, recoveryProgressAction } from "@/lib/features/endpoints/actions";
+import { useEndpointOps } from "../endpoint-ops";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input, Label } from "@/components/ui/inputs";
@@ -20,13 +20,14 @@ type Recovery = { since: string; startedAt: string; deliveries: number };
 
 /** "Recover failed since…": requeues failed (and paused) deliveries with the full retry schedule, and follows them. */
 export function RecoverCard({ endpointId }: { endpointId: string }) {
+  const ops = useEndpointOps();
   const [since, setSince] = useState(() => localInputValue(new Date(Date.now() - 24 * 3600 * 1000)));
   const [recovery, setRecovery] = useState<Recovery | null>(null);
 
   const start = useMutation({
     mutationFn: async () => {
       const sinceIso = new Date(since).toISOString();
-      const result = await recoverAction({ id: endpointId, since: sinceIso });
+      const result = await ops.recover({ id: endpointId, since: sinceIso });
       if (!result.ok) throw new Error(result.error.message);
       return { since: sinceIso, startedAt: result.data.startedAt, deliveries: result.data.deliveries };
     },
@@ -41,7 +42,7 @@ export function RecoverCard({ endpointId }: { endpointId: string }) {
   const progress = useQuery({
     queryKey: queryKeys.endpoints.recovery(endpointId, recovery?.startedAt ?? ""),
     queryFn: async () => {
-      const result = await recoveryProgressAction({ id: endpointId, since: recovery!.since, startedAt: recovery!.startedAt });
+      const result = await ops.recoveryProgress({ id: endpointId, since: recovery!.since, startedAt: recovery!.startedAt });
       if (!result.ok) throw new Error(result.error.message);
       return result.data;
     },

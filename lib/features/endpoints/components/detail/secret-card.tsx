@@ -3,7 +3,7 @@
 import { Eye, EyeOff, KeyRound, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { revealSecretAction, rotateSecretAction } from "@/lib/features/endpoints/actions";
+import { useEndpointOps } from "../endpoint-ops";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -18,6 +18,7 @@ import { verifySnippets } from "../verify-snippets";
 const DUAL_SIGNING = new Set<SignatureConfig["scheme"]>(["standard", "stripe"]);
 
 export function SecretCard({ endpointId, signature, canWrite }: { endpointId: string; signature: SignatureConfig; canWrite: boolean }) {
+  const ops = useEndpointOps();
   const [secret, setSecret] = useState<string | null>(null);
   const [previousUntil, setPreviousUntil] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<"reveal" | "rotate" | null>(null);
@@ -27,7 +28,7 @@ export function SecretCard({ endpointId, signature, canWrite }: { endpointId: st
 
   const run = async (kind: "reveal" | "rotate") => {
     setBusy(true);
-    const result = kind === "reveal" ? await revealSecretAction({ id: endpointId }) : await rotateSecretAction({ id: endpointId });
+    const result = kind === "reveal" ? await ops.revealSecret({ id: endpointId }) : await ops.rotateSecret({ id: endpointId });
     setBusy(false);
     setConfirm(null);
     if (!result.ok) {

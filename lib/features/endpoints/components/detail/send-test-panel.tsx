@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
-import { sendTestAction } from "@/lib/features/endpoints/actions";
+import { useEndpointOps } from "../endpoint-ops";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -24,6 +24,7 @@ function example(catalog: CatalogEventType[], name: string) {
 
 /** Seed 002's panel: pick an event type, edit its example, send it to this endpoint now, read the receiver's answer. */
 export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId: string; eventTypes: string[]; catalog: CatalogEventType[] }) {
+  const ops = useEndpointOps();
   const queryClient = useQueryClient();
   const choices = eventTypes.length ? eventTypes : catalog.map((type) => type.name);
   const [eventType, setEventType] = useState(choices[0] ?? "test.event");
@@ -37,7 +38,7 @@ export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId:
 
   const send = useMutation({
     mutationFn: async () => {
-      const response = await sendTestAction({ id: endpointId, eventType, body: text });
+      const response = await ops.sendTest({ id: endpointId, eventType, body: text });
       if (!response.ok) throw new Error(response.error.message);
       return response.data.attempt;
     },

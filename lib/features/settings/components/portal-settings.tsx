@@ -1,0 +1,107 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { toast } from "sonner";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Input, Label, Select, Textarea } from "@/components/ui/inputs";
+import { Switch } from "@/components/ui/switch";
+import type { PortalSettings } from "@/lib/features/portal/schema";
+import { updatePortalSettingsAction } from "@/lib/features/settings/actions";
+import { unwrap } from "../unwrap";
+
+/** Branding and embedding of the customer portal (what the product's customers see). */
+export function PortalSettingsSection({ settings, canWrite }: { settings: PortalSettings; canWrite: boolean }) {
+  const router = useRouter();
+  const [values, setValues] = useState({ ...settings, allowedOrigins: settings.allowedOrigins.join("\n") });
+  const set = <K extends keyof typeof values>(key: K, value: (typeof values)[K]) => setValues((current) => ({ ...current, [key]: value }));
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        updatePortalSettingsAction({
+          ...values,
+          allowedOrigins: values.allowedOrigins.split(/\s+/).map((origin) => origin.trim()).filter(Boolean),
+        }),
+      ),
+    onSuccess: () => {
+      toast.success("Portal settings saved");
+      router.refresh();
+    },
+  });
+  return (
+    <Card title="Customer portal" description="What your customers see when your app opens their webhook settings (POST /api/v1/accounts/{account}/portal).">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+        className="grid gap-4 sm:grid-cols-2"
+        noValidate
+      >
+        {save.error && (
+          <div className="sm:col-span-2">
+            <Alert tone="error">{save.error.message}</Alert>
+          </div>
+        )}
+        <div>
+          <Label htmlFor="portal-product">Product name</Label>
+          <Input id="portal-product" value={values.productName} onChange={(e) => set("productName", e.target.value)} placeholder="CallTracker" disabled={!canWrite} />
+        </div>
+        <div>
+          <Label htmlFor="portal-logo" hint="optional">Logo URL</Label>
+          <Input id="portal-logo" type="url" value={values.logoUrl} onChange={(e) => set("logoUrl", e.target.value)} placeholder="https://app.example.com/logo.svg" disabled={!canWrite} />
+        </div>
+        <div>
+          <Label htmlFor="portal-accent">Accent colour</Label>
+          <div className="flex gap-2">
+            <input aria-label="Pick the accent colour" type="color" value={values.accentColor} onChange={(e) => set("accentColor", e.target.value)} className="h-9 w-12 rounded border border-zinc-300" disabled={!canWrite} />
+            <Input id="portal-accent" value={values.accentColor} onChange={(e) => set("accentColor", e.target.value)} className="font-mono" disabled={!canWrite} />
+          </div>
+        </div>
+        <div>
+          <Label htmlFor="portal-theme">Theme</Label>
+          <Select id="portal-theme" value={values.theme} onChange={(e) => set("theme", e.target.value as PortalSettings["theme"])} disabled={!canWrite}>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </Select>
+        </div>
+        <div className="sm:col-span-2">
+          <Label htmlFor="portal-origins" hint="one per line">Sites allowed to embed the portal</Label>
+          <Textarea
+            id="portal-origins"
+            rows={3}
+            value={values.allowedOrigins}
+            onChange={(e) => set("allowedOrigins", e.target.value)}
+            placeholder="https://app.example.com"
+            className="font-mono"
+            aria-describedby="portal-origins-hint"
+            disabled={!canWrite}
+          />
+          <p id="portal-origins-hint" className="mt-1 text-xs text-zinc-500">
+            Sent as <code className="font-mono">Content-Security-Policy: frame-ancestors</code>. Empty: the portal opens as a full page only.
+          </p>
+        </div>
+        <div className="sm:col-span-2">
+          <Switch
+            id="portal-powered-by"
+            checked={values.showPoweredBy}
+            onChange={(checked) => set("showPoweredBy", checked)}
+            label="Show “Webhooks by Hookline”"
+            description="Off: your customers see your product only."
+            disabled={!canWrite}
+          />
+        </div>
+        {canWrite && (
+          <div className="sm:col-span-2">
+            <Button type="submit" variant="secondary" pending={save.isPending}>
+              Save portal settings
+            </Button>
+          </div>
+        )}
+      </form>
+    </Card>
+  );
+}
