@@ -1,0 +1,167 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test, type Page } from "@playwright/test";
+import { api, screenshot, signIn, startReceiver } from "./helpers";
+
+/**
+ * The customer portal as a product's customer meets it: the operator's app asks for a link
+ * for acc_1; the customer opens it in a browser with no Hookline session, adds an endpoint with
+ * seed 002's events and a duration filter, sends a test, and watches the last 10 attempts fill
+ * in as the app publishes acc_1's calls. The same portal then runs inside an iframe served from
+ * another loopback origin.
+ */
+const call = (account: string, duration: number, id: string) => ({
+  eventType: "call:completed",
+  account,
+  payload: { call_id: id, account, duration, status: "completed" },
+});
+
+async function portalLink(request: Parameters<typeof api>[0], account: string, body: object = {}) {
+  const response = await api(request).post(`/accounts/${account}/portal`, body);
+  expect(response.status()).toBe(201);
+  return (await response.json()) as { url: string; path: string; expiresAt: string };
+}
+
+/** The product's own page, on another loopback origin (127.0.0.2), framing the portal URL it is given. */
+async function startHost() {
+  const server = http.createServer((request, response) => {
+    const src = new URL(request.url ?? "/", "http://host").searchParams.get("src") ?? "";
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(
+      `<!doctype html><title>CallTracker · Integrations</title><h1>Integrations</h1>` +
+        `<iframe title="Webhooks" src="${src.replaceAll('"', "&quot;")}" style="width:100%;height:1400px;border:0"></iframe>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.2", resolve));
+  const origin = `http://127.0.0.2:${(server.address() as AddressInfo).port}`;
+  return { origin, frame: (url: string) => `${origin}/?src=${encodeURIComponent(url)}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function narrow(page: Page, name: string) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, name);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, "no sideways scrolling at 390 px").toBeLessThanOrEqual(1);
+  await page.setViewportSize({ width: 1366, height: 900 });
+}
+
+test("a customer manages acc_1's webhooks in the portal, full page and embedded", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  expect((await api(request).post("/event-types/presets", { preset: "call-tracking" })).ok()).toBe(true);
+  const receiver = await startReceiver(() => ({ status: 200, body: '{"received":true,"by":"acc_1"}' }));
+  const other = await api(request).post("/endpoints", { title: "acc_2 CRM", url: `${receiver.url}/acc2`, account: "acc_2" });
+  const otherId = ((await other.json()) as { id: string }).id;
+  const link = await portalLink(request, "acc_1");
+  const customer = await browser.newContext({ viewport: { width: 1366, height: 900 } }); // no cookies, no Hookline session
+  const page = await customer.newPage();
+  try {
+    const opened = await page.goto(link.path);
+    expect(opened!.headers()["referrer-policy"]).toBe("no-referrer");
+    expect(opened!.headers()["content-security-policy"]).toBe("frame-ancestors 'self'");
+    await expect(page.getByRole("heading", { level: 1, name: "Webhook endpoints" })).toBeVisible();
+    await expect(page.getByText("No endpoints yet")).toBeVisible();
+    await expect(page.locator("body")).not.toContainText("Hookline");
+    await screenshot(page, "portal-empty");
+
+    await page.getByRole("link", { name: "Add an endpoint" }).first().click();
+    await expect(page.getByRole("heading", { level: 1, name: "Add an endpoint" })).toBeVisible();
+    // The customer-facing settings only: no presets, signing, retries, headers or accounts.
+    await expect(page.getByLabel("Start from a product preset")).toBeHidden();
+    await expect(page.getByRole("heading", { name: "Signing" })).toHaveCount(0);
+    await page.getByLabel("Title").fill("My CRM");
+    await page.getByLabel("URL").fill(receiver.url);
+    await page.getByRole("radio", { name: /Selected events/ }).check();
+    await page.getByLabel("Search event types").fill("call:");
+    await page.getByRole("checkbox", { name: /^call:completed/ }).check();
+    await page.getByRole("checkbox", { name: /^call:missed/ }).check();
+    await page.getByRole("button", { name: "Add condition" }).click();
+    await page.getByLabel("Condition 1 field path").fill("duration");
+    await page.getByLabel("Condition 1 operator").selectOption("gte");
+    await page.getByLabel("Condition 1 value").fill("30");
+    await expect(page.getByText("Would be delivered")).toBeVisible();
+    await page.getByLabel("Example payload").fill(JSON.stringify({ account: "acc_1", duration: 12 }));
+    await expect(page.getByText("Would be skipped")).toBeVisible();
+    await screenshot(page, "portal-endpoint-form");
+    await narrow(page, "portal-endpoint-form-390");
+
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    const created = page.getByRole("dialog", { name: "Endpoint created" });
+    await expect(created.getByLabel("Signing secret", { exact: true })).toContainText("whsec_");
+    await created.getByRole("button", { name: "Continue to the endpoint" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "My CRM" })).toBeVisible();
+    expect(new URL(page.url()).pathname).toMatch(new RegExp(`^${link.path}/endpoints/ep_`));
+    const endpointId = page.url().split("/").pop()!;
+    const stored = await (await api(request).get(`/endpoints/${endpointId}`)).json();
+    expect(stored).toMatchObject({ account: "acc_1", eventTypes: ["call:completed", "call:missed"], filter: { rules: [{ path: "duration", op: "gte", value: 30 }] } });
+
+    // Send test: the receiver's status and body are shown.
+    await page.getByRole("form", { name: "Send test" }).getByRole("button", { name: "Send test" }).click();
+    const result = page.getByRole("region", { name: "Test result" });
+    await expect(result).toContainText("200");
+    await expect(result).toContainText('"by":"acc_1"');
+
+    // The app publishes: acc_1's long calls arrive live; a short one and acc_2's never do.
+    const attempts = page.getByRole("table", { name: "Last 10 attempts" });
+    await expect(attempts.getByRole("row")).toHaveCount(2); // header + the test
+    for (const [index, message] of [call("acc_1", 45, "c1"), call("acc_2", 60, "c2"), call("acc_1", 10, "c3"), call("acc_1", 90, "c4")].entries()) {
+      expect((await api(request).post("/messages", message)).status(), `message ${index}`).toBe(202);
+    }
+    await expect(attempts.getByRole("row")).toHaveCount(4, { timeout: 20_000 });
+    const bodies = receiver.received.filter((entry) => entry.body.includes("call_id")).map((entry) => JSON.parse(entry.body).call_id as string);
+    expect(bodies.sort()).toEqual(["c1", "c2", "c4"]); // c2 went to acc_2's own endpoint, not this one
+    await screenshot(page, "portal-endpoint-detail");
+    await narrow(page, "portal-endpoint-detail-390");
+
+    // Another account's endpoint is not found; the log holds acc_1's messages only.
+    await page.goto(`${link.path}/endpoints/${otherId}`);
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    await page.goto(`${link.path}/messages`);
+    await expect(page.getByTestId("message-row")).toHaveCount(3);
+    await expect(page.getByRole("table")).not.toContainText("acc_2");
+    await screenshot(page, "portal-messages");
+
+    // Tampered and unknown links get a clear page, not a login form.
+    await page.goto(`${link.path.slice(0, -3)}xyz`);
+    await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
+    await screenshot(page, "portal-link-refused");
+  } finally {
+    await customer.close();
+  }
+
+  // Embedded: the operator allows the product's origin, the product frames a fresh link.
+  const host = await startHost();
+  const operator = await browser.newContext();
+  try {
+    const settings = await operator.newPage();
+    await signIn(settings);
+    await settings.goto("/settings");
+    await settings.getByLabel("Product name").fill("CallTracker");
+    await settings.getByLabel("Sites allowed to embed the portal").fill(host.origin);
+    await settings.getByLabel("Accent colour", { exact: true }).fill("#0f766e");
+    await settings.getByRole("button", { name: "Save portal settings" }).click();
+    await expect(settings.getByText("Portal settings saved")).toBeVisible();
+    await screenshot(settings, "settings-portal");
+  } finally {
+    await operator.close();
+  }
+  const embedLink = await portalLink(request, "acc_1");
+  const headers = (await request.get(embedLink.path)).headers();
+  expect(headers["content-security-policy"]).toBe(`frame-ancestors 'self' ${host.origin}`);
+  expect((await request.get("/login")).headers()["content-security-policy"]).toBe("frame-ancestors 'none'");
+  const embedder = await browser.newContext();
+  try {
+    const product = await embedder.newPage();
+    await product.goto(host.frame(embedLink.url));
+    const frame = product.frameLocator("iframe[title=Webhooks]");
+    await expect(frame.getByRole("heading", { level: 1, name: "Webhook endpoints" })).toBeVisible();
+    await expect(frame.getByText("CallTracker · Webhooks")).toBeVisible();
+    await frame.getByRole("link", { name: "My CRM" }).click();
+    await frame.getByRole("form", { name: "Send test" }).getByRole("button", { name: "Send test" }).click();
+    await expect(frame.getByRole("region", { name: "Test result" })).toContainText("200");
+    await screenshot(product, "portal-embedded");
+  } finally {
+    await embedder.close();
+    await host.close();
+    await receiver.close();
+  }
+});
