@@ -90,7 +90,7 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
           </p>
         </div>
       ) : (
-        <div className="-mx-5 -my-5 overflow-x-auto">
+        <div className="relative -mx-5 -my-5 overflow-x-auto">
           <table className="w-full min-w-[640px] text-left text-sm" aria-label="Last 10 attempts">
             <thead className="border-b border-zinc-100 text-xs text-zinc-500">
               <tr>
