@@ -23,6 +23,7 @@ describe("endpoint form model", () => {
   it("keeps every new setting of a stored endpoint through edit and save", () => {
     const stored = endpointCreateSchema.parse({
       title: "Calls",
+      account: "acc_1",
       url: "https://example.com/hook",
       eventTypes: ["call:completed", "call:missed"],
       filter: {
