@@ -33,6 +33,11 @@ test("anonymous crawl: only /login, /setup and /api/health answer; every other p
   expect(pages.length).toBeGreaterThan(5);
   for (const url of pages) {
     await page.goto(url);
+    if (url.startsWith("/portal/")) {
+      // The customer portal has no sign-in: an unknown link gets a clear refusal page, nothing else.
+      await expect(page.getByRole("heading", { name: "This link is not valid" }), url).toBeVisible();
+      continue;
+    }
     // No admin yet: every console page sends the visitor to setup (login also, once there is one).
     expect(new URL(page.url()).pathname, url).toMatch(/^\/(setup|login)$/);
   }
