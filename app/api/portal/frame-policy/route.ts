@@ -3,10 +3,12 @@ import { frameAncestors, resolvePortalToken } from "@/lib/features/portal/links"
 
 /**
  * For proxy.ts: the `frame-ancestors` of a portal token's workspace (its allowed origins).
- * It answers nothing else: an unknown token gets the default, which embeds nowhere.
+ * It answers nothing else.
  */
 export async function GET(request: NextRequest) {
   const token = request.nextUrl.searchParams.get("token") ?? "";
   const session = await resolvePortalToken(token);
-  return NextResponse.json({ frameAncestors: frameAncestors("refused" in session ? null : session.settings) });
+  // Unknown or expired: 404, and proxy.ts keeps the default (same origin only).
+  if ("refused" in session) return NextResponse.json({ error: { code: "not_found", message: "Portal link not found" } }, { status: 404 });
+  return NextResponse.json({ frameAncestors: frameAncestors(session.settings) });
 }
