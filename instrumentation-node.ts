@@ -26,3 +26,10 @@ if (env().HOOKLINE_METRICS_PORT) {
     .then(({ url }) => logger().info(`metrics on ${url}`))
     .catch((error) => logger().error({ err: error }, "metrics listener failed to start"));
 }
+
+// Traces only when an OTLP endpoint is configured; otherwise the SDK is never loaded (README, "Traces").
+if (env().OTEL_EXPORTER_OTLP_ENDPOINT || env().OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+  const { startTracing } = await import("@/lib/otel");
+  startTracing("hookline");
+  logger().info("traces exported over OTLP");
+}

@@ -19,6 +19,8 @@ export const deliveryRequested = eventType("hookline/delivery.requested", {
     attempt: z.number().int().min(1).optional(),
     /** the instant a retry was scheduled for (a retry's request) */
     retryAt: z.iso.datetime().optional(),
+    /** the publish request's trace (W3C), so attempts join it (lib/tracing.ts) */
+    traceparent: z.string().max(128).optional(),
   }),
 });
 
@@ -29,6 +31,7 @@ export const deliveryRetry = eventType("hookline/delivery.retry", {
     endpointId: z.string().min(1),
     attempt: z.number().int().min(1),
     retryAt: z.iso.datetime(),
+    traceparent: z.string().max(128).optional(),
   }),
 });
 

@@ -53,6 +53,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   HOOKLINE_LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   HOOKLINE_METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(z.url().optional()),
   HOOKLINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 

@@ -1,5 +1,7 @@
 import { deliveryRequested, deliveryRetry, inngest } from "@/inngest/client";
 import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
+import { logger } from "@/lib/log";
+import { recordAttemptSpan } from "@/lib/tracing";
 
 /** Largest batch of one endpoint's due attempts a run takes. */
 const BATCH_SIZE = 100;
@@ -7,9 +9,10 @@ const BATCH_SIZE = 100;
 const PATIENCE_MS = 1_000;
 
 /** The retry a finished (or waiting) attempt calls for, if any. */
-function retryOf(outcome: BatchOutcome) {
+function retryOf(outcome: BatchOutcome, traceparent?: string) {
   if (outcome.next.action !== "retry" || !outcome.endpointId) return undefined;
   return {
+    ...(traceparent ? { traceparent } : {}),
     deliveryId: outcome.deliveryId,
     endpointId: outcome.endpointId,
     // An attempt that ran moves the schedule on; a wait (not due, lease held) does not.
@@ -47,21 +50,25 @@ export const deliverBatch = inngest.createFunction(
   },
   async ({ events, step }) => {
     const items = new Map<string, BatchItem>();
+    const traces = new Map<string, string>();
     for (const event of events) {
-      const { deliveryId, attempt, retryAt } = event.data;
+      const { deliveryId, attempt, retryAt, traceparent } = event.data;
       if (!items.has(deliveryId)) items.set(deliveryId, { deliveryId, scheduleAttempt: attempt ?? 1, dueAt: retryAt });
+      if (traceparent) traces.set(deliveryId, traceparent);
     }
     // Memoized compactly: one entry per delivery that needs another attempt.
     const retries = await step.run("attempts", async () => {
       const outcomes = await attemptBatch([...items.values()], {
         patienceMs: PATIENCE_MS,
         onLate: async (outcome) => {
-          const retry = retryOf(outcome);
+          recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
+          const retry = retryOf(outcome, traces.get(outcome.deliveryId));
           // Lost (a crash before this send): the delivery stays PENDING and the sweep requests it.
-          if (retry) await inngest.send(retryEvent(retry)).catch((error) => console.error(`[hookline] could not schedule a retry: ${error}`));
+          if (retry) await inngest.send(retryEvent(retry)).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
         },
       });
-      return outcomes.flatMap((outcome) => retryOf(outcome) ?? []);
+      for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
+      return outcomes.flatMap((outcome) => retryOf(outcome, traces.get(outcome.deliveryId)) ?? []);
     });
     if (retries.length) await step.sendEvent("schedule-retries", retries.map(retryEvent));
     return { deliveries: items.size, retries: retries.length };
@@ -76,11 +83,14 @@ export const deliverBatch = inngest.createFunction(
 export const deliver = inngest.createFunction(
   { id: "deliver", name: "Wait for a delivery's next attempt", triggers: [deliveryRetry], retries: 10 },
   async ({ event, step }) => {
-    const { deliveryId, endpointId, attempt, retryAt } = event.data;
+    const { deliveryId, endpointId, attempt, retryAt, traceparent } = event.data;
     await step.sleepUntil(`retry-${attempt - 1}`, retryAt);
     await step.sendEvent(
       "attempt-due",
-      deliveryRequested.create({ deliveryId, endpointId, attempt, retryAt }, { id: `${deliveryId}:due:${attempt}:${retryAt}` }),
+      deliveryRequested.create(
+        { deliveryId, endpointId, attempt, retryAt, ...(traceparent ? { traceparent } : {}) },
+        { id: `${deliveryId}:due:${attempt}:${retryAt}` },
+      ),
     );
     return { deliveryId, attempt };
   },

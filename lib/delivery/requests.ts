@@ -2,6 +2,7 @@ import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
 import { query } from "@/lib/db/pool";
 import { logger } from "@/lib/log";
+import { currentTraceparent } from "@/lib/tracing";
 
 /**
  * Hands deliveries to the `deliver` function. Called after the transaction that
@@ -11,10 +12,14 @@ import { logger } from "@/lib/log";
  */
 export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial") {
   if (deliveries.length === 0) return;
+  const traceparent = currentTraceparent();
   try {
     await inngest.send(
       deliveries.map((delivery) =>
-        deliveryRequested.create({ deliveryId: delivery.id, endpointId: delivery.endpointId }, { id: `${delivery.id}:${round}` }),
+        deliveryRequested.create(
+          { deliveryId: delivery.id, endpointId: delivery.endpointId, ...(traceparent ? { traceparent } : {}) },
+          { id: `${delivery.id}:${round}` },
+        ),
       ),
     );
   } catch (error) {

@@ -12,6 +12,7 @@ import { admit, noteAccepted } from "@/lib/features/messages/admission";
 import { publishBatchSchema, publishSchema, type PublishInput } from "@/lib/features/messages/schema";
 import { parseWith } from "@/lib/validation";
 import { recordPublish } from "@/lib/metrics";
+import { inSpan } from "@/lib/tracing";
 
 export type PublishResult = {
   created: boolean; // false: the idempotency key matched an earlier message, which is returned
@@ -36,7 +37,11 @@ type Prepared = { index: number; eventType: string; payload: Record<string, unkn
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
   const started = performance.now();
-  const result = await publishMessage(ctx, input, options);
+  const result = await inSpan("hookline.publish", { "hookline.workspace_id": ctx.workspaceId }, async (span) => {
+    const published = await publishMessage(ctx, input, options);
+    span.setAttributes({ "hookline.message_id": published.message.id, "hookline.deliveries": published.deliveries.length, "hookline.created": published.created });
+    return published;
+  });
   recordPublish(result.created, (performance.now() - started) / 1000);
   return result;
 }
