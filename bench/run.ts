@@ -189,8 +189,9 @@ async function awaitReceipts(prefix: string, expected: number, label: string, st
 type Endpoint = { id: string; route: string };
 
 async function createEndpoint(title: string, route: string, eventType: string, extra: Record<string, unknown> = {}): Promise<Endpoint> {
-  const { json } = await api!.call<{ id: string }>("POST", "/api/v1/endpoints", { title, url: receiver!.url(route), eventTypes: [eventType], ...extra });
-  return { id: json.id, route };
+  const { data, error } = await api!.hookline.POST("/endpoints", { body: { title, url: receiver!.url(route), eventTypes: [eventType], ...extra } });
+  if (!data) throw new Error(`creating endpoint ${title}: ${JSON.stringify(error)}`);
+  return { id: data.id, route };
 }
 
 /** publish → first attempt per delivery (receiver time − publish send time), over the given routes. */
@@ -402,7 +403,7 @@ async function main() {
     hangingRequests: receiver.requests("hang/"),
     healthyP99VsE2e: e2eRun.publishToFirstAttemptMs.p99 ? round((isoRun.publishToFirstAttemptMs.p99 ?? NaN) / e2eRun.publishToFirstAttemptMs.p99, 2) : null,
   };
-  for (const endpoint of iso.filter((e) => e.route.startsWith("hang/"))) await api.call("POST", `/api/v1/endpoints/${endpoint.id}/disable`, {});
+  for (const endpoint of iso.filter((e) => e.route.startsWith("hang/"))) await api.hookline.POST("/endpoints/{id}/disable", { params: { path: { id: endpoint.id } } });
   await drain("after isolation (hanging endpoints disabled)", 120_000);
 
   // 4. Read path.

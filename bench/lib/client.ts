@@ -5,6 +5,7 @@
  */
 import http from "node:http";
 import { generateSecret, signRequest } from "@/lib/delivery/sign";
+import { createHooklineClient, type HooklineClient } from "@/lib/openapi/client";
 import { checkDeadline, now, progress, sleep } from "./util";
 
 export type HttpReply = { status: number; text: string };
@@ -37,12 +38,21 @@ export function payloadOf(bytes: number, seq: number, extra: Record<string, unkn
 
 export class Api {
   readonly agent: http.Agent;
+  /** The typed API client (lib/openapi/client.ts) over the same keep-alive agent: the bench drives the API the way users' code does. */
+  readonly hookline: HooklineClient;
   constructor(
     readonly baseUrl: string,
     private readonly apiKey: string,
     maxSockets = 64,
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
+    this.hookline = createHooklineClient({ baseUrl, apiKey, fetch: (input) => this.fetch(input) });
+  }
+
+  private async fetch(input: Request): Promise<Response> {
+    const body = input.body ? await input.text() : undefined;
+    const reply = await request(this.agent, input.url, { method: input.method, headers: Object.fromEntries(input.headers), body });
+    return new Response(reply.status === 204 ? null : reply.text, { status: reply.status, headers: { "content-type": "application/json" } });
   }
 
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
@@ -73,9 +83,10 @@ export function publishBody(eventType: string, seq: number, payloadBytes: number
 
 export async function publishOne(api: Api, eventType: string, seq: number, payloadBytes: number): Promise<Publish> {
   const sentAt = now();
-  const { status, json } = await api.call<{ id: string }>("POST", "/api/v1/messages", publishBody(eventType, seq, payloadBytes));
-  if (status !== 202) throw new Error(`publish answered ${status}`);
-  return { seq, id: json.id, sentAt, latencyMs: now() - sentAt, status };
+  // The payload text goes out as is (bodySerializer), like an app that forwards a stored event.
+  const { data, error, response } = await api.hookline.POST("/messages", { body: {} as never, bodySerializer: () => publishBody(eventType, seq, payloadBytes) });
+  if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${JSON.stringify(error)}`);
+  return { seq, id: data!.id, sentAt, latencyMs: now() - sentAt, status: response.status };
 }
 
 /** `count` publishes, `concurrency` in flight at a time, as fast as the server answers. */

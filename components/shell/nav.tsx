@@ -1,6 +1,6 @@
 "use client";
 
-import { Activity, FlaskConical, LayoutDashboard, ListTree, Mail, Settings, Users, Webhook } from "lucide-react";
+import { Activity, BookOpen, FlaskConical, LayoutDashboard, ListTree, Mail, Settings, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
@@ -14,6 +14,7 @@ export const NAV_ITEMS = [
   { href: "/playground", label: "Playground", icon: FlaskConical },
   { href: "/runs", label: "Runs", icon: Activity },
   { href: "/settings", label: "Settings", icon: Settings },
+  { href: "/api-reference", label: "API reference", icon: BookOpen },
 ] as const;
 
 export function Nav({ onNavigate }: { onNavigate?: () => void }) {
@@ -33,7 +34,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
               active ? "bg-white text-zinc-900 shadow-sm ring-1 ring-zinc-200" : "text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900",
             )}
           >
-            <Icon className={cn("size-4", active ? "text-brand-600" : "text-zinc-400")} aria-hidden />
+            <Icon className={cn("size-4", active ? "text-brand-600" : "text-zinc-500")} aria-hidden />
             {label}
           </Link>
         );

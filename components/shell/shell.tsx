@@ -17,7 +17,7 @@ export function Shell({ workspaceName, email, role, children }: ShellProps) {
         <Logo />
         <div className="min-w-0">
           <div className="text-sm font-semibold leading-tight">Hookline</div>
-          <div className="truncate text-xs text-zinc-500">{workspaceName}</div>
+          <div className="truncate text-xs text-zinc-600">{workspaceName}</div>
         </div>
       </div>
       <Nav onNavigate={() => setOpen(false)} />

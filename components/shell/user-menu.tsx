@@ -35,9 +35,9 @@ export function UserMenu({ email, role }: { email: string; role: string }) {
         </span>
         <span className="min-w-0 flex-1">
           <span className="block truncate text-sm font-medium text-zinc-800">{email}</span>
-          <span className="block text-xs text-zinc-500 capitalize">{role.toLowerCase()}</span>
+          <span className="block text-xs text-zinc-600 capitalize">{role.toLowerCase()}</span>
         </span>
-        <ChevronsUpDown className="size-4 text-zinc-400" aria-hidden />
+        <ChevronsUpDown className="size-4 text-zinc-500" aria-hidden />
       </button>
       {open && (
         <div role="menu" className="absolute bottom-full left-0 mb-1 w-full rounded-md bg-white p-1 shadow-lg ring-1 ring-zinc-200">

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { api, screenshot, signIn, startReceiver } from "./helpers";
+import { expectAccessible } from "./a11y";
 
 // The console server is shared by every console spec: each test makes its own, uniquely named endpoint.
 
@@ -100,6 +101,7 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     await page.getByLabel("Example payload").fill(JSON.stringify(callPayload(45)));
     await expect(page.getByText("Would be delivered")).toBeVisible();
     await screenshot(page, "endpoint-form");
+    await expectAccessible(page, "endpoint-form");
 
     await page.getByRole("button", { name: "Create endpoint" }).click();
     const created = page.getByRole("dialog", { name: "Endpoint created" });
@@ -121,6 +123,7 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     });
     await expect(page.getByText("No attempts yet")).toBeVisible();
     await screenshot(page, "endpoint-detail");
+    await expectAccessible(page, "endpoint-detail");
 
     // Send test: the receiver's status and body come back into the panel.
     await expect(page.getByLabel("Event type", { exact: true })).toHaveValue("call:completed");
@@ -147,7 +150,7 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     // The attempt is in the live list; the inspector shows the signed request and the response.
     await expect(attemptRows(page)).toHaveCount(1);
     await expect(attemptRows(page).first()).toContainText("Test");
-    await attemptRows(page).first().getByRole("button", { name: /Inspect attempt 1 of call:completed/ }).click();
+    await attemptRows(page).first().getByRole("button", { name: /inspect attempt 1 of call:completed/ }).click();
     const inspector = page.getByRole("dialog", { name: "Attempt #1 · call:completed" });
     await expect(inspector.getByRole("table", { name: "Request headers" })).toContainText("X-CALLTRACKING-SIGNATURE");
     await expect(inspector.getByLabel("Request body", { exact: true })).toContainText('"call_id": "call_5f2b7c91"');
@@ -197,7 +200,7 @@ test("a failing receiver's attempt shows its error, and Resend succeeds once the
     const failed = attemptRows(page).first();
     await expect(failed).toContainText("500");
     await expect(failed).toContainText("Scheduled");
-    await failed.getByRole("button", { name: /Inspect attempt/ }).click();
+    await failed.getByRole("button", { name: /inspect attempt/ }).click();
     const inspector = page.getByRole("dialog", { name: "Attempt #1 · call:completed" });
     await expect(inspector.getByLabel("Response body", { exact: true })).toContainText("database is down");
     await inspector.getByRole("button", { name: "Close" }).click();
@@ -219,6 +222,7 @@ test("a failing receiver's attempt shows its error, and Resend succeeds once the
     await expect(row).toContainText("50%");
     await expect(row).toContainText("1 of 2 attempts");
     await screenshot(page, "endpoints-list");
+    await expectAccessible(page, "endpoints-list");
   } finally {
     await receiver.close();
   }

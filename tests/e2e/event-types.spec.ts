@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { screenshot, signIn } from "./helpers";
+import { expectAccessible } from "./a11y";
 
 // Real deliveries through the engine: give a loaded CI machine room.
 test.describe.configure({ timeout: 120_000 });
@@ -28,6 +29,7 @@ test("import the call-tracking preset, then its four events are in the catalog",
   await page.getByRole("button", { name: "Show example of call:completed" }).click();
   await expect(page.getByLabel("Example payload of call:completed")).toContainText('"duration": 142');
   await screenshot(page, "event-types-list");
+  await expectAccessible(page, "event-types-list");
 });
 
 test("create an event type with a JSON Schema: errors land on the fields, then archive hides it", async ({ page }) => {

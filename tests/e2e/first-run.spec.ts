@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./a11y";
 import { E2E } from "./constants.mjs";
 
 const admin = E2E.admin;
@@ -66,6 +67,7 @@ test("an anonymous visitor is sent to first-run setup", async ({ page }) => {
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Create the first admin" })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/setup.png", fullPage: true });
+  await expectAccessible(page, "setup");
 });
 
 test("first-run setup validates, creates the admin and signs them in", async ({ page }) => {
@@ -103,6 +105,7 @@ test("sign out, then a wrong password is refused and the right one gets in", asy
   await page.goto("/setup");
   await page.goto("/login");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expectAccessible(page, "login");
   await page.getByLabel("Email").fill(admin.email);
   await page.getByLabel("Password").fill("wrong password!!");
   await page.getByRole("button", { name: "Sign in" }).click();

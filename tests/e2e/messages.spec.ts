@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { api, E2E, screenshot, signIn, startReceiver } from "./helpers";
+import { expectAccessible } from "./a11y";
 
 // Real deliveries through the engine: give a loaded CI machine room.
 test.describe.configure({ timeout: 120_000 });
@@ -49,6 +50,7 @@ test("the message log filters by account, and a message shows its raw body and p
   await expect(rows.first()).toContainText(published[2]!.id);
   await expect(rows.first()).toContainText("call:completed");
   await screenshot(page, "messages-list");
+  await expectAccessible(page, "messages-list");
 
   await page.goto(`/messages?account=${account}_nobody`);
   await expect(page.getByRole("heading", { name: "No messages match these filters" })).toBeVisible();
@@ -73,6 +75,7 @@ test("the message log filters by account, and a message shows its raw body and p
   await delivery.getByText("Attempt 1").click();
   await expect(delivery.getByText("HTTP 200", { exact: true })).toBeVisible();
   await screenshot(page, "message-detail");
+  await expectAccessible(page, "message-detail");
   await receiver.close();
 });
 

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { api, screenshot, signIn, startReceiver } from "./helpers";
+import { expectAccessible } from "./a11y";
 
 test.describe.configure({ mode: "serial" });
 
@@ -73,6 +74,7 @@ test("after deliveries: volume, the failing endpoint with its reason, and the fa
 
     await expect(page.getByRole("img", { name: /Bar chart of delivery attempts/ })).toBeVisible();
     await screenshot(page, "overview");
+    await expectAccessible(page, "overview");
 
     await page.getByRole("button", { name: "14 days" }).click();
     await expect(page.getByRole("button", { name: "14 days" })).toHaveAttribute("aria-pressed", "true");
@@ -98,6 +100,7 @@ test("runs: the local engine's runs, live, with a run's steps", async ({ page })
   await row.getByRole("button", { name: /Show steps of run/ }).click();
   await expect(page.getByRole("list", { name: "Steps" }).first()).toContainText("attempt-1");
   await screenshot(page, "runs");
+  await expectAccessible(page, "runs");
 
   await page.getByLabel("Status").selectOption("FAILED");
   await expect(table.getByRole("row").filter({ hasText: failedDeliveryId })).toHaveCount(0);

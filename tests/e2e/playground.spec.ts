@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { api, screenshot, signIn, startReceiver } from "./helpers";
+import { expectAccessible } from "./a11y";
 
 // Real deliveries through the engine: give a loaded CI machine room.
 test.describe.configure({ timeout: 120_000 });
@@ -43,6 +44,7 @@ test("the playground publishes like the app would and explains each endpoint's m
   await expect(entry.getByText("Succeeded")).toBeVisible({ timeout: 20_000 });
   const firstId = await page.getByRole("link", { name: "Open message" }).textContent();
   await screenshot(page, "playground-result");
+  await expectAccessible(page, "playground-result");
 
   await page.getByLabel("Duration (s)").fill("12");
   await page.getByRole("button", { name: "Publish" }).click();

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { screenshot, signIn } from "./helpers";
+import { expectAccessible } from "./a11y";
 
 const tag = Date.now().toString(36);
 
@@ -9,6 +10,7 @@ test("an API key is shown once, works against the API, and stops working when re
   const keys = page.getByRole("table", { name: "API keys" });
   await expect(keys).toBeVisible();
   await screenshot(page, "settings-api-keys");
+  await expectAccessible(page, "settings-api-keys");
 
   const name = `CI key ${tag}`;
   await page.getByRole("button", { name: "Create key" }).click();

@@ -28,7 +28,7 @@ export function EndpointDetail({ endpoint, canWrite, catalog }: { endpoint: Endp
           ) : (
             <Card title="Send test">
               <p className="flex items-start gap-2 text-sm text-zinc-600">
-                <Lock className="mt-0.5 size-4 shrink-0 text-zinc-400" aria-hidden />
+                <Lock className="mt-0.5 size-4 shrink-0 text-zinc-500" aria-hidden />
                 Viewers can read this endpoint&apos;s history but cannot send tests, resend or change it.
               </p>
             </Card>

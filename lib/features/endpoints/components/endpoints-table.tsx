@@ -7,7 +7,7 @@ import { EventChips } from "./event-chips";
 import { endpointStatus } from "./format";
 
 function SuccessRate({ stats }: { stats: EndpointListItem["stats"] }) {
-  if (stats.successRate24h === null) return <span className="text-zinc-400">No attempts</span>;
+  if (stats.successRate24h === null) return <span className="text-zinc-500">No attempts</span>;
   const percent = Math.round(stats.successRate24h * 1000) / 10;
   const tone = percent >= 99 ? "text-emerald-700" : percent >= 90 ? "text-amber-700" : "text-red-700";
   return (
@@ -84,7 +84,7 @@ export function EndpointsTable({ endpoints, hrefBase = "", showOwner = true }: {
                       <RelativeTime iso={endpoint.stats.lastAttemptAt} />
                     </span>
                   ) : (
-                    <span className="text-zinc-400">Never</span>
+                    <span className="text-zinc-500">Never</span>
                   )}
                 </td>
               </tr>

@@ -61,7 +61,7 @@ export function EventPicker({ catalog, allEvents, onAllEventsChange, selected, o
             />
             <span>
               <span className="block text-sm font-medium">{option.title}</span>
-              <span className="block text-xs text-zinc-500">{option.text}</span>
+              <span className="block text-xs text-zinc-600">{option.text}</span>
             </span>
           </label>
         ))}
@@ -71,7 +71,7 @@ export function EventPicker({ catalog, allEvents, onAllEventsChange, selected, o
         <div className="mt-3 rounded-lg ring-1 ring-zinc-200">
           <div className="flex items-center gap-2 border-b border-zinc-100 p-2">
             <div className="relative flex-1">
-              <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400" aria-hidden />
+              <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-500" aria-hidden />
               <Input
                 type="search"
                 aria-label="Search event types"
@@ -117,7 +117,7 @@ export function EventPicker({ catalog, allEvents, onAllEventsChange, selected, o
                         />
                         <span className="min-w-0">
                           <span className="block font-mono text-sm">{type.name}</span>
-                          {type.description && <span className="block truncate text-xs text-zinc-500">{type.description}</span>}
+                          {type.description && <span className="block truncate text-xs text-zinc-600">{type.description}</span>}
                         </span>
                       </label>
                     ))}

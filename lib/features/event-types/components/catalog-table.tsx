@@ -60,7 +60,7 @@ export function CatalogTable({ eventTypes, presetNames, canWrite, onEdit, onArch
                       aria-expanded={expanded}
                       aria-controls={panelId}
                       aria-label={`${expanded ? "Hide" : "Show"} example of ${eventType.name}`}
-                      className="rounded p-1 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700"
+                      className="rounded p-1 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-700"
                     >
                       <ChevronRight className={cn("size-4 transition-transform", expanded && "rotate-90")} aria-hidden />
                     </button>
@@ -75,9 +75,9 @@ export function CatalogTable({ eventTypes, presetNames, canWrite, onEdit, onArch
                       </Badge>
                     )}
                   </td>
-                  <td className="max-w-md px-3 py-2.5 align-top text-zinc-600">{eventType.description || <span className="text-zinc-400">—</span>}</td>
+                  <td className="max-w-md px-3 py-2.5 align-top text-zinc-600">{eventType.description || <span className="text-zinc-500">—</span>}</td>
                   <td className="px-3 py-2.5 align-top">
-                    {eventType.preset ? <Badge tone="info">{presetNames[eventType.preset] ?? eventType.preset}</Badge> : <span className="text-xs text-zinc-400">Custom</span>}
+                    {eventType.preset ? <Badge tone="info">{presetNames[eventType.preset] ?? eventType.preset}</Badge> : <span className="text-xs text-zinc-500">Custom</span>}
                   </td>
                   <td className="px-3 py-2.5 align-top">
                     {eventType.schema ? (
@@ -86,7 +86,7 @@ export function CatalogTable({ eventTypes, presetNames, canWrite, onEdit, onArch
                         Schema
                       </Badge>
                     ) : (
-                      <span className="text-xs text-zinc-400">None</span>
+                      <span className="text-xs text-zinc-500">None</span>
                     )}
                   </td>
                   {canWrite && (

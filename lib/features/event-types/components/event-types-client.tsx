@@ -102,7 +102,7 @@ export function EventTypesClient({ initial, presets, canWrite }: Props) {
         <>
           <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
             <div className="relative w-full max-w-xs">
-              <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-400" aria-hidden />
+              <Search className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-zinc-500" aria-hidden />
               <Input
                 type="search"
                 value={search}

@@ -8,7 +8,7 @@ import type { AttemptDetail } from "../types";
 
 function HeaderTable({ headers }: { headers: Record<string, string> | null }) {
   const entries = Object.entries(headers ?? {});
-  if (!entries.length) return <p className="text-xs text-zinc-400">None recorded</p>;
+  if (!entries.length) return <p className="text-xs text-zinc-500">None recorded</p>;
   return (
     <dl className="grid grid-cols-[minmax(8rem,max-content)_1fr] gap-x-4 gap-y-1 rounded-lg bg-zinc-50 p-3 font-mono text-xs ring-1 ring-zinc-200">
       {entries.map(([name, value]) => (
@@ -37,7 +37,7 @@ export function AttemptList({ attempts }: { attempts: AttemptDetail[] }) {
         <li key={attempt.id} data-testid="attempt-row">
           <details className="group">
             <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-4 gap-y-1 px-4 py-2.5 text-sm hover:bg-zinc-50 focus-visible:bg-zinc-50 focus-visible:outline-none [&::-webkit-details-marker]:hidden">
-              <ChevronRight className="size-4 text-zinc-400 transition-transform group-open:rotate-90" aria-hidden />
+              <ChevronRight className="size-4 text-zinc-500 transition-transform group-open:rotate-90" aria-hidden />
               <span className="w-20 font-medium text-zinc-900">Attempt {attempt.number}</span>
               <Outcome attempt={attempt} />
               <Badge tone={attempt.trigger === "MANUAL" ? "info" : "neutral"}>{attempt.trigger.toLowerCase()}</Badge>
@@ -68,7 +68,7 @@ export function AttemptList({ attempts }: { attempts: AttemptDetail[] }) {
                     {formatMaybeJson(attempt.responseBody)}
                   </CodeBlock>
                 ) : (
-                  attempt.responseStatus !== null && <p className="text-xs text-zinc-400">Empty body</p>
+                  attempt.responseStatus !== null && <p className="text-xs text-zinc-500">Empty body</p>
                 )}
               </section>
             </div>

@@ -15,7 +15,7 @@ export function statusLabel(status: string): string {
 
 /** "2 Succeeded · 1 Failed": one small badge per delivery status, in a stable order. */
 export function DeliverySummary({ deliveries }: { deliveries: ReadonlyArray<{ status: string }> }) {
-  if (deliveries.length === 0) return <span className="text-xs text-zinc-400">No endpoint matched</span>;
+  if (deliveries.length === 0) return <span className="text-xs text-zinc-500">No endpoint matched</span>;
   const counts = new Map<string, number>();
   for (const { status } of deliveries) counts.set(status, (counts.get(status) ?? 0) + 1);
   const statuses = [...counts.keys()].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));

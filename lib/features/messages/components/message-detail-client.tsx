@@ -138,5 +138,5 @@ function Meta({ label, children }: { label: string; children: React.ReactNode })
 }
 
 function None() {
-  return <span className="text-zinc-400">—</span>;
+  return <span className="text-zinc-500">—</span>;
 }

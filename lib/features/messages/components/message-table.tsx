@@ -45,7 +45,7 @@ export function MessageTable({ messages, linkable = true }: { messages: MessageL
                   </Badge>
                 )}
               </td>
-              <td className="px-4 py-2.5 font-mono text-xs text-zinc-700">{message.account ?? <span className="text-zinc-400">—</span>}</td>
+              <td className="px-4 py-2.5 font-mono text-xs text-zinc-700">{message.account ?? <span className="text-zinc-500">—</span>}</td>
               <td className="px-4 py-2.5">
                 {linkable ? (
                   <Link

@@ -33,7 +33,9 @@ export function RoutingResult({ result, firedAt }: { result: FireResult; firedAt
         <div className="flex flex-wrap items-center justify-between gap-2">
           <div className="min-w-0">
             <p className="text-sm font-medium text-zinc-900">{result.created ? "Published" : "Already published (same idempotency key)"}</p>
-            <Link href={`/messages/${result.message.id}`} className="font-mono text-xs text-brand-700 hover:underline" aria-label="Open message">
+            <Link href={`/messages/${result.message.id}`} className="font-mono text-xs text-brand-700 hover:underline"
+              aria-label={`Open message ${result.message.id}`}
+            >
               {result.message.id}
             </Link>
           </div>

@@ -216,16 +216,16 @@ function RunRow({ run }: { run: Run }) {
           <div className="font-mono text-xs text-zinc-800">{run.event.name}</div>
           {data.deliveryId && <div className="font-mono text-xs text-zinc-500">{data.deliveryId}</div>}
         </td>
-        <td className="px-3 py-2.5 font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-400">—</span>}</td>
+        <td className="px-3 py-2.5 font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</td>
         <td className="px-3 py-2.5 whitespace-nowrap text-zinc-700">
-          {run.nextWakeAt && !run.endedAt ? <RelativeTime iso={run.nextWakeAt} /> : <span className="text-zinc-400">—</span>}
+          {run.nextWakeAt && !run.endedAt ? <RelativeTime iso={run.nextWakeAt} /> : <span className="text-zinc-500">—</span>}
         </td>
         <td className="px-3 py-2.5 text-right tabular-nums text-zinc-700">{run.attempt + 1}</td>
         <td className="px-3 py-2.5 whitespace-nowrap text-zinc-700">
           <RelativeTime iso={run.startedAt} />
         </td>
         <td className="px-3 py-2.5 whitespace-nowrap text-zinc-700 tabular-nums">
-          {run.endedAt ? duration(run.startedAt, run.endedAt) : <span className="text-zinc-400">running</span>}
+          {run.endedAt ? duration(run.startedAt, run.endedAt) : <span className="text-zinc-500">running</span>}
         </td>
       </tr>
       {open && (

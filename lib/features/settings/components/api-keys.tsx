@@ -60,7 +60,7 @@ export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrit
     >
       {sorted.length === 0 ? (
         <div className="py-6 text-center text-sm text-zinc-600">
-          <KeyRound className="mx-auto mb-2 size-5 text-zinc-400" aria-hidden />
+          <KeyRound className="mx-auto mb-2 size-5 text-zinc-500" aria-hidden />
           No API keys yet.{canWrite ? " Create one for your application to publish events." : " An admin can create one."}
         </div>
       ) : (
@@ -79,9 +79,9 @@ export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrit
             </thead>
             <tbody className="divide-y divide-zinc-100">
               {sorted.map((key) => (
-                <tr key={key.id} className={key.revokedAt ? "text-zinc-400" : undefined}>
+                <tr key={key.id} className={key.revokedAt ? "text-zinc-500" : undefined}>
                   <td className="px-5 py-2.5 font-medium text-zinc-900">
-                    <span className={key.revokedAt ? "text-zinc-400 line-through" : undefined}>{key.name}</span>
+                    <span className={key.revokedAt ? "text-zinc-500 line-through" : undefined}>{key.name}</span>
                   </td>
                   <td className="px-3 py-2.5 font-mono text-xs">{key.prefix}…</td>
                   <td className="px-3 py-2.5">
@@ -90,7 +90,7 @@ export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrit
                   <td className="px-3 py-2.5 whitespace-nowrap">
                     <RelativeTime iso={key.createdAt} />
                   </td>
-                  <td className="px-3 py-2.5 whitespace-nowrap">{key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-400">Never</span>}</td>
+                  <td className="px-3 py-2.5 whitespace-nowrap">{key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}</td>
                   <td className="px-3 py-2.5 whitespace-nowrap">
                     {key.revokedAt ? (
                       <Badge tone="danger">

@@ -83,14 +83,14 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
         <Alert tone="error">Could not load the attempts: {query.error.message}. Retrying every few seconds.</Alert>
       ) : attempts.length === 0 ? (
         <div className="flex flex-col items-center py-8 text-center">
-          <History className="mb-2 size-6 text-zinc-400" aria-hidden />
+          <History className="mb-2 size-6 text-zinc-500" aria-hidden />
           <p className="text-sm font-medium">No attempts yet</p>
           <p className="mt-1 max-w-sm text-sm text-zinc-500">
             {canWrite ? "Press “Send test”, or publish a matching event: attempts show up here within seconds." : "Attempts show up here within seconds of a matching event."}
           </p>
         </div>
       ) : (
-        <div className="relative -mx-5 -my-5 overflow-x-auto">
+        <div className="relative -mx-5 -my-5 overflow-x-auto focus-visible:outline-2 focus-visible:outline-brand-500" tabIndex={0} role="region" aria-label="Last 10 attempts, scrollable" /* focusable: keyboard users scroll it sideways */>
           <table className="w-full min-w-[640px] text-left text-sm" aria-label="Last 10 attempts">
             <thead className="border-b border-zinc-100 text-xs text-zinc-500">
               <tr>
@@ -111,9 +111,12 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
                       type="button"
                       onClick={() => setSelected(attempt)}
                       className="text-left after:absolute after:inset-0 focus-visible:outline-none"
-                      aria-label={`Inspect attempt ${attempt.number} of ${attempt.eventType}, ${attempt.responseStatus ?? attempt.errorCode ?? "error"}`}
                     >
+                      {/* The accessible name starts with the visible label (WCAG 2.5.3), then says what the button does. */}
                       <RelativeTime iso={attempt.createdAt} />
+                      <span className="sr-only">
+                        {`: inspect attempt ${attempt.number} of ${attempt.eventType}, ${attempt.responseStatus ?? attempt.errorCode ?? "error"}`}
+                      </span>
                     </button>
                   </td>
                   <td className="max-w-48 truncate px-3 py-2.5 font-mono text-xs">{attempt.eventType}</td>
@@ -196,7 +199,7 @@ function AttemptInspector({ attempt, onClose, canWrite, endpointId }: { attempt:
                 <Link href={`/messages/${attempt.messageId}`} className="text-brand-700 hover:underline">
                   {attempt.messageId}
                 </Link>
-                <span className="text-zinc-400"> · {attempt.id}</span>
+                <span className="text-zinc-500"> · {attempt.id}</span>
               </dd>
             </div>
           </dl>
