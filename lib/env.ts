@@ -55,6 +55,9 @@ const schema = z.object({
   HOOKLINE_METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(z.url().optional()),
+  /** Delivery worker n listens on this port + n (loopback, /metrics); 0 = off. */
+  HOOKLINE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65000).default(0),
+  HOOKLINE_WORKER_INDEX: z.coerce.number().int().min(0).max(1000).default(0),
   HOOKLINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 

@@ -139,7 +139,7 @@ async function superviseWorker(index: number, enginePort: number): Promise<void>
     const startedAt = Date.now();
     const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort) },
+      env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort), HOOKLINE_WORKER_INDEX: String(index) },
     });
     workers.set(index, worker);
     let buffer = "";

@@ -12,16 +12,30 @@
 import { loadDotEnv } from "./launch-env";
 
 loadDotEnv();
-const log = (line: string) => console.log(`[worker ${process.pid}] ${line}`);
-
 const { env } = await import("@/lib/env");
+const { logger } = await import("@/lib/log");
 const config = env();
+const workerLog = logger().child({ worker: config.HOOKLINE_WORKER_INDEX, pid: process.pid });
+const log = (line: string) => workerLog.info(line);
 const signingKey = config.INNGEST_SIGNING_KEY;
 if (!config.DATABASE_URL || !signingKey || !config.INNGEST_EVENT_KEY) {
-  console.error("[worker] DATABASE_URL, INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY are required (npm run dev / npm start set them)");
+  workerLog.fatal("DATABASE_URL, INNGEST_SIGNING_KEY and INNGEST_EVENT_KEY are required (npm run dev / npm start set them)");
   process.exit(1);
 }
 delete process.env.INNGEST_DEV; // signature checks stay on in every shape
+
+// Traces and metrics of the attempts this worker makes (README, "Operating it").
+if (config.OTEL_EXPORTER_OTLP_ENDPOINT || config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {
+  (await import("@/lib/otel")).startTracing("hookline-worker");
+}
+if (config.HOOKLINE_WORKER_METRICS_PORT) {
+  const { startMetricsServer } = await import("@/lib/metrics-server");
+  const port = config.HOOKLINE_WORKER_METRICS_PORT + config.HOOKLINE_WORKER_INDEX;
+  await startMetricsServer(port).then(
+    ({ url }) => log(`metrics on ${url}`),
+    (error) => workerLog.error({ err: error }, `metrics listener on 127.0.0.1:${port} failed to start`),
+  );
+}
 
 const { startEngine, IN_PROCESS_SERVE_URL } = await import("@/inngest/engine");
 const { serve } = await import("inngest/edge");
