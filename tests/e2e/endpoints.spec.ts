@@ -167,9 +167,13 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     expect((await short.json()).deliveries.filter((delivery: { endpointId: string }) => delivery.endpointId === endpointId)).toHaveLength(0);
     await expect(attemptRows(page)).toHaveCount(2, { timeout: 15_000 });
     await expect(attemptRows(page).first()).toContainText("Scheduled");
-    await page.waitForTimeout(2500); // two more polls: still two
-    await expect(attemptRows(page)).toHaveCount(2);
-    expect(receiver.received).toHaveLength(2);
+    // "Nothing more arrives": a matching marker published after the short call shows up, and
+    // the short call never does (the 45 s call was recorded before the marker was published).
+    const marker = await api(request).post("/messages", { eventType: "call:completed", payload: callPayload(99) });
+    expect(marker.status()).toBe(202);
+    await expect(attemptRows(page)).toHaveCount(3, { timeout: 15_000 });
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBe(3);
+    expect(receiver.received.map((hit) => JSON.parse(hit.body).duration).slice(1)).toEqual([45, 99]);
   } finally {
     await receiver.close();
   }

@@ -94,7 +94,13 @@ test("first-run setup validates, creates the admin and signs them in", async ({ 
   await page.getByRole("button", { name: "Create admin and sign in" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByText("Acme Calls").first()).toBeVisible();
-  await page.screenshot({ path: "test-results/screens/overview.png", fullPage: true });
+  // A fresh workspace has delivered nothing: the overview explains the three steps to a first delivery.
+  await expect(page.getByRole("heading", { name: "No deliveries yet" })).toBeVisible();
+  const steps = page.getByRole("list").filter({ hasText: "Publish an event" });
+  await expect(steps.getByRole("link", { name: /Event types/ })).toHaveAttribute("href", "/event-types");
+  await expect(steps.getByRole("link", { name: /Add an endpoint|Endpoints/ })).toHaveAttribute("href", /^\/endpoints/);
+  await expect(steps.getByRole("link", { name: /Playground/ })).toHaveAttribute("href", "/playground");
+  await page.screenshot({ path: "test-results/screens/overview-empty.png", fullPage: true });
 
   // Setup is a one-time door.
   await page.goto("/setup");

@@ -41,10 +41,14 @@ test("a matching playground event appears in the endpoint's last 10 attempts liv
   await expect(attempts.getByRole("row")).toHaveCount(2, { timeout: 20_000 }); // header + 1
   await expect(attempts).toContainText("call:completed");
   await expect(attempts).toContainText("200");
-  await page.waitForTimeout(3_000); // a few more polls: still exactly one
-  await expect(attempts.getByRole("row")).toHaveCount(2);
-  expect(receiver.received).toHaveLength(1);
   expect(JSON.parse(receiver.received[0]!.body).duration).toBe(45);
   await screenshot(page, "story-live-attempt");
+  // "Nothing more arrives": a matching marker fired after the 12 s call appears as the second
+  // row; the 12 s call never reached the receiver.
+  await playground.getByLabel("Duration (s)").fill("99");
+  await playground.getByRole("button", { name: "Publish" }).click();
+  await expect(attempts.getByRole("row")).toHaveCount(3, { timeout: 20_000 });
+  await expect.poll(() => receiver.received.length, { timeout: 20_000 }).toBe(2);
+  expect(receiver.received.map((hit) => JSON.parse(hit.body).duration)).toEqual([45, 99]);
   await receiver.close();
 });
