@@ -62,6 +62,9 @@ describe("the endpoint form model", () => {
       timeoutMs: 5000,
       headers: { "X-Team": "growth" },
       enabled: false,
+      disableOnGone: true,
+      failureThreshold: 10,
+      requireHttps: false,
     });
   });
 
