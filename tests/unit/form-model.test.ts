@@ -65,6 +65,7 @@ describe("the endpoint form model", () => {
       disableOnGone: true,
       failureThreshold: 10,
       requireHttps: false,
+      account: null,
     });
   });
 
