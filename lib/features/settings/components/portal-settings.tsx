@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -31,8 +31,10 @@ export function PortalSettingsSection({ settings, canWrite }: { settings: Portal
       router.refresh();
     },
   });
+  const description = "What your customers see when your app opens their webhook settings (POST /api/v1/accounts/{account}/portal).";
+  if (!canWrite) return <PortalSettingsSummary settings={settings} description={description} />;
   return (
-    <Card title="Customer portal" description="What your customers see when your app opens their webhook settings (POST /api/v1/accounts/{account}/portal).">
+    <Card title="Customer portal" description={description}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -102,6 +104,36 @@ export function PortalSettingsSection({ settings, canWrite }: { settings: Portal
           </div>
         )}
       </form>
+    </Card>
+  );
+}
+
+/** A viewer reads the portal's branding; there is nothing for them to change. */
+function PortalSettingsSummary({ settings, description }: { settings: PortalSettings; description: string }) {
+  const rows: Array<[string, ReactNode]> = [
+    ["Product name", settings.productName || "—"],
+    ["Logo URL", settings.logoUrl || "—"],
+    [
+      "Accent colour",
+      <span key="accent" className="inline-flex items-center gap-2 font-mono">
+        <span aria-hidden className="inline-block h-3 w-3 rounded-sm border border-zinc-300" style={{ backgroundColor: settings.accentColor }} />
+        {settings.accentColor}
+      </span>,
+    ],
+    ["Theme", settings.theme === "dark" ? "Dark" : "Light"],
+    ["Sites allowed to embed", settings.allowedOrigins.length ? settings.allowedOrigins.join(", ") : "None (full page only)"],
+    ["“Webhooks by Hookline”", settings.showPoweredBy ? "Shown" : "Hidden"],
+  ];
+  return (
+    <Card title="Customer portal" description={description}>
+      <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
+        {rows.map(([term, value]) => (
+          <div key={term} className="contents">
+            <dt className="text-zinc-500">{term}</dt>
+            <dd className="break-all text-zinc-900">{value}</dd>
+          </div>
+        ))}
+      </dl>
     </Card>
   );
 }
