@@ -1,12 +1,9 @@
 import { spawn } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@/lib/db/embedded";
 import type { Db } from "@/lib/db/client";
-import { resetEnv } from "@/lib/env";
 import { waitFor } from "@/tests/fixtures/engine/helpers";
-import { TEST_EVENT_KEY, TEST_SIGNING_KEY, workerProcess } from "@/tests/fixtures/delivery/worker";
+import { hitReceiver, publishToWorkerEngine, workerProcess } from "@/tests/fixtures/delivery/worker";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 
@@ -20,16 +17,7 @@ let enginePort: number;
 
 beforeAll(async () => {
   ({ db, url } = await useTestDb());
-  enginePort = await freePort();
-  // This process plays Next.js: it publishes to the worker's engine as the launcher configures it.
-  Object.assign(process.env, {
-    INNGEST_BASE_URL: `http://127.0.0.1:${enginePort}`,
-    INNGEST_EVENT_KEY: TEST_EVENT_KEY,
-    INNGEST_SIGNING_KEY: TEST_SIGNING_KEY,
-    HOOKLINE_EXECUTOR: "local-engine",
-  });
-  delete process.env.INNGEST_DEV;
-  resetEnv();
+  enginePort = await publishToWorkerEngine();
 });
 
 /** A second app instance (tests/fixtures/delivery/publisher.ts) publishing to another worker's engine. */
@@ -46,29 +34,12 @@ async function publishFromAnotherInstance(env: Record<string, string>): Promise<
   return JSON.parse(done[1]!);
 }
 
-async function receiver() {
-  const hits: string[] = [];
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      hits.push(String(request.headers["webhook-id"]));
-      setTimeout(() => response.writeHead(200).end("ok"), 20);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, hits };
-}
-
 describe("the delivery worker process", () => {
   it("loses nothing when the worker alone is killed -9 mid-burst", { timeout: 90_000 }, async () => {
     const { createEndpoint } = await import("@/lib/features/endpoints/service");
     const { publish } = await import("@/lib/features/messages/publish");
     const ctx = await makeWorkspace();
-    const targets = [await receiver(), await receiver()];
+    const targets = [await hitReceiver(), await hitReceiver()];
     for (const [index, target] of targets.entries()) {
       await createEndpoint(ctx, { title: `burst ${index}`, url: target.url, eventTypes: ["burst"], timeoutMs: 2000 });
     }
@@ -107,7 +78,7 @@ describe("two app instances and two workers on one PostgreSQL", () => {
     const { createEndpoint } = await import("@/lib/features/endpoints/service");
     const { publish } = await import("@/lib/features/messages/publish");
     const ctx = await makeWorkspace();
-    const targets = [await receiver(), await receiver(), await receiver()];
+    const targets = [await hitReceiver(), await hitReceiver(), await hitReceiver()];
     for (const [index, target] of targets.entries()) {
       await createEndpoint(ctx, { title: `shared ${index}`, url: target.url, eventTypes: ["shared"] });
     }
