@@ -101,5 +101,9 @@ test("runs: the local engine's runs, live, with a run's steps", async ({ page, r
   await page.getByLabel("Status").selectOption("FAILED");
   await expect(table.getByRole("row").filter({ hasText: failedDeliveryId })).toHaveCount(0);
   await page.getByLabel("Status").selectOption("COMPLETED");
-  await expect(table.getByRole("row").filter({ hasText: failedDeliveryId })).toHaveCount(1);
+  // One or more: a batch whose request outlives its patience leaves a short-lived wake-up run
+  // behind it (inngest/functions/deliver.ts), and each of those completes too.
+  const completed = table.getByRole("row").filter({ hasText: failedDeliveryId });
+  await expect(completed.first()).toBeVisible();
+  for (const completedRow of await completed.all()) await expect(completedRow).toContainText("Completed");
 });
