@@ -365,8 +365,14 @@ describe("seed 003 (CRM)", () => {
       const delivery = await settled(published.deliveries[0]!.id);
       expect(delivery.status).toBe("FAILED"); // "There is no retry policy"
       expect(delivery.attemptCount).toBe(1);
-      const now = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
-      expect([n, now.consecutiveFailures, now.enabled]).toEqual([n, n, n < 10]);
+      // The pause is the attempt record's follow-up statement (lib/delivery/attempt.ts): it may
+      // land a moment after the delivery reads FAILED.
+      await expect
+        .poll(async () => {
+          const now = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+          return [n, now.consecutiveFailures, now.enabled];
+        })
+        .toEqual([n, n, n < 10]);
     }
     const paused = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(paused.disabledReason).toBe("10 consecutive deliveries failed");
