@@ -51,75 +51,9 @@ def webhooks():
     return "", 204`,
       };
     case "hmac-sha256":
-      return {
-        note: `The ${header} header is "sha256=" followed by the hex HMAC-SHA256 of the raw body (GitHub's format; @octokit/webhooks-methods verifies it too).`,
-        node: `import { createHmac, timingSafeEqual } from "node:crypto";
-
-const secret = process.env.HOOKLINE_SECRET; // the whole "whsec_…" string is the key
-
-// rawBody: the request body exactly as received (a Buffer), before any JSON parsing
-export function verify(rawBody, signatureHeader) {
-  const expected = "sha256=" + createHmac("sha256", secret).update(rawBody).digest("hex");
-  const given = Buffer.from(signatureHeader ?? "");
-  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
-}
-
-// Express: app.post("/webhooks", express.raw({ type: "application/json" }), (req, res) => {
-//   if (!verify(req.body, req.get("${header}"))) return res.status(401).end();
-//   const event = JSON.parse(req.body);  // …
-// });`,
-        python: `import hashlib, hmac, os
-from flask import Flask, request, abort
-
-SECRET = os.environ["HOOKLINE_SECRET"].encode()  # the whole "whsec_…" string is the key
-app = Flask(__name__)
-
-def verify(raw_body: bytes, signature_header: str | None) -> bool:
-    expected = "sha256=" + hmac.new(SECRET, raw_body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, signature_header or "")
-
-@app.post("/webhooks")
-def webhooks():
-    if not verify(request.get_data(), request.headers.get("${header}")):
-        abort(401)
-    event = request.get_json()
-    return "", 204`,
-      };
+      return hexHmac(header, "sha256", "sha256=", `The ${header} header is "sha256=" followed by the hex HMAC-SHA256 of the raw body (GitHub's format; @octokit/webhooks-methods verifies it too).`);
     case "hmac-sha1":
-      return {
-        note: `The ${header} header is the hex HMAC-SHA1 of the raw body.`,
-        node: `import { createHmac, timingSafeEqual } from "node:crypto";
-
-const secret = process.env.HOOKLINE_SECRET; // the whole "whsec_…" string is the key
-
-// rawBody: the request body exactly as received (a Buffer), before any JSON parsing
-export function verify(rawBody, signatureHeader) {
-  const expected = createHmac("sha1", secret).update(rawBody).digest("hex");
-  const given = Buffer.from(signatureHeader ?? "");
-  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
-}
-
-// Express: app.post("/webhooks", express.raw({ type: "application/json" }), (req, res) => {
-//   if (!verify(req.body, req.get("${header}"))) return res.status(401).end();
-//   const event = JSON.parse(req.body);  // …
-// });`,
-        python: `import hashlib, hmac, os
-from flask import Flask, request, abort
-
-SECRET = os.environ["HOOKLINE_SECRET"].encode()  # the whole "whsec_…" string is the key
-app = Flask(__name__)
-
-def verify(raw_body: bytes, signature_header: str | None) -> bool:
-    expected = hmac.new(SECRET, raw_body, hashlib.sha1).hexdigest()
-    return hmac.compare_digest(expected, signature_header or "")
-
-@app.post("/webhooks")
-def webhooks():
-    if not verify(request.get_data(), request.headers.get("${header}")):
-        abort(401)
-    event = request.get_json()
-    return "", 204`,
-      };
+      return hexHmac(header, "sha1", "", `The ${header} header is the hex HMAC-SHA1 of the raw body.`);
     case "stripe":
       return {
         note: `The ${header} header is t=<unix time>,v1=<hex HMAC-SHA256 of "t.body">, as Stripe sends it (stripe.webhooks.constructEvent accepts it too). During a rotation it carries two v1 values.`,
@@ -215,4 +149,43 @@ def verify(authorization_header: str | None) -> bool:
     return hmac.compare_digest(EXPECTED, authorization_header or "")`,
       };
   }
+}
+
+/** A header holding the hex HMAC of the raw body (optionally prefixed), keyed by the whole secret string. */
+function hexHmac(header: string | undefined, algorithm: "sha256" | "sha1", prefix: string, note: string): Snippets {
+  const prepend = prefix ? `${JSON.stringify(prefix)} + ` : ""; // the same literal in both languages
+  return {
+    note,
+    node: `import { createHmac, timingSafeEqual } from "node:crypto";
+
+const secret = process.env.HOOKLINE_SECRET; // the whole "whsec_…" string is the key
+
+// rawBody: the request body exactly as received (a Buffer), before any JSON parsing
+export function verify(rawBody, signatureHeader) {
+  const expected = ${prepend}createHmac("${algorithm}", secret).update(rawBody).digest("hex");
+  const given = Buffer.from(signatureHeader ?? "");
+  return given.length === expected.length && timingSafeEqual(given, Buffer.from(expected));
+}
+
+// Express: app.post("/webhooks", express.raw({ type: "application/json" }), (req, res) => {
+//   if (!verify(req.body, req.get("${header}"))) return res.status(401).end();
+//   const event = JSON.parse(req.body);  // …
+// });`,
+    python: `import hashlib, hmac, os
+from flask import Flask, request, abort
+
+SECRET = os.environ["HOOKLINE_SECRET"].encode()  # the whole "whsec_…" string is the key
+app = Flask(__name__)
+
+def verify(raw_body: bytes, signature_header: str | None) -> bool:
+    expected = ${prepend}hmac.new(SECRET, raw_body, hashlib.${algorithm}).hexdigest()
+    return hmac.compare_digest(expected, signature_header or "")
+
+@app.post("/webhooks")
+def webhooks():
+    if not verify(request.get_data(), request.headers.get("${header}")):
+        abort(401)
+    event = request.get_json()
+    return "", 204`,
+  };
 }
