@@ -5,10 +5,11 @@
  * - local engine: INNGEST_DEV=1 + INNGEST_BASE_URL=<engine> (set by the launcher)
  * - self-hosted `inngest start`: INNGEST_BASE_URL + INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY
  * - Inngest Cloud: INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY
- * Nothing is passed explicitly here, because options would override the env.
+ * Nothing but `fetch` is passed explicitly here, because options would override the env.
  */
 import { eventType, Inngest } from "inngest";
 import { z } from "zod";
+import { sendFetch } from "./send-fetch";
 
 /** An attempt of a delivery is due now: the first (publish, sweep, recover), or a retry whose sleep ended. */
 export const deliveryRequested = eventType("hookline/delivery.requested", {
@@ -48,4 +49,4 @@ export const deliveriesResendRequested = eventType("hookline/deliveries.resend.r
   schema: z.object({ workspaceId: z.string().min(1), deliveryIds: z.array(z.string().min(1)).min(1) }),
 });
 
-export const inngest = new Inngest({ id: "hookline" });
+export const inngest = new Inngest({ id: "hookline", fetch: sendFetch as typeof fetch });

@@ -23,6 +23,11 @@ if (!config.DATABASE_URL || !signingKey || !config.INNGEST_EVENT_KEY) {
   process.exit(1);
 }
 delete process.env.INNGEST_DEV; // signature checks stay on in every shape
+// The Inngest SDK copies its variables out of `process.env` on every call it handles
+// (`getProcessEnv()`: Object.entries over the whole environment, each read a trip into C++):
+// 6 % of this process's CPU under load. The worker never changes its environment after this
+// point, so a plain copy gives the same values at JS speed (child processes would get it as usual).
+process.env = { ...process.env };
 
 // Traces and metrics of the attempts this worker makes (README, "Operating it").
 if (config.OTEL_EXPORTER_OTLP_ENDPOINT || config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) {

@@ -29,7 +29,7 @@ export function renderMarkdown(r: Record<string, any>): string {
   lines.push("");
   lines.push("## Delivery");
   lines.push("");
-  lines.push("| phase | publishes/s | publish p50 / p99 ms | deliveries/s | publish → first attempt p50 / p99 ms | RSS peak MB (all / node / postgres) | DB per delivery: tx, rows ins/upd/del, WAL KiB | CPU ms per delivery: node + postgres (load 1-min before → after) |");
+  lines.push("| phase | publishes/s | publish p50 / p99 ms | deliveries/s | publish → first attempt p50 / p99 ms | RSS peak MB (all / node / postgres; PSS all) | DB per delivery: tx, rows ins/upd/del, WAL KiB | CPU ms per delivery: node + postgres (load 1-min before → after) |");
   lines.push("|---|---|---|---|---|---|---|---|");
   if (r.limit) lines.push(`| limit (no DB, concurrency ${r.limit.concurrency}) | – | – | ${Math.round(r.limit.perSecond)} | – | – | – | – |`);
   if (r.idle) lines.push(`| idle probe (50 × 100 ms apart, 1 endpoint) | – | ${ms(r.idle.publishLatencyMs)} | – | ${ms(r.idle.publishToFirstAttemptMs)} | – | – | – |`);
@@ -38,13 +38,13 @@ export function renderMarkdown(r: Record<string, any>): string {
     const db = run.database ?? {};
     lines.push(
       `| ${name}${run.completed ? "" : " (incomplete)"} | ${run.publishesPerSecond} | ${ms(run.publishLatencyMs)} | ${run.deliveriesPerSecond} | ${ms(run.publishToFirstAttemptMs)} | ` +
-        `${run.rssPeakMb.totalMb} / ${run.rssPeakMb.nodeMb} / ${run.rssPeakMb.postgresMb} | ${db.transactions}, ${db.rowsInserted}/${db.rowsUpdated}/${db.rowsDeleted}, ${db.walKiB}${db.statements !== undefined ? `; ${db.statements} statements` : ""} | ` +
+        `${run.rssPeakMb.totalMb} / ${run.rssPeakMb.nodeMb} / ${run.rssPeakMb.postgresMb}; ${run.rssPeakMb.pssMb ?? "–"} | ${db.transactions}, ${db.rowsInserted}/${db.rowsUpdated}/${db.rowsDeleted}, ${db.walKiB}${db.statements !== undefined ? `; ${db.statements} statements` : ""} | ` +
         `${run.cpuMsPerDelivery ? `${run.cpuMsPerDelivery.node} + ${run.cpuMsPerDelivery.postgres} (${run.loadAverage?.before} → ${run.loadAverage?.after})` : "–"} |`,
     );
   }
   if (r.paced) {
     lines.push(
-      `| paced ${r.paced.rate}/s × ${r.paced.seconds} s (fan-out ${r.paced.fanout}) | ${r.paced.achievedPerSecond} | ${ms(r.paced.publishLatencyMs)} | – | – | ${r.paced.rssPeakMb.totalMb} / ${r.paced.rssPeakMb.nodeMb} / ${r.paced.rssPeakMb.postgresMb} | – | – |`,
+      `| paced ${r.paced.rate}/s × ${r.paced.seconds} s (fan-out ${r.paced.fanout}) | ${r.paced.achievedPerSecond} | ${ms(r.paced.publishLatencyMs)} | – | ${ms(r.paced.publishToFirstAttemptMs)} | ${r.paced.rssPeakMb.totalMb} / ${r.paced.rssPeakMb.nodeMb} / ${r.paced.rssPeakMb.postgresMb}; ${r.paced.rssPeakMb.pssMb ?? "–"} | – | – |`,
     );
   }
   for (const [name, run] of [["end to end", r.e2e], ["isolation", r.isolation]] as const) {

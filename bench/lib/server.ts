@@ -211,7 +211,7 @@ export function cpuMs(server: Server): { nodeMs: number; postgresMs: number } {
   return { nodeMs: node * 10, postgresMs: postgres * 10 };
 }
 
-export type MemorySample = { totalMb: number; nodeMb: number; postgresMb: number; processes: number };
+export type MemorySample = { totalMb: number; nodeMb: number; postgresMb: number; processes: number; pssMb?: number };
 
 export function sampleMemory(server: Server): MemorySample {
   const tree = snapshotTree(server);
@@ -226,25 +226,52 @@ export function sampleMemory(server: Server): MemorySample {
   return { totalMb: Math.round(total / 1024), nodeMb: Math.round(node / 1024), postgresMb: Math.round(postgres / 1024), processes: tree.length };
 }
 
-/** Peak memory of the tree while `work` runs (sampled every 250 ms). */
+/**
+ * Proportional set size of the whole tree, in MB: a page shared by n processes counts 1/n in
+ * each, so PostgreSQL's shared buffers count once (summed RSS counts them once per backend that
+ * touched them). Dearer to read than RSS (the kernel walks each process's page tables).
+ */
+export function sampleProportionalMb(server: Server): number {
+  let kb = 0;
+  for (const proc of snapshotTree(server)) {
+    try {
+      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${proc.pid}/smaps_rollup`, "utf8"));
+      if (pss) kb += Number(pss[1]);
+    } catch {}
+  }
+  return Math.round(kb / 1024);
+}
+
+/** Peak memory of the tree while `work` runs (RSS sampled every 250 ms, PSS every 2 s). */
 export function memoryMonitor(server: Server) {
-  let peak: MemorySample = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0 };
+  let peak: MemorySample = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0, pssMb: 0 };
   const take = () => {
     try {
       const sample = sampleMemory(server);
-      if (sample.totalMb > peak.totalMb) peak = { ...sample };
+      if (sample.totalMb > peak.totalMb) peak = { ...sample, pssMb: peak.pssMb };
       peak.nodeMb = Math.max(peak.nodeMb, sample.nodeMb);
     } catch {}
   };
+  const takePss = () => {
+    try {
+      peak.pssMb = Math.max(peak.pssMb ?? 0, sampleProportionalMb(server));
+    } catch {}
+  };
   take();
+  takePss();
   const timer = setInterval(take, 250);
+  const pssTimer = setInterval(takePss, 2000);
   return {
     reset() {
-      peak = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0 };
+      peak = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0, pssMb: 0 };
       take();
+      takePss();
     },
-    peak: () => ({ ...peak }),
-    stop: () => clearInterval(timer),
+    peak: () => {
+      takePss();
+      return { ...peak };
+    },
+    stop: () => (clearInterval(timer), clearInterval(pssTimer)),
   };
 }
 

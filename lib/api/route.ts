@@ -7,7 +7,7 @@ import { AppError, errors, toErrorBody } from "@/lib/errors";
 import { logger, type Logger } from "@/lib/log";
 import { parseWith } from "@/lib/validation";
 import { env } from "@/lib/env";
-import { hit, rateLimitHeaders } from "@/lib/rate-limit";
+import { hitBuffered, rateLimitHeaders } from "@/lib/rate-limit";
 
 type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
 
@@ -31,11 +31,11 @@ class RateLimited extends AppError {
   }
 }
 
-/** Per API key, per minute (HOOKLINE_API_RATE_LIMIT), held in PostgreSQL so it holds across instances. */
+/** Per API key, per minute (HOOKLINE_API_RATE_LIMIT), held in PostgreSQL so it holds across instances (counted in memory between syncs: see `hitBuffered`). */
 async function limitApiKey(ctx: ServiceContext): Promise<Record<string, string> | undefined> {
   const limit = env().HOOKLINE_API_RATE_LIMIT;
   if (ctx.actor.type !== "apiKey" || limit === 0) return undefined;
-  const verdict = await hit(`api:${ctx.actor.id}`, { limit, windowMs: 60_000 });
+  const verdict = await hitBuffered(`api:${ctx.actor.id}`, { limit, windowMs: 60_000 });
   const headers = rateLimitHeaders(verdict);
   if (!verdict.allowed) throw new RateLimited(headers, headers["Retry-After"]!);
   return headers;

@@ -9,8 +9,13 @@ import { currentTraceparent } from "@/lib/tracing";
  * created them committed; if this fails (crash, executor down) `requestedAt`
  * stays null and the `sweep` function sends it later, so nothing is lost.
  * The event id makes a repeated request for the same round a no-op on Inngest.
+ *
+ * `marked`: the caller's transaction already set `requestedAt` (publish does, to save a
+ * statement per publish). A failed send still clears it for the sweep; a crash between that
+ * commit and the send leaves it set, so the sweep's stranded rule (`strandedWhere`, after its
+ * grace period) re-requests it instead of the unsent rule.
  */
-export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial") {
+export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial", { marked = false } = {}) {
   if (deliveries.length === 0) return;
   const traceparent = currentTraceparent();
   try {
@@ -30,6 +35,7 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
     ]).catch(() => undefined);
     return;
   }
+  if (marked) return;
   await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
     deliveries.map((d) => d.id),
   ]);

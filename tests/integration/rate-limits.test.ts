@@ -9,7 +9,7 @@ import { resetEnv } from "@/lib/env";
 import { createApiKey } from "@/lib/features/settings/api-keys";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
-import { hit } from "@/lib/rate-limit";
+import { BUFFER_SYNC_MS, hit, hitBuffered } from "@/lib/rate-limit";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as meRoute from "@/app/api/v1/me/route";
 
@@ -94,3 +94,27 @@ describe("API limits per key (finding 3)", () => {
     expect((await me(other)).status).toBe(200);
   });
 });
+
+describe("buffered API counts (one UPSERT per key per sync, not per request)", () => {
+  it("adds this process's count to the shared row and sees other instances' hits after a sync", async () => {
+    const limit = { limit: 10, windowMs: 60_000 };
+    const key = "api:buffered-test";
+    const first = await hitBuffered(key, limit);
+    expect(first).toMatchObject({ allowed: true, remaining: 9 });
+    // The first hit of a window is in the row at once; the next ones are counted in memory.
+    expect((await db.rateLimit.findUniqueOrThrow({ where: { key } })).count).toBe(1);
+    for (let n = 0; n < 3; n++) await hitBuffered(key, limit);
+    expect((await hitBuffered(key, limit)).remaining).toBe(5);
+    await new Promise((resolve) => setTimeout(resolve, BUFFER_SYNC_MS * 3));
+    expect((await db.rateLimit.findUniqueOrThrow({ where: { key } })).count).toBe(5);
+    // Another instance counts 4 in the shared row: this process sees them after its next sync.
+    await hit(key, limit, 4);
+    await hitBuffered(key, limit);
+    await new Promise((resolve) => setTimeout(resolve, BUFFER_SYNC_MS * 3));
+    const verdict = await hitBuffered(key, limit);
+    expect(verdict).toMatchObject({ allowed: false, remaining: 0 }); // 5 + 4 + 2 = 11 > 10
+    await new Promise((resolve) => setTimeout(resolve, BUFFER_SYNC_MS * 3));
+    expect((await db.rateLimit.findUniqueOrThrow({ where: { key } })).count).toBe(11);
+  });
+});
+

@@ -1,0 +1,82 @@
+/**
+ * npx tsx --conditions=react-server bench/publish-cost.ts [-- flags] — what one publish costs, per
+ * process: the CPU time of Next (publish route), the delivery worker and PostgreSQL per message
+ * published (fan-out 1), with the receiver's POSTs included. A quick companion to `npm run bench`
+ * (about a minute on the existing `.next-bench` build): CPU per publish hardly depends on what else
+ * the machine runs, so it can compare two builds on a shared machine.
+ *
+ * Flags: --count 1500 --concurrency 16 --warmup 200 --build (run `next build` first)
+ */
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "@/lib/db/embedded";
+import { Api, publishClosedLoop } from "./lib/client";
+import { Receiver } from "./lib/receiver";
+import { buildApp, snapshotTree, startServer, stopServer, type Server } from "./lib/server";
+import { log, parseArgs, round, sleep, summarize } from "./lib/util";
+
+const args = parseArgs(process.argv.slice(2));
+const count = args.number("count", 1500);
+const concurrency = args.number("concurrency", 16);
+const warmup = args.number("warmup", 200);
+
+/** CPU ticks by role: next, worker (the delivery worker), launcher, postgres. */
+function cpuByRole(server: Server) {
+  const out: Record<string, number> = { next: 0, worker: 0, launcher: 0, postgres: 0 };
+  for (const proc of snapshotTree(server)) {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${proc.pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    } catch {}
+    const role = proc.comm.startsWith("postgres") ? "postgres" : /next/.test(proc.comm + cmdline) ? "next" : /worker\.ts/.test(cmdline) ? "worker" : "launcher";
+    out[role]! += proc.cpuTicks * 10;
+  }
+  return out;
+}
+
+const receiver = await new Receiver().listen();
+const dataDir = path.resolve(`data/publish-cost-${process.pid}`);
+const apiKey = `hk_cost${process.pid}abcdefghijklmnop`;
+if (args.bool("build")) await buildApp();
+const server = await startServer({ dataDir, port: await freePort(), apiKey });
+const api = new Api(server.baseUrl, apiKey, 128);
+try {
+  const { data } = await api.hookline.POST("/endpoints", { body: { title: "cost", url: receiver.url("cost/0"), eventTypes: ["bench.cost"] } });
+  if (!data) throw new Error("could not create the endpoint");
+  await publishClosedLoop(api, { eventType: "bench.cost", count: warmup, concurrency, payloadBytes: 1024, label: "warm-up" });
+  while (receiver.distinct("cost/") < warmup) await sleep(100);
+  await sleep(1000);
+  const before = cpuByRole(server);
+  const load = os.loadavg()[0]!;
+  const started = performance.now();
+  const publishes = await publishClosedLoop(api, { eventType: "bench.cost", count, concurrency, payloadBytes: 1024, label: "publish" });
+  const published = performance.now();
+  while (receiver.distinct("cost/") < warmup + publishes.length) await sleep(20);
+  const delivered = performance.now();
+  await sleep(500);
+  const after = cpuByRole(server);
+  const perPublish = Object.fromEntries(Object.keys(after).map((role) => [role, round((after[role]! - before[role]!) / publishes.length, 2)]));
+  const latency = summarize(publishes.map((p) => p.latencyMs));
+  console.log(
+    JSON.stringify(
+      {
+        count: publishes.length,
+        concurrency,
+        publishesPerSecond: round(publishes.length / ((published - started) / 1000), 1),
+        deliveredAfterMs: round(delivered - started, 0),
+        publishLatencyMs: { p50: latency.p50, p99: latency.p99 },
+        cpuMsPerPublish: perPublish,
+        loadAverage: { before: round(load, 2), after: round(os.loadavg()[0]!, 2) },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  api.close();
+  await stopServer(server).catch(() => 0);
+  await receiver.close();
+  (await import("node:fs")).rmSync(dataDir, { recursive: true, force: true });
+  log("stopped");
+}
