@@ -1,41 +1,61 @@
-import type { InputHTMLAttributes } from "react";
+import { cloneElement, useId, type InputHTMLAttributes, type ReactElement, type ReactNode } from "react";
 import { cn } from "./cn";
+import { Input } from "./inputs";
 
-type FieldProps = InputHTMLAttributes<HTMLInputElement> & {
-  label: string;
-  name: string;
+type ControlProps = { id?: string; "aria-invalid"?: boolean; "aria-describedby"?: string };
+
+type FormFieldProps = {
+  label: ReactNode;
+  /** Grey text beside the label ("optional", a format). */
+  labelHint?: ReactNode;
+  /** A line under the control (the error takes its place). */
+  hint?: ReactNode;
   error?: string;
-  hint?: string;
+  /** The control's id; otherwise the child's own id, otherwise a generated one. */
+  id?: string;
+  /** One control: Input, Textarea, Select or anything that takes id and aria props. */
+  children: ReactElement<ControlProps>;
+  className?: string;
 };
 
-/** A labelled input whose error is announced and tied to it for screen readers. */
-export function Field({ label, name, error, hint, className, ...props }: FieldProps) {
-  const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
+/**
+ * A labelled control with its hint and error, wired for screen readers: the label points at the
+ * control, the control is `aria-invalid` on error and described by the hint and the error.
+ */
+export function FormField({ label, labelHint, hint, error, id, children, className }: FormFieldProps) {
+  const generated = useId();
+  const controlId = id ?? children.props.id ?? generated;
+  const hintId = hint && !error ? `${controlId}-hint` : undefined;
+  const errorId = error ? `${controlId}-error` : undefined;
+  const describedBy = [children.props["aria-describedby"], hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={cn("space-y-1.5", className)}>
-      <label htmlFor={name} className="block text-sm font-medium text-zinc-800">
+    <div className={cn("min-w-0", className)}>
+      <label htmlFor={controlId} className="mb-1.5 block text-sm font-medium text-zinc-800">
         {label}
+        {labelHint && <span className="ml-1.5 font-normal text-zinc-500">{labelHint}</span>}
       </label>
-      <input
-        id={name}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={cn(
-          "block h-9 w-full rounded-md border-0 bg-white px-3 text-sm text-zinc-900 shadow-sm ring-1 ring-inset placeholder:text-zinc-400 focus:ring-2 focus:ring-inset focus:outline-none",
-          error ? "ring-red-400 focus:ring-red-500" : "ring-zinc-300 focus:ring-brand-500",
-        )}
-        {...props}
-      />
-      {error ? (
-        <p id={`${name}-error`} className="text-sm text-red-600">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${name}-hint`} className="text-xs text-zinc-500">
+      {cloneElement(children, { id: controlId, "aria-invalid": error ? true : children.props["aria-invalid"], "aria-describedby": describedBy })}
+      {hintId && (
+        <p id={hintId} className="mt-1 text-xs text-zinc-500">
           {hint}
         </p>
-      ) : null}
+      )}
+      {error && (
+        <p id={errorId} className="mt-1 text-sm text-red-600">
+          {error}
+        </p>
+      )}
     </div>
+  );
+}
+
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; error?: string; hint?: string };
+
+/** A FormField around a plain named input (the sign-in forms). */
+export function Field({ label, name, error, hint, className, ...props }: FieldProps) {
+  return (
+    <FormField label={label} hint={hint} error={error} id={name} className={className}>
+      <Input name={name} {...props} />
+    </FormField>
   );
 }

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
+import { Table, Td } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import type { EndpointListItem } from "@/lib/features/endpoints/queries";
 import { EventChips } from "./event-chips";
@@ -23,75 +24,61 @@ function SuccessRate({ stats }: { stats: EndpointListItem["stats"] }) {
 /** `hrefBase`: where endpoint pages live ("" in the console, `/portal/<token>` in the portal, which also hides the owner column). */
 export function EndpointsTable({ endpoints, hrefBase = "", showOwner = true }: { endpoints: EndpointListItem[]; hrefBase?: string; showOwner?: boolean }) {
   return (
-    <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200">
-      <table className="w-full min-w-[760px] text-left text-sm">
-        <thead className="border-b border-zinc-200 bg-zinc-50/70 text-xs font-medium text-zinc-500">
-          <tr>
-            <th scope="col" className="px-4 py-2.5 font-medium">Endpoint</th>
-            {showOwner && <th scope="col" className="px-4 py-2.5 font-medium">Owner</th>}
-            <th scope="col" className="px-4 py-2.5 font-medium">Events</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Success (24 h)</th>
-            <th scope="col" className="px-4 py-2.5 font-medium">Last attempt</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {endpoints.map((endpoint) => {
-            const status = endpointStatus(endpoint);
-            return (
-              <tr key={endpoint.id} className="group relative align-top hover:bg-zinc-50">
-                <td className="max-w-[22rem] px-4 py-3">
-                  <Link
-                    href={`${hrefBase}/endpoints/${endpoint.id}`}
-                    className="font-medium text-zinc-900 after:absolute after:inset-0 focus-visible:outline-none group-hover:text-brand-700"
-                  >
-                    {endpoint.title}
+    <Table label="Endpoints" columns={["Endpoint", ...(showOwner ? ["Owner"] : []), "Events", "Status", "Success (24 h)", "Last attempt"]} minWidth={760}>
+      {endpoints.map((endpoint) => {
+        const status = endpointStatus(endpoint);
+        return (
+          <tr key={endpoint.id} className="group relative align-top hover:bg-zinc-50">
+            <Td className="max-w-[22rem]">
+              <Link
+                href={`${hrefBase}/endpoints/${endpoint.id}`}
+                className="font-medium text-zinc-900 after:absolute after:inset-0 focus-visible:outline-none group-hover:text-brand-700"
+              >
+                {endpoint.title}
+              </Link>
+              <span className="block truncate font-mono text-xs text-zinc-500" title={endpoint.url}>
+                {endpoint.url}
+              </span>
+            </Td>
+            {showOwner && (
+              <Td>
+                {endpoint.account ? (
+                  <Link href={`/endpoints?account=${encodeURIComponent(endpoint.account)}`} className="relative z-10 font-mono text-xs text-brand-700 hover:underline">
+                    {endpoint.account}
                   </Link>
-                  <span className="block truncate font-mono text-xs text-zinc-500" title={endpoint.url}>
-                    {endpoint.url}
-                  </span>
-                </td>
-                {showOwner && (
-                  <td className="px-4 py-3">
-                    {endpoint.account ? (
-                      <Link href={`/endpoints?account=${encodeURIComponent(endpoint.account)}`} className="relative z-10 font-mono text-xs text-brand-700 hover:underline">
-                        {endpoint.account}
-                      </Link>
-                    ) : (
-                      <span className="text-xs text-zinc-500">Workspace-wide</span>
-                    )}
-                  </td>
+                ) : (
+                  <span className="text-xs text-zinc-500">Workspace-wide</span>
                 )}
-                <td className="max-w-[16rem] px-4 py-3">
-                  <EventChips eventTypes={endpoint.eventTypes} />
-                </td>
-                <td className="px-4 py-3">
-                  <Badge tone={status.tone}>{status.label}</Badge>
-                  {status.reason && <span className="mt-1 block max-w-[14rem] text-xs text-zinc-500">{status.reason}</span>}
-                </td>
-                <td className="px-4 py-3">
-                  <SuccessRate stats={endpoint.stats} />
-                </td>
-                <td className="px-4 py-3 whitespace-nowrap text-zinc-600">
-                  {endpoint.stats.lastAttemptAt ? (
-                    <span className="inline-flex items-center gap-1.5">
-                      {endpoint.stats.lastAttemptOk !== null && (
-                        <>
-                          <span aria-hidden className={cn("size-1.5 rounded-full", endpoint.stats.lastAttemptOk ? "bg-emerald-500" : "bg-red-500")} />
-                          <span className="sr-only">{endpoint.stats.lastAttemptOk ? "Succeeded" : "Failed"},</span>
-                        </>
-                      )}
-                      <RelativeTime iso={endpoint.stats.lastAttemptAt} />
-                    </span>
-                  ) : (
-                    <span className="text-zinc-500">Never</span>
+              </Td>
+            )}
+            <Td className="max-w-[16rem]">
+              <EventChips eventTypes={endpoint.eventTypes} />
+            </Td>
+            <Td>
+              <Badge tone={status.tone}>{status.label}</Badge>
+              {status.reason && <span className="mt-1 block max-w-[14rem] text-xs text-zinc-500">{status.reason}</span>}
+            </Td>
+            <Td>
+              <SuccessRate stats={endpoint.stats} />
+            </Td>
+            <Td className="whitespace-nowrap text-zinc-600">
+              {endpoint.stats.lastAttemptAt ? (
+                <span className="inline-flex items-center gap-1.5">
+                  {endpoint.stats.lastAttemptOk !== null && (
+                    <>
+                      <span aria-hidden className={cn("size-1.5 rounded-full", endpoint.stats.lastAttemptOk ? "bg-emerald-500" : "bg-red-500")} />
+                      <span className="sr-only">{endpoint.stats.lastAttemptOk ? "Succeeded" : "Failed"},</span>
+                    </>
                   )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+                  <RelativeTime iso={endpoint.stats.lastAttemptAt} />
+                </span>
+              ) : (
+                <span className="text-zinc-500">Never</span>
+              )}
+            </Td>
+          </tr>
+        );
+      })}
+    </Table>
   );
 }

@@ -5,7 +5,8 @@ import { useForm } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FieldError, Input, Label, Textarea } from "@/components/ui/inputs";
+import { FormField } from "@/components/ui/field";
+import { Input, Textarea } from "@/components/ui/inputs";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { eventTypeFormSchema, parseJsonText, toJsonText, type EventTypeFormValues } from "../form-schema";
 import type { EventType } from "../types";
@@ -76,40 +77,14 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {errors.root && <Alert tone="error">{errors.root.message}</Alert>}
-      <div>
-        <Label htmlFor="et-name" hint="letters, digits and . _ : -">
-          Name
-        </Label>
-        <Input
-          id="et-name"
-          {...register("name")}
-          disabled={Boolean(initial)}
-          placeholder="call:completed"
-          autoComplete="off"
-          className="font-mono"
-          aria-invalid={errors.name ? true : undefined}
-          aria-describedby={errors.name ? "et-name-error" : undefined}
-        />
-        <FieldError id="et-name-error">{errors.name?.message}</FieldError>
-      </div>
-      <div>
-        <Label htmlFor="et-description" hint="optional">
-          Description
-        </Label>
-        <Input
-          id="et-description"
-          {...register("description")}
-          placeholder="An answered call on a tracked number ended."
-          aria-invalid={errors.description ? true : undefined}
-          aria-describedby={errors.description ? "et-description-error" : undefined}
-        />
-        <FieldError id="et-description-error">{errors.description?.message}</FieldError>
-      </div>
+      <FormField label="Name" labelHint="letters, digits and . _ : -" error={errors.name?.message}>
+        <Input id="et-name" {...register("name")} disabled={Boolean(initial)} placeholder="call:completed" autoComplete="off" className="font-mono" />
+      </FormField>
+      <FormField label="Description" labelHint="optional" error={errors.description?.message}>
+        <Input id="et-description" {...register("description")} placeholder="An answered call on a tracked number ended." />
+      </FormField>
       <div className="grid gap-4 md:grid-cols-2">
-        <div className="min-w-0">
-          <Label htmlFor="et-example" hint="JSON object, optional">
-            Example payload
-          </Label>
+        <FormField label="Example payload" labelHint="JSON object, optional" hint="Prefills Send test and the Playground." error={errors.exampleText?.message}>
           <Textarea
             id="et-example"
             {...register("exampleText")}
@@ -117,21 +92,9 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
             spellCheck={false}
             placeholder={'{\n  "call_id": "call_123",\n  "duration": 45\n}'}
             className="font-mono text-xs"
-            aria-invalid={errors.exampleText ? true : undefined}
-            aria-describedby={errors.exampleText ? "et-example-error" : "et-example-hint"}
           />
-          {errors.exampleText ? (
-            <FieldError id="et-example-error">{errors.exampleText.message}</FieldError>
-          ) : (
-            <p id="et-example-hint" className="mt-1 text-xs text-zinc-500">
-              Prefills Send test and the Playground.
-            </p>
-          )}
-        </div>
-        <div className="min-w-0">
-          <Label htmlFor="et-schema" hint="JSON Schema, optional">
-            Schema
-          </Label>
+        </FormField>
+        <FormField label="Schema" labelHint="JSON Schema, optional" hint="When set, publishing a payload that does not match is refused." error={errors.schemaText?.message}>
           <Textarea
             id="et-schema"
             {...register("schemaText")}
@@ -139,17 +102,8 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
             spellCheck={false}
             placeholder={'{\n  "type": "object",\n  "required": ["duration"]\n}'}
             className="font-mono text-xs"
-            aria-invalid={errors.schemaText ? true : undefined}
-            aria-describedby={errors.schemaText ? "et-schema-error" : "et-schema-hint"}
           />
-          {errors.schemaText ? (
-            <FieldError id="et-schema-error">{errors.schemaText.message}</FieldError>
-          ) : (
-            <p id="et-schema-hint" className="mt-1 text-xs text-zinc-500">
-              When set, publishing a payload that does not match is refused.
-            </p>
-          )}
-        </div>
+        </FormField>
       </div>
       <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
         <Button type="button" variant="secondary" onClick={onCancel}>

@@ -6,6 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/time";
 import type { EndpointAttention, OverviewKpis, OverviewStats, RecentFailure } from "@/lib/features/overview/queries";
 import { formatRate } from "./format";
+import { Table, Td } from "@/components/ui/table";
 
 const number = new Intl.NumberFormat("en");
 
@@ -131,50 +132,37 @@ export function RecentFailuresPanel({ failures }: { failures: RecentFailure[] })
           <CircleCheck className="size-4 text-emerald-600" aria-hidden /> No failed attempts. Retries and errors will show up here.
         </p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-sm" aria-label="Recent failures">
-            <thead className="border-b border-zinc-100 text-left text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className="px-5 py-2 font-medium">When</th>
-                <th scope="col" className="px-3 py-2 font-medium">Endpoint</th>
-                <th scope="col" className="px-3 py-2 font-medium">Event</th>
-                <th scope="col" className="px-3 py-2 font-medium">Error</th>
-                <th scope="col" className="px-5 py-2 text-right font-medium">Attempt</th>
+        <Table label="Recent failures" frame="plain" minWidth={560} columns={["When", "Endpoint", "Event", "Error", { label: "Attempt", className: "text-right" }]}>
+          {failures.map((failure) => {
+            const { label, detail } = failureText(failure);
+            return (
+              <tr key={failure.id} className="align-top">
+                <Td dense className="whitespace-nowrap text-zinc-600">
+                  <Link href={`/messages/${failure.messageId}`} className="hover:text-brand-700 hover:underline">
+                    <RelativeTime iso={failure.createdAt} />
+                  </Link>
+                </Td>
+                <Td dense className="max-w-64 truncate">
+                  <Link href={`/endpoints/${failure.endpointId}`} className="font-medium text-zinc-900 hover:text-brand-700 hover:underline">
+                    {failure.endpointTitle}
+                  </Link>
+                </Td>
+                <Td dense className="font-mono text-xs whitespace-nowrap text-zinc-700">{failure.eventType}</Td>
+                <Td dense className="max-w-md">
+                  <div className="flex min-w-0 items-center gap-2">
+                    <Badge tone="danger">{label}</Badge>
+                    {detail && (
+                      <span className="truncate text-xs text-zinc-500" title={detail}>
+                        {detail}
+                      </span>
+                    )}
+                  </div>
+                </Td>
+                <Td dense className="text-right text-zinc-600 tabular-nums">#{failure.number}</Td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {failures.map((failure) => {
-                const { label, detail } = failureText(failure);
-                return (
-                  <tr key={failure.id} className="align-top">
-                    <td className="px-5 py-2.5 whitespace-nowrap text-zinc-600">
-                      <Link href={`/messages/${failure.messageId}`} className="hover:text-brand-700 hover:underline">
-                        <RelativeTime iso={failure.createdAt} />
-                      </Link>
-                    </td>
-                    <td className="max-w-64 truncate px-3 py-2.5">
-                      <Link href={`/endpoints/${failure.endpointId}`} className="font-medium text-zinc-900 hover:text-brand-700 hover:underline">
-                        {failure.endpointTitle}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2.5 font-mono text-xs whitespace-nowrap text-zinc-700">{failure.eventType}</td>
-                    <td className="max-w-md px-3 py-2.5">
-                      <div className="flex min-w-0 items-center gap-2">
-                        <Badge tone="danger">{label}</Badge>
-                        {detail && (
-                          <span className="truncate text-xs text-zinc-500" title={detail}>
-                            {detail}
-                          </span>
-                        )}
-                      </div>
-                    </td>
-                    <td className="px-5 py-2.5 text-right text-zinc-600 tabular-nums">#{failure.number}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </Table>
       )}
     </Panel>
   );

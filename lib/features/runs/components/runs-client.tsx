@@ -10,11 +10,13 @@ import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code";
 import { cn } from "@/components/ui/cn";
 import { Label, Select } from "@/components/ui/inputs";
-import { TableSkeleton } from "@/components/ui/skeleton";
 import { RelativeTime } from "@/components/ui/time";
 import { apiFetch } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
 import { RUN_FUNCTIONS, RUN_STATUSES, type Run, type RunStatus, type RunsPage } from "../types";
+import { Table, Td, type TableColumn } from "@/components/ui/table";
+
+const RUN_COLUMNS: TableColumn[] = [{ label: "Expand", hidden: true, className: "w-8" }, "Function", "Status", "Event", "Current step", "Next wake-up", { label: "Attempt", className: "text-right" }, "Started", "Took"];
 
 const STATUS_TONE: Record<RunStatus, BadgeTone> = {
   RUNNING: "info",
@@ -127,7 +129,7 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
       {query.isError && <Alert tone="error">Could not load runs: {query.error.message}</Alert>}
 
       {query.isPending ? (
-        <TableSkeleton rows={8} />
+        <Table label="Function runs" minWidth={880} columns={RUN_COLUMNS} loading loadingRows={8} />
       ) : runs.length === 0 ? (
         <div className="flex flex-col items-center rounded-xl border border-dashed border-zinc-300 bg-white px-6 py-12 text-center">
           <Activity className="mb-3 size-5 text-brand-600" aria-hidden />
@@ -144,28 +146,11 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
           </p>
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-xl bg-white shadow-sm ring-1 ring-zinc-200">
-          <table className="w-full text-sm" aria-label="Function runs">
-            <thead className="border-b border-zinc-100 text-left text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className="w-8 py-2.5 pl-3"><span className="sr-only">Expand</span></th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Function</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Event</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Current step</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Next wake-up</th>
-                <th scope="col" className="px-3 py-2.5 text-right font-medium">Attempt</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Started</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Took</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {runs.map((run) => (
-                <RunRow key={run.id} run={run} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Function runs" minWidth={880} columns={RUN_COLUMNS}>
+          {runs.map((run) => (
+            <RunRow key={run.id} run={run} />
+          ))}
+        </Table>
       )}
 
       {(cursors.length > 0 || query.data?.nextCursor) && (
@@ -191,7 +176,7 @@ function RunRow({ run }: { run: Run }) {
   return (
     <Fragment>
       <tr className={cn("align-top hover:bg-zinc-50/70", open && "bg-zinc-50/70")}>
-        <td className="py-2 pl-3">
+        <Td dense className="w-8">
           <button
             type="button"
             onClick={() => setOpen((value) => !value)}
@@ -202,31 +187,31 @@ function RunRow({ run }: { run: Run }) {
           >
             {open ? <ChevronDown className="size-4" /> : <ChevronRight className="size-4" />}
           </button>
-        </td>
-        <td className="px-3 py-2.5 font-medium text-zinc-900">{functionLabel(run.functionId)}</td>
-        <td className="px-3 py-2.5">
+        </Td>
+        <Td dense className="font-medium text-zinc-900">{functionLabel(run.functionId)}</Td>
+        <Td dense>
           <RunStatusBadge status={run.status} />
           {outcome && (
             <div className={cn("mt-1 text-xs", outcome === "failed" ? "text-red-700" : "text-zinc-500")}>
               delivery {outcome}
             </div>
           )}
-        </td>
-        <td className="px-3 py-2.5">
+        </Td>
+        <Td dense>
           <div className="font-mono text-xs text-zinc-800">{run.event.name}</div>
           {data.deliveryId && <div className="font-mono text-xs text-zinc-500">{data.deliveryId}</div>}
-        </td>
-        <td className="px-3 py-2.5 font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</td>
-        <td className="px-3 py-2.5 whitespace-nowrap text-zinc-700">
+        </Td>
+        <Td dense className="font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</Td>
+        <Td dense className="whitespace-nowrap text-zinc-700">
           {run.nextWakeAt && !run.endedAt ? <RelativeTime iso={run.nextWakeAt} /> : <span className="text-zinc-500">—</span>}
-        </td>
-        <td className="px-3 py-2.5 text-right tabular-nums text-zinc-700">{run.attempt + 1}</td>
-        <td className="px-3 py-2.5 whitespace-nowrap text-zinc-700">
+        </Td>
+        <Td dense className="text-right tabular-nums text-zinc-700">{run.attempt + 1}</Td>
+        <Td dense className="whitespace-nowrap text-zinc-700">
           <RelativeTime iso={run.startedAt} />
-        </td>
-        <td className="px-3 py-2.5 whitespace-nowrap text-zinc-700 tabular-nums">
+        </Td>
+        <Td dense className="whitespace-nowrap text-zinc-700 tabular-nums">
           {run.endedAt ? duration(run.startedAt, run.endedAt) : <span className="text-zinc-500">running</span>}
-        </td>
+        </Td>
       </tr>
       {open && (
         <tr id={detailsId} className="bg-zinc-50/70">

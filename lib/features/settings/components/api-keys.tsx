@@ -22,6 +22,7 @@ import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/features/setti
 import { queryKeys } from "@/lib/query-keys";
 import { ROLE_HELP, type ApiKeyView } from "../types";
 import { unwrap } from "../unwrap";
+import { Table, Td } from "@/components/ui/table";
 
 export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrite: boolean }) {
   const [creating, setCreating] = useState(false);
@@ -64,56 +65,41 @@ export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrit
           No API keys yet.{canWrite ? " Create one for your application to publish events." : " An admin can create one."}
         </div>
       ) : (
-        <div className="-mx-5 -my-5 overflow-x-auto">
-          <table className="w-full text-sm" aria-label="API keys">
-            <thead className="border-b border-zinc-100 text-left text-xs font-medium text-zinc-500">
-              <tr>
-                <th scope="col" className="px-5 py-2.5 font-medium">Name</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Key</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Role</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Created</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Last used</th>
-                <th scope="col" className="px-3 py-2.5 font-medium">Status</th>
-                {canWrite && <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {sorted.map((key) => (
-                <tr key={key.id} className={key.revokedAt ? "text-zinc-500" : undefined}>
-                  <td className="px-5 py-2.5 font-medium text-zinc-900">
-                    <span className={key.revokedAt ? "text-zinc-500 line-through" : undefined}>{key.name}</span>
-                  </td>
-                  <td className="px-3 py-2.5 font-mono text-xs">{key.prefix}…</td>
-                  <td className="px-3 py-2.5">
-                    <Badge tone={key.role === "VIEWER" ? "neutral" : "info"}>{key.role === "VIEWER" ? "Read-only" : "Admin"}</Badge>
-                  </td>
-                  <td className="px-3 py-2.5 whitespace-nowrap">
-                    <RelativeTime iso={key.createdAt} />
-                  </td>
-                  <td className="px-3 py-2.5 whitespace-nowrap">{key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}</td>
-                  <td className="px-3 py-2.5 whitespace-nowrap">
-                    {key.revokedAt ? (
-                      <Badge tone="danger">
-                        Revoked <RelativeTime iso={key.revokedAt} />
-                      </Badge>
-                    ) : (
-                      <Badge tone="success">Active</Badge>
-                    )}
-                  </td>
-                  {canWrite && (
-                    <td className="px-5 py-2.5 text-right">
-                      {!key.revokedAt && (
-                        <Button size="sm" variant="ghost" className="hover:bg-red-50" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
-                          <span className="text-red-700">Revoke</span>
-                        </Button>
-                      )}
-                    </td>
+        <Table label="API keys" frame="bleed" minWidth={640} columns={["Name", "Key", "Role", "Created", "Last used", "Status", ...(canWrite ? [{ label: "Actions", hidden: true }] : [])]}>
+          {sorted.map((key) => (
+            <tr key={key.id} className={key.revokedAt ? "text-zinc-500" : undefined}>
+              <Td dense className="font-medium text-zinc-900">
+                <span className={key.revokedAt ? "text-zinc-500 line-through" : undefined}>{key.name}</span>
+              </Td>
+              <Td dense className="font-mono text-xs">{key.prefix}…</Td>
+              <Td dense>
+                <Badge tone={key.role === "VIEWER" ? "neutral" : "info"}>{key.role === "VIEWER" ? "Read-only" : "Admin"}</Badge>
+              </Td>
+              <Td dense className="whitespace-nowrap">
+                <RelativeTime iso={key.createdAt} />
+              </Td>
+              <Td dense className="whitespace-nowrap">{key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : <span className="text-zinc-500">Never</span>}</Td>
+              <Td dense className="whitespace-nowrap">
+                {key.revokedAt ? (
+                  <Badge tone="danger">
+                    Revoked <RelativeTime iso={key.revokedAt} />
+                  </Badge>
+                ) : (
+                  <Badge tone="success">Active</Badge>
+                )}
+              </Td>
+              {canWrite && (
+                <Td dense className="text-right">
+                  {!key.revokedAt && (
+                    <Button size="sm" variant="ghost" className="hover:bg-red-50" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
+                      <span className="text-red-700">Revoke</span>
+                    </Button>
                   )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </Td>
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
 
       {canWrite && <CreateKeyDialog open={creating} onClose={() => setCreating(false)} />}

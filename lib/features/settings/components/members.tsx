@@ -20,6 +20,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { inviteMemberSchema, MEMBER_PASSWORD_MIN, type InviteMemberInput } from "@/lib/features/settings/schema";
 import { ROLE_HELP, type MemberView } from "../types";
 import { unwrap } from "../unwrap";
+import { Table, Td } from "@/components/ui/table";
 
 type Role = MemberView["role"];
 const ROLE_LABEL: Record<Role, string> = { OWNER: "Owner", ADMIN: "Admin", VIEWER: "Viewer" };
@@ -70,73 +71,61 @@ export function MembersSection({ members, permissions }: { members: MemberView[]
         )
       }
     >
-      <div className="-mx-5 -mt-5 overflow-x-auto">
-        <table className="w-full text-sm" aria-label="Members">
-          <thead className="border-b border-zinc-100 text-left text-xs text-zinc-500">
-            <tr>
-              <th scope="col" className="px-5 py-2.5 font-medium">Email</th>
-              <th scope="col" className="px-3 py-2.5 font-medium">Role</th>
-              <th scope="col" className="px-3 py-2.5 font-medium">Joined</th>
-              {permissions.canManage && <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>}
+      <Table label="Members" frame="plain" className="-mx-5 -mt-5" minWidth={520} columns={["Email", "Role", "Joined", ...(permissions.canManage ? [{ label: "Actions", hidden: true }] : [])]}>
+        {members.map((member) => {
+          const lastOwner = member.role === "OWNER" && owners <= 1;
+          return (
+            <tr key={member.id}>
+              <Td dense>
+                <span className="font-medium text-zinc-900">{member.email}</span>
+                {member.isYou && (
+                  <Badge className="ml-2" tone="neutral">
+                    You
+                  </Badge>
+                )}
+              </Td>
+              <Td dense>
+                {permissions.canManage ? (
+                  <Select
+                    aria-label={`Role of ${member.email}`}
+                    className="h-8 w-32"
+                    value={member.role}
+                    disabled={changeRole.isPending || lastOwner}
+                    title={lastOwner ? "The last owner keeps the role: make someone else an owner first" : undefined}
+                    onChange={(event) => changeRole.mutate({ membershipId: member.id, role: event.target.value as Role, email: member.email })}
+                  >
+                    {(["OWNER", "ADMIN", "VIEWER"] as const).map((role) => (
+                      <option key={role} value={role}>
+                        {ROLE_LABEL[role]}
+                      </option>
+                    ))}
+                  </Select>
+                ) : (
+                  <Badge tone={member.role === "VIEWER" ? "neutral" : "info"}>{ROLE_LABEL[member.role]}</Badge>
+                )}
+              </Td>
+              <Td dense className="whitespace-nowrap text-zinc-600">
+                <RelativeTime iso={member.joinedAt} />
+              </Td>
+              {permissions.canManage && (
+                <Td dense className="text-right">
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    className="hover:bg-red-50 disabled:hover:bg-transparent"
+                    disabled={lastOwner}
+                    title={lastOwner ? "A workspace needs at least one owner" : undefined}
+                    aria-label={`Remove ${member.email}`}
+                    onClick={() => setRemoving(member)}
+                  >
+                    <span className={lastOwner ? "text-zinc-300" : "text-red-700"}>Remove</span>
+                  </Button>
+                </Td>
+              )}
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {members.map((member) => {
-              const lastOwner = member.role === "OWNER" && owners <= 1;
-              return (
-                <tr key={member.id}>
-                  <td className="px-5 py-2.5">
-                    <span className="font-medium text-zinc-900">{member.email}</span>
-                    {member.isYou && (
-                      <Badge className="ml-2" tone="neutral">
-                        You
-                      </Badge>
-                    )}
-                  </td>
-                  <td className="px-3 py-2.5">
-                    {permissions.canManage ? (
-                      <Select
-                        aria-label={`Role of ${member.email}`}
-                        className="h-8 w-32"
-                        value={member.role}
-                        disabled={changeRole.isPending || lastOwner}
-                        title={lastOwner ? "The last owner keeps the role: make someone else an owner first" : undefined}
-                        onChange={(event) => changeRole.mutate({ membershipId: member.id, role: event.target.value as Role, email: member.email })}
-                      >
-                        {(["OWNER", "ADMIN", "VIEWER"] as const).map((role) => (
-                          <option key={role} value={role}>
-                            {ROLE_LABEL[role]}
-                          </option>
-                        ))}
-                      </Select>
-                    ) : (
-                      <Badge tone={member.role === "VIEWER" ? "neutral" : "info"}>{ROLE_LABEL[member.role]}</Badge>
-                    )}
-                  </td>
-                  <td className="px-3 py-2.5 whitespace-nowrap text-zinc-600">
-                    <RelativeTime iso={member.joinedAt} />
-                  </td>
-                  {permissions.canManage && (
-                    <td className="px-5 py-2.5 text-right">
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        className="hover:bg-red-50 disabled:hover:bg-transparent"
-                        disabled={lastOwner}
-                        title={lastOwner ? "A workspace needs at least one owner" : undefined}
-                        aria-label={`Remove ${member.email}`}
-                        onClick={() => setRemoving(member)}
-                      >
-                        <span className={lastOwner ? "text-zinc-300" : "text-red-700"}>Remove</span>
-                      </Button>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
       <dl className="mt-4 grid gap-x-6 gap-y-1 text-xs text-zinc-500 sm:grid-cols-3">
         {(["OWNER", "ADMIN", "VIEWER"] as const).map((role) => (
           <div key={role}>

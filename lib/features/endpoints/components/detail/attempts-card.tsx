@@ -19,8 +19,10 @@ import { formatDurationMs } from "../format";
 import { ResultBadge, TriggerBadge } from "./attempt-badges";
 import { BodyView } from "./body-view";
 import { HeadersTable } from "./headers-table";
+import { Table, Td, type TableColumn } from "@/components/ui/table";
 
 const POLL_MS = 2000;
+const ATTEMPT_COLUMNS: TableColumn[] = ["Time", "Event", "Result", { label: "Duration", className: "text-right" }, { label: "Attempt", className: "text-right" }, "Trigger", { label: "Actions", hidden: true }];
 
 export function useResend(endpointId: string) {
   const ops = useEndpointOps();
@@ -78,7 +80,7 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
       className="overflow-hidden"
     >
       {query.isPending ? (
-        <TableSkeleton rows={4} />
+        <Table label="Last 10 attempts" frame="bleed" minWidth={640} columns={ATTEMPT_COLUMNS} loading loadingRows={4} />
       ) : query.isError && attempts.length === 0 ? (
         <Alert tone="error">Could not load the attempts: {query.error.message}. Retrying every few seconds.</Alert>
       ) : attempts.length === 0 ? (
@@ -90,64 +92,49 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
           </p>
         </div>
       ) : (
-        <div className="relative -mx-5 -my-5 overflow-x-auto focus-visible:outline-2 focus-visible:outline-brand-500" tabIndex={0} role="region" aria-label="Last 10 attempts, scrollable" /* focusable: keyboard users scroll it sideways */>
-          <table className="w-full min-w-[640px] text-left text-sm" aria-label="Last 10 attempts">
-            <thead className="border-b border-zinc-100 text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className="px-5 py-2 font-medium">Time</th>
-                <th scope="col" className="px-3 py-2 font-medium">Event</th>
-                <th scope="col" className="px-3 py-2 font-medium">Result</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Attempt</th>
-                <th scope="col" className="px-3 py-2 font-medium">Trigger</th>
-                <th scope="col" className="px-5 py-2"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {attempts.map((attempt) => (
-                <tr key={attempt.id} data-attempt-id={attempt.id} className={cn("relative transition-colors duration-1000 hover:bg-zinc-50", fresh.has(attempt.id) && "bg-brand-50")}>
-                  <td className="px-5 py-2.5 whitespace-nowrap text-zinc-600">
-                    <button
-                      type="button"
-                      onClick={() => setSelected(attempt)}
-                      className="text-left after:absolute after:inset-0 focus-visible:outline-none"
-                    >
-                      {/* The accessible name starts with the visible label (WCAG 2.5.3), then says what the button does. */}
-                      <RelativeTime iso={attempt.createdAt} />
-                      <span className="sr-only">
-                        {`: inspect attempt ${attempt.number} of ${attempt.eventType}, ${attempt.responseStatus ?? attempt.errorCode ?? "error"}`}
-                      </span>
-                    </button>
-                  </td>
-                  <td className="max-w-48 truncate px-3 py-2.5 font-mono text-xs">{attempt.eventType}</td>
-                  <td className="px-3 py-2.5">
-                    <ResultBadge outcome={attempt.outcome} responseStatus={attempt.responseStatus} errorCode={attempt.errorCode} />
-                  </td>
-                  <td className="px-3 py-2.5 text-right whitespace-nowrap text-zinc-600 tabular-nums">{formatDurationMs(attempt.durationMs)}</td>
-                  <td className="px-3 py-2.5 text-right text-zinc-600 tabular-nums">#{attempt.number}</td>
-                  <td className="px-3 py-2.5">
-                    <TriggerBadge trigger={attempt.trigger} />
-                  </td>
-                  <td className="relative z-10 px-5 py-2 text-right">
-                    {canWrite && attempt.outcome === "failure" && attempt.deliveryId && (
-                      <Button
-                        type="button"
-                        size="sm"
-                        variant="secondary"
-                        pending={resend.isPending && resend.variables === attempt.deliveryId}
-                        onClick={() => resend.mutate(attempt.deliveryId!)}
-                        aria-label={`Resend the delivery of attempt ${attempt.number} (${attempt.eventType})`}
-                      >
-                        <RotateCw className="size-3.5" aria-hidden />
-                        Resend
-                      </Button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Last 10 attempts" frame="bleed" minWidth={640} columns={ATTEMPT_COLUMNS}>
+          {attempts.map((attempt) => (
+            <tr key={attempt.id} data-attempt-id={attempt.id} className={cn("relative transition-colors duration-1000 hover:bg-zinc-50", fresh.has(attempt.id) && "bg-brand-50")}>
+              <Td dense className="whitespace-nowrap text-zinc-600">
+                <button
+                  type="button"
+                  onClick={() => setSelected(attempt)}
+                  className="text-left after:absolute after:inset-0 focus-visible:outline-none"
+                >
+                  {/* The accessible name starts with the visible label (WCAG 2.5.3), then says what the button does. */}
+                  <RelativeTime iso={attempt.createdAt} />
+                  <span className="sr-only">
+                    {`: inspect attempt ${attempt.number} of ${attempt.eventType}, ${attempt.responseStatus ?? attempt.errorCode ?? "error"}`}
+                  </span>
+                </button>
+              </Td>
+              <Td dense className="max-w-48 truncate font-mono text-xs">{attempt.eventType}</Td>
+              <Td dense>
+                <ResultBadge outcome={attempt.outcome} responseStatus={attempt.responseStatus} errorCode={attempt.errorCode} />
+              </Td>
+              <Td dense className="text-right whitespace-nowrap text-zinc-600 tabular-nums">{formatDurationMs(attempt.durationMs)}</Td>
+              <Td dense className="text-right text-zinc-600 tabular-nums">#{attempt.number}</Td>
+              <Td dense>
+                <TriggerBadge trigger={attempt.trigger} />
+              </Td>
+              <Td dense className="relative z-10 text-right">
+                {canWrite && attempt.outcome === "failure" && attempt.deliveryId && (
+                  <Button
+                    type="button"
+                    size="sm"
+                    variant="secondary"
+                    pending={resend.isPending && resend.variables === attempt.deliveryId}
+                    onClick={() => resend.mutate(attempt.deliveryId!)}
+                    aria-label={`Resend the delivery of attempt ${attempt.number} (${attempt.eventType})`}
+                  >
+                    <RotateCw className="size-3.5" aria-hidden />
+                    Resend
+                  </Button>
+                )}
+              </Td>
+            </tr>
+          ))}
+        </Table>
       )}
       <AttemptInspector attempt={selected} onClose={() => setSelected(null)} canWrite={canWrite} endpointId={endpointId} />
     </Card>
