@@ -5,7 +5,8 @@ import { Check, X } from "lucide-react";
 import { useMemo, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
-import { Input, Label, Select, Textarea } from "@/components/ui/inputs";
+import { FormField } from "@/components/ui/field";
+import { Input, Select, Textarea } from "@/components/ui/inputs";
 import { explainMatch } from "@/lib/delivery/filter";
 import type { Filter } from "@/lib/delivery/schemas";
 import type { CatalogEventType } from "../types";
@@ -56,8 +57,7 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
       ) : (
         <div className="space-y-3">
           <div className="grid gap-3">
-            <div>
-              <Label htmlFor="preview-event-type">Event type</Label>
+            <FormField label="Event type">
               <Select
                 id="preview-event-type"
                 value={eventType}
@@ -67,37 +67,19 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
                   <option key={name}>{name}</option>
                 ))}
               </Select>
-            </div>
-            <div>
-              <Label htmlFor="preview-account" hint="optional">
-                Account
-              </Label>
+            </FormField>
+            <FormField label="Account" labelHint="optional">
               <Input
                 id="preview-account"
                 value={account}
                 onChange={(event) => setAccount(event.target.value)}
                 placeholder={effectiveAccount && !account ? `${effectiveAccount} (from the payload)` : "none"}
               />
-            </div>
+            </FormField>
           </div>
-          <div>
-            <Label htmlFor="preview-payload">Example payload</Label>
-            <Textarea
-              id="preview-payload"
-              value={text}
-              onChange={(event) => setText(event.target.value)}
-              rows={8}
-              spellCheck={false}
-              aria-invalid={!parsed.ok || undefined}
-              aria-describedby={!parsed.ok ? "preview-payload-error" : undefined}
-              className="font-mono text-xs"
-            />
-            {!parsed.ok && (
-              <p id="preview-payload-error" className="mt-1 text-sm text-red-600">
-                {parsed.message}
-              </p>
-            )}
-          </div>
+          <FormField label="Example payload" error={parsed.ok ? undefined : parsed.message}>
+            <Textarea id="preview-payload" value={text} onChange={(event) => setText(event.target.value)} rows={8} spellCheck={false} className="font-mono text-xs" />
+          </FormField>
           {explanation && (
             <ul className="space-y-1.5" aria-label="Checks">
               {explanation.reasons.map((reason, index) => (

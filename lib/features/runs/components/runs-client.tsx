@@ -9,7 +9,8 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CodeBlock } from "@/components/ui/code";
 import { cn } from "@/components/ui/cn";
-import { Label, Select } from "@/components/ui/inputs";
+import { FormField } from "@/components/ui/field";
+import { Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
 import { apiFetch } from "@/lib/api-client";
 import { queryKeys } from "@/lib/query-keys";
@@ -92,8 +93,7 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <div>
-          <Label htmlFor="run-status">Status</Label>
+        <FormField label="Status">
           <Select id="run-status" className="w-40" value={status} onChange={(event) => changeFilter(() => setStatus(event.target.value))}>
             <option value="">All statuses</option>
             {RUN_STATUSES.map((value) => (
@@ -102,9 +102,8 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
               </option>
             ))}
           </Select>
-        </div>
-        <div>
-          <Label htmlFor="run-function">Function</Label>
+        </FormField>
+        <FormField label="Function">
           <Select id="run-function" className="w-52" value={functionId} onChange={(event) => changeFilter(() => setFunctionId(event.target.value))}>
             <option value="">All functions</option>
             {RUN_FUNCTIONS.map((fn) => (
@@ -113,7 +112,7 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
               </option>
             ))}
           </Select>
-        </div>
+        </FormField>
         <p className="ml-auto flex items-center gap-1.5 pb-2 text-xs text-zinc-500" aria-live="polite">
           {cursor ? (
             "Older runs: not refreshing"

@@ -16,7 +16,8 @@ import { CodeBlock } from "@/components/ui/code";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
-import { FieldError, Input, Label, Select } from "@/components/ui/inputs";
+import { FormField } from "@/components/ui/field";
+import { Input, Label, Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
 import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/features/settings/schema";
 import { queryKeys } from "@/lib/query-keys";
@@ -150,29 +151,15 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (created: { name: s
   return (
     <form onSubmit={handleSubmit((values) => create.mutate(values))} className="space-y-4" noValidate>
       {create.error && <Alert tone="error">{create.error.message}</Alert>}
-      <div>
-        <Label htmlFor="key-name">Name</Label>
-        <Input
-          id="key-name"
-          placeholder="e.g. Production app"
-          autoComplete="off"
-          autoFocus
-          aria-invalid={formState.errors.name ? true : undefined}
-          aria-describedby={formState.errors.name ? "key-name-error" : undefined}
-          {...register("name")}
-        />
-        <FieldError id="key-name-error">{formState.errors.name?.message}</FieldError>
-      </div>
-      <div>
-        <Label htmlFor="key-role">Access</Label>
-        <Select id="key-role" aria-describedby="key-role-hint" {...register("role")}>
+      <FormField label="Name" error={formState.errors.name?.message}>
+        <Input id="key-name" placeholder="e.g. Production app" autoComplete="off" autoFocus {...register("name")} />
+      </FormField>
+      <FormField label="Access" hint={role === "VIEWER" ? ROLE_HELP.VIEWER : "Can do everything the API offers except managing members."}>
+        <Select id="key-role" {...register("role")}>
           <option value="ADMIN">Admin — publish events and manage endpoints</option>
           <option value="VIEWER">Read-only — list and read, change nothing</option>
         </Select>
-        <p id="key-role-hint" className="mt-1 text-xs text-zinc-500">
-          {role === "VIEWER" ? ROLE_HELP.VIEWER : "Can do everything the API offers except managing members."}
-        </p>
-      </div>
+      </FormField>
       <div className="flex justify-end gap-2 pt-1">
         <Button type="button" variant="secondary" onClick={onCancel}>
           Cancel

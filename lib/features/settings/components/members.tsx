@@ -14,6 +14,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
+import { FormField } from "@/components/ui/field";
 import { FieldError, Input, Label, Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
 import { queryKeys } from "@/lib/query-keys";
@@ -195,19 +196,9 @@ function InviteForm({ canInviteOwner, onCancel, onInvited }: { canInviteOwner: b
   return (
     <form onSubmit={handleSubmit((values) => invite.mutate(values))} className="space-y-4" noValidate>
       {invite.error && !errors.email && <Alert tone="error">{invite.error.message}</Alert>}
-      <div>
-        <Label htmlFor="invite-email">Email</Label>
-        <Input
-          id="invite-email"
-          type="email"
-          autoComplete="off"
-          autoFocus
-          aria-invalid={errors.email ? true : undefined}
-          aria-describedby={errors.email ? "invite-email-error" : undefined}
-          {...register("email")}
-        />
-        <FieldError id="invite-email-error">{errors.email?.message}</FieldError>
-      </div>
+      <FormField label="Email" error={errors.email?.message}>
+        <Input id="invite-email" type="email" autoComplete="off" autoFocus {...register("email")} />
+      </FormField>
       <div>
         <Label htmlFor="invite-password" hint={`at least ${MEMBER_PASSWORD_MIN} characters`}>
           Initial password
@@ -241,17 +232,13 @@ function InviteForm({ canInviteOwner, onCancel, onInvited }: { canInviteOwner: b
           </p>
         )}
       </div>
-      <div>
-        <Label htmlFor="invite-role">Role</Label>
-        <Select id="invite-role" aria-describedby="invite-role-hint" {...register("role")}>
+      <FormField label="Role" hint={ROLE_HELP[role]}>
+        <Select id="invite-role" {...register("role")}>
           <option value="VIEWER">Viewer</option>
           <option value="ADMIN">Admin</option>
           {canInviteOwner && <option value="OWNER">Owner</option>}
         </Select>
-        <p id="invite-role-hint" className="mt-1 text-xs text-zinc-500">
-          {ROLE_HELP[role]}
-        </p>
-      </div>
+      </FormField>
       <div className="flex justify-end gap-2 pt-1">
         <Button type="button" variant="secondary" onClick={onCancel}>
           Cancel

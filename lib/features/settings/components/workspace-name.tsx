@@ -8,7 +8,8 @@ import { toast } from "sonner";
 import { renameWorkspaceAction } from "@/lib/features/settings/actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { FieldError, Input, Label } from "@/components/ui/inputs";
+import { FormField } from "@/components/ui/field";
+import { Input } from "@/components/ui/inputs";
 import { renameWorkspaceSchema, type RenameWorkspaceInput } from "@/lib/features/settings/schema";
 import { unwrap } from "../unwrap";
 
@@ -30,17 +31,9 @@ export function WorkspaceSection({ name, id, canWrite }: { name: string; id: str
     <Card title="Workspace" description="The name shown in the console. Endpoints and receivers never see it.">
       {canWrite ? (
         <form onSubmit={handleSubmit((values) => rename.mutate(values))} className="flex flex-wrap items-start gap-3" noValidate>
-          <div className="w-full max-w-sm">
-            <Label htmlFor="workspace-name">Workspace name</Label>
-            <Input
-              id="workspace-name"
-              autoComplete="off"
-              aria-invalid={formState.errors.name ? true : undefined}
-              aria-describedby={formState.errors.name ? "workspace-name-error" : undefined}
-              {...register("name")}
-            />
-            <FieldError id="workspace-name-error">{formState.errors.name?.message}</FieldError>
-          </div>
+          <FormField label="Workspace name" error={formState.errors.name?.message} className="w-full max-w-sm">
+            <Input id="workspace-name" autoComplete="off" {...register("name")} />
+          </FormField>
           <Button type="submit" variant="secondary" className="sm:mt-7" pending={rename.isPending} disabled={!formState.isDirty}>
             Save name
           </Button>

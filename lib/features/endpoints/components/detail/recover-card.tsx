@@ -7,7 +7,8 @@ import { toast } from "sonner";
 import { useEndpointOps } from "../endpoint-ops";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { Input, Label } from "@/components/ui/inputs";
+import { FormField } from "@/components/ui/field";
+import { Input } from "@/components/ui/inputs";
 import { queryKeys } from "@/lib/query-keys";
 
 /** `datetime-local` wants local wall-clock time without a zone. */
@@ -64,10 +65,9 @@ export function RecoverCard({ endpointId }: { endpointId: string }) {
           start.mutate();
         }}
       >
-        <div>
-          <Label htmlFor="recover-since">Failed since</Label>
+        <FormField label="Failed since">
           <Input id="recover-since" type="datetime-local" value={since} onChange={(event) => setSince(event.target.value)} required max={localInputValue(new Date())} />
-        </div>
+        </FormField>
         <Button type="submit" variant="secondary" pending={start.isPending} disabled={!since}>
           <LifeBuoy className="size-4" aria-hidden />
           Recover
