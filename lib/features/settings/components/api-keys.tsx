@@ -22,7 +22,7 @@ import { RelativeTime } from "@/components/ui/time";
 import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/features/settings/schema";
 import { queryKeys } from "@/lib/query-keys";
 import { ROLE_HELP, type ApiKeyView } from "../types";
-import { unwrap } from "../unwrap";
+import { unwrap } from "@/lib/actions/unwrap";
 import { Table, Td } from "@/components/ui/table";
 
 export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrite: boolean }) {

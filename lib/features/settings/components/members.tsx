@@ -20,7 +20,7 @@ import { RelativeTime } from "@/components/ui/time";
 import { queryKeys } from "@/lib/query-keys";
 import { inviteMemberSchema, MEMBER_PASSWORD_MIN, type InviteMemberInput } from "@/lib/features/settings/schema";
 import { ROLE_HELP, type MemberView } from "../types";
-import { unwrap } from "../unwrap";
+import { unwrap } from "@/lib/actions/unwrap";
 import { Table, Td } from "@/components/ui/table";
 
 type Role = MemberView["role"];

@@ -11,7 +11,7 @@ import { Card } from "@/components/ui/card";
 import { FormField } from "@/components/ui/field";
 import { Input } from "@/components/ui/inputs";
 import { renameWorkspaceSchema, type RenameWorkspaceInput } from "@/lib/features/settings/schema";
-import { unwrap } from "../unwrap";
+import { unwrap } from "@/lib/actions/unwrap";
 
 export function WorkspaceSection({ name, id, canWrite }: { name: string; id: string; canWrite: boolean }) {
   const router = useRouter();

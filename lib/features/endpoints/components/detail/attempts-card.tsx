@@ -20,6 +20,7 @@ import { ResultBadge, TriggerBadge } from "./attempt-badges";
 import { BodyView } from "./body-view";
 import { HeadersTable } from "./headers-table";
 import { Table, Td, type TableColumn } from "@/components/ui/table";
+import { unwrap } from "@/lib/actions/unwrap";
 
 const POLL_MS = 2000;
 const ATTEMPT_COLUMNS: TableColumn[] = ["Time", "Event", "Result", { label: "Duration", className: "text-right" }, { label: "Attempt", className: "text-right" }, "Trigger", { label: "Actions", hidden: true }];
@@ -28,11 +29,7 @@ export function useResend(endpointId: string) {
   const ops = useEndpointOps();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (deliveryId: string) => {
-      const result = await ops.resend({ deliveryIds: [deliveryId] });
-      if (!result.ok) throw new Error(result.error.message);
-      return result.data;
-    },
+    mutationFn: (deliveryId: string) => unwrap(ops.resend({ deliveryIds: [deliveryId] })),
     onSuccess: () => {
       toast.success("Resend queued — the new attempt will appear in the list");
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints.attempts(endpointId) });

@@ -10,6 +10,7 @@ import { Card } from "@/components/ui/card";
 import { FormField } from "@/components/ui/field";
 import { Input } from "@/components/ui/inputs";
 import { queryKeys } from "@/lib/query-keys";
+import { unwrap } from "@/lib/actions/unwrap";
 
 /** `datetime-local` wants local wall-clock time without a zone. */
 function localInputValue(date: Date) {
@@ -28,9 +29,8 @@ export function RecoverCard({ endpointId }: { endpointId: string }) {
   const start = useMutation({
     mutationFn: async () => {
       const sinceIso = new Date(since).toISOString();
-      const result = await ops.recover({ id: endpointId, since: sinceIso });
-      if (!result.ok) throw new Error(result.error.message);
-      return { since: sinceIso, startedAt: result.data.startedAt, deliveries: result.data.deliveries };
+      const { startedAt, deliveries } = await unwrap(ops.recover({ id: endpointId, since: sinceIso }));
+      return { since: sinceIso, startedAt, deliveries };
     },
     onSuccess: (started) => {
       setRecovery(started);
@@ -42,11 +42,7 @@ export function RecoverCard({ endpointId }: { endpointId: string }) {
 
   const progress = useQuery({
     queryKey: queryKeys.endpoints.recovery(endpointId, recovery?.startedAt ?? ""),
-    queryFn: async () => {
-      const result = await ops.recoveryProgress({ id: endpointId, since: recovery!.since, startedAt: recovery!.startedAt });
-      if (!result.ok) throw new Error(result.error.message);
-      return result.data;
-    },
+    queryFn: () => unwrap(ops.recoveryProgress({ id: endpointId, since: recovery!.since, startedAt: recovery!.startedAt })),
     enabled: recovery !== null && recovery.deliveries > 0,
     refetchInterval: (query) => (query.state.data && query.state.data.waiting === 0 && query.state.data.inFlight === 0 ? false : 2000),
   });

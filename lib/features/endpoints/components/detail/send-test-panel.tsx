@@ -17,6 +17,7 @@ import type { CatalogEventType } from "@/lib/features/endpoints/types";
 import { ResultBadge } from "./attempt-badges";
 import { BodyView } from "./body-view";
 import { HeadersTable } from "./headers-table";
+import { unwrap } from "@/lib/actions/unwrap";
 
 function example(catalog: CatalogEventType[], name: string) {
   return JSON.stringify(catalog.find((type) => type.name === name)?.examplePayload ?? { test: true }, null, 2);
@@ -37,11 +38,7 @@ export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId:
   }, [text]);
 
   const send = useMutation({
-    mutationFn: async () => {
-      const response = await ops.sendTest({ id: endpointId, eventType, body: text });
-      if (!response.ok) throw new Error(response.error.message);
-      return response.data.attempt;
-    },
+    mutationFn: async () => (await unwrap(ops.sendTest({ id: endpointId, eventType, body: text }))).attempt,
     onSuccess: (attempt) => {
       setResult(attempt);
       void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints.attempts(endpointId) });
