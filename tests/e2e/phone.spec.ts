@@ -6,9 +6,19 @@ import { api, E2E, screenshot, startReceiver } from "./helpers";
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
 test.describe.configure({ timeout: 120_000 });
 
-/** How far the page itself scrolls sideways; 0 when everything fits. */
+/** How far the page itself scrolls sideways (0 when everything fits), and the widest culprits. */
 async function overflow(page: Page) {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const excess = document.documentElement.scrollWidth - width;
+    if (excess <= 0) return 0;
+    // The outermost elements that stick out past the screen while their parent does not.
+    const culprits = [...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > width + 1 && (element.parentElement?.getBoundingClientRect().right ?? 0) <= width + 1)
+      .slice(0, 3)
+      .map((element) => `<${element.tagName.toLowerCase()} class="${element.getAttribute("class") ?? ""}"> ${Math.round(element.getBoundingClientRect().width)}px`);
+    return `${excess}px too wide: ${culprits.join(" · ")}`;
+  });
 }
 
 async function fits(page: Page, path: string, heading: string | RegExp, shot: string) {

@@ -15,7 +15,7 @@ export function EndpointDetail({ endpoint, canWrite, catalog }: { endpoint: Endp
   return (
     <>
       <EndpointHeader endpoint={endpoint} canWrite={canWrite} />
-      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem] xl:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_22rem] xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="min-w-0 space-y-6">
           <AttemptsCard endpointId={endpoint.id} canWrite={canWrite} />
           {canWrite && <RecoverCard endpointId={endpoint.id} />}
