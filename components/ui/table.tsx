@@ -35,7 +35,9 @@ export function Table({ label, columns, children, empty, loading = false, loadin
   const heads = columns.map((column) => (typeof column === "string" ? { label: column } : column));
   const isEmpty = !loading && Children.count(children) === 0;
   return (
-    <div className={cn("overflow-x-auto", frames[frame], className)}>
+    // `relative`: rows that are links (an absolutely positioned ::after over the row) stay inside
+    // the scroller instead of widening the page.
+    <div className={cn("relative overflow-x-auto", frames[frame], className)}>
       <table aria-label={label} aria-busy={loading || undefined} className="w-full text-left text-sm" style={minWidth ? { minWidth } : undefined}>
         <thead className="border-b border-zinc-200 text-xs font-medium text-zinc-500">
           <tr>
