@@ -50,7 +50,7 @@ type Props = {
 
 function Section({ title, description, children, id }: { title: string; description?: string; children: React.ReactNode; id: string }) {
   return (
-    <section aria-labelledby={id} className="grid gap-x-8 gap-y-4 border-t border-zinc-200 py-8 first:border-t-0 first:pt-0 lg:grid-cols-[14rem_1fr]">
+    <section aria-labelledby={id} className="grid grid-cols-1 gap-x-8 gap-y-4 border-t border-zinc-200 py-8 first:border-t-0 first:pt-0 lg:grid-cols-[14rem_minmax(0,1fr)]">
       <div>
         <h2 id={id} className="text-sm font-semibold text-zinc-900">
           {title}
@@ -287,7 +287,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
           title="Filters"
           description="Deliver only some of those events. All conditions must hold: the endpoint's apply to every event, an event's own apply on top."
         >
-          <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+          <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
             <div className="min-w-0 space-y-6">
               <ConditionsEditor showAccounts={!ops.portal} control={control} register={register} prefix="" rules={values.rules ?? []} errors={{ accounts: errors.accounts as FieldError | undefined, rules: errors.rules as never }} />
               <p className="-mt-4 text-xs text-zinc-500">
@@ -372,7 +372,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               receiver gets differs from the published one. Use it only for receivers that check a shared secret in the body, over https.
             </Alert>
           )}
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             {options.includes("header") && (
               <div>
                 <Label htmlFor="header" hint="optional">
@@ -446,7 +446,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
         </Section>
 
         <Section id="section-delivery" title="Delivery" description="Retries, timeout and extra headers.">
-          <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
             <div>
               <Label htmlFor="retryPreset">Retry policy</Label>
               <Select
@@ -507,7 +507,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
             </div>
           )}
           {values.retryPreset !== "none" && (
-            <div className="grid gap-4 sm:grid-cols-2">
+            <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
               <div>
                 <Label htmlFor="maxDelay" hint="optional">
                   Maximum delay
@@ -544,7 +544,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
             {scheduleText} {deliveryRules}
           </p>
 
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <Controller
               control={control}
               name="requireHttps"

@@ -43,7 +43,7 @@ export function EventPicker({ catalog, allEvents, onAllEventsChange, selected, o
   return (
     <fieldset aria-describedby={error ? "eventTypes-error" : undefined}>
       <legend className="sr-only">Events</legend>
-      <div className="grid gap-2 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-2 sm:grid-cols-2">
         {[
           { value: true, title: "All events", text: "Every event type, including ones added later." },
           { value: false, title: "Selected events", text: "Only the event types you tick below." },

@@ -8,7 +8,7 @@ export function EndpointFormSkeleton({ label }: { label: string }) {
         <Skeleton className="h-8 w-64" />
       </div>
       {[0, 1, 2].map((section) => (
-        <div key={section} className="grid gap-6 border-t border-zinc-200 pt-8 lg:grid-cols-[14rem_1fr]">
+        <div key={section} className="grid grid-cols-1 gap-6 border-t border-zinc-200 pt-8 lg:grid-cols-[14rem_1fr]">
           <Skeleton className="h-5 w-28" />
           <div className="space-y-3">
             <Skeleton className="h-9 w-full" />

@@ -56,7 +56,7 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
         <p className="text-sm text-zinc-500">Add event types to the catalog to try the filters on an example.</p>
       ) : (
         <div className="space-y-3">
-          <div className="grid gap-3">
+          <div className="grid grid-cols-1 gap-3">
             <FormField label="Event type">
               <Select
                 id="preview-event-type"

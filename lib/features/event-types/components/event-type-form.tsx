@@ -83,7 +83,7 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
       <FormField label="Description" labelHint="optional" error={errors.description?.message}>
         <Input id="et-description" {...register("description")} placeholder="An answered call on a tracked number ended." />
       </FormField>
-      <div className="grid gap-4 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
         <FormField label="Example payload" labelHint="JSON object, optional" hint="Prefills Send test and the Playground." error={errors.exampleText?.message}>
           <Textarea
             id="et-example"

@@ -46,7 +46,7 @@ export function AttemptList({ attempts }: { attempts: AttemptDetail[] }) {
                 <RelativeTime iso={attempt.createdAt} />
               </span>
             </summary>
-            <div className="grid gap-4 border-t border-zinc-100 bg-zinc-50/50 px-4 py-4 lg:grid-cols-2">
+            <div className="grid grid-cols-1 gap-4 border-t border-zinc-100 bg-zinc-50/50 px-4 py-4 lg:grid-cols-2">
               <section className="min-w-0 space-y-2">
                 <h4 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Request</h4>
                 <p className="font-mono text-xs break-all text-zinc-700">POST {attempt.requestUrl}</p>

@@ -63,7 +63,7 @@ export function FilterBar({ filters, eventTypes }: { filters: MessageFilters; ev
 
   return (
     <form onSubmit={onSubmit} aria-label="Filter messages" className="mb-4 rounded-xl bg-white p-3 shadow-sm ring-1 ring-zinc-200">
-      <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-[1.2fr_1fr_0.9fr_1fr_1fr]">
+      <div className="grid grid-cols-1 gap-2 sm:grid-cols-2 lg:grid-cols-[1.2fr_1fr_0.9fr_1fr_1fr]">
         <label className="block">
           <span className="mb-1 block text-xs font-medium text-zinc-600">Event type</span>
           <Select value={draft.eventType} onChange={(event) => change({ eventType: event.target.value }, true)} className="font-mono text-xs">

@@ -76,7 +76,7 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
         </div>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
         <section aria-labelledby="body-heading" className="min-w-0 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
           <h2 id="body-heading" className="mb-3 text-sm font-semibold">
             Body

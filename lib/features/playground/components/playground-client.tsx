@@ -115,7 +115,7 @@ export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) 
   const durationValue = durationDraft ?? (typeof payload?.duration === "number" ? String(payload.duration) : "");
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
       <form onSubmit={onSubmit} noValidate aria-label="Sample event" className="min-w-0 space-y-4 rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200">
         <h2 className="text-sm font-semibold">Sample event</h2>
         {!canWrite && <Alert>Viewers can prepare an event but not publish it.</Alert>}
@@ -164,7 +164,7 @@ export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) 
           </div>
         </div>
 
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <div>
             <Label htmlFor={`${ids}-account`} hint="optional">
               Account

@@ -216,7 +216,7 @@ function RunRow({ run }: { run: Run }) {
         <tr id={detailsId} className="bg-zinc-50/70">
           <td />
           <td colSpan={8} className="px-3 pt-1 pb-4">
-            <div className="grid gap-4 lg:grid-cols-2">
+            <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
               <div>
                 <h3 className="mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Steps</h3>
                 {run.steps.length === 0 ? (

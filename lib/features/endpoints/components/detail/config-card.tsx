@@ -10,7 +10,7 @@ const OP_WORDS: Record<string, string> = { eq: "=", neq: "â‰ ", gt: ">", gte: "â
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid gap-1 py-2.5 sm:grid-cols-[9rem_1fr]">
+    <div className="grid grid-cols-1 gap-1 py-2.5 sm:grid-cols-[9rem_1fr]">
       <dt className="text-sm text-zinc-500">{label}</dt>
       <dd className="min-w-0 text-sm">{children}</dd>
     </div>
