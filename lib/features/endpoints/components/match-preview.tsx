@@ -89,7 +89,7 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
                   >
                     {reason.ok ? <Check className="size-3" aria-label="passes" /> : <X className="size-3" aria-label="fails" />}
                   </span>
-                  <span className={reason.ok ? "text-zinc-700" : "text-zinc-900"}>{reason.message}</span>
+                  <span className={cn("min-w-0 wrap-anywhere", reason.ok ? "text-zinc-700" : "text-zinc-900")}>{reason.message}</span>
                 </li>
               ))}
             </ul>

@@ -106,7 +106,7 @@ export function RoutingResult({ result, firedAt }: { result: FireResult; firedAt
                       ) : (
                         <X className="mt-0.5 size-3.5 shrink-0 text-red-600" aria-label="failed" role="img" />
                       )}
-                      <span className={reason.ok ? "text-zinc-700" : "text-red-700"}>{reason.message}</span>
+                      <span className={reason.ok ? "min-w-0 wrap-anywhere text-zinc-700" : "min-w-0 wrap-anywhere text-red-700"}>{reason.message}</span>
                     </li>
                   ))}
                 </ul>
