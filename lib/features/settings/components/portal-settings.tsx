@@ -11,7 +11,7 @@ import { Input, Label, Select, Textarea } from "@/components/ui/inputs";
 import { Switch } from "@/components/ui/switch";
 import type { PortalSettings } from "@/lib/features/portal/schema";
 import { updatePortalSettingsAction } from "@/lib/features/settings/actions";
-import { unwrap } from "../unwrap";
+import { unwrap } from "@/lib/actions/unwrap";
 
 /** Branding and embedding of the customer portal (what the product's customers see). */
 export function PortalSettingsSection({ settings, canWrite }: { settings: PortalSettings; canWrite: boolean }) {
