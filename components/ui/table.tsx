@@ -37,7 +37,11 @@ export function Table({ label, columns, children, empty, loading = false, loadin
   return (
     // `relative`: rows that are links (an absolutely positioned ::after over the row) stay inside
     // the scroller instead of widening the page.
-    <div className={cn("relative overflow-x-auto", frames[frame], className)}>
+    // A table that may scroll sideways is a focusable, named region, so keyboard users can scroll it.
+    <div
+      className={cn("relative overflow-x-auto", minWidth !== undefined && "focus-visible:outline-2 focus-visible:outline-brand-500", frames[frame], className)}
+      {...(minWidth !== undefined ? { tabIndex: 0, role: "region", "aria-label": `${label}, scrolls sideways` } : {})}
+    >
       <table aria-label={label} aria-busy={loading || undefined} className="w-full text-left text-sm" style={minWidth ? { minWidth } : undefined}>
         <thead className="border-b border-zinc-200 text-xs font-medium text-zinc-500">
           <tr>

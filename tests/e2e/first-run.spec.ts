@@ -68,6 +68,10 @@ test("an anonymous visitor is sent to first-run setup", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Create the first admin" })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/setup.png", fullPage: true });
   await expectAccessible(page, "setup");
+  // On a phone (the only run where /setup exists, so its 390 px check lives here; tests/e2e/phone.spec.ts has the rest).
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), "/setup at 390 px").toBeLessThanOrEqual(0);
+  await page.screenshot({ path: "test-results/screens/phone-setup.png", fullPage: true });
 });
 
 test("first-run setup validates, creates the admin and signs them in", async ({ page }) => {

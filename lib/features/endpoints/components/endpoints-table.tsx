@@ -2,24 +2,11 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Table, Td } from "@/components/ui/table";
+import { SuccessRate } from "@/components/ui/success-rate";
 import { RelativeTime } from "@/components/ui/time";
 import type { EndpointListItem } from "@/lib/features/endpoints/queries";
 import { EventChips } from "./event-chips";
 import { endpointStatus } from "./format";
-
-function SuccessRate({ stats }: { stats: EndpointListItem["stats"] }) {
-  if (stats.successRate24h === null) return <span className="text-zinc-500">No attempts</span>;
-  const percent = Math.round(stats.successRate24h * 1000) / 10;
-  const tone = percent >= 99 ? "text-emerald-700" : percent >= 90 ? "text-amber-700" : "text-red-700";
-  return (
-    <span>
-      <span className={cn("font-medium tabular-nums", tone)}>{percent}%</span>
-      <span className="block text-xs text-zinc-500 tabular-nums">
-        {stats.succeeded24h} of {stats.attempts24h} attempt{stats.attempts24h === 1 ? "" : "s"}
-      </span>
-    </span>
-  );
-}
 
 /** `hrefBase`: where endpoint pages live ("" in the console, `/portal/<token>` in the portal, which also hides the owner column). */
 export function EndpointsTable({ endpoints, hrefBase = "", showOwner = true }: { endpoints: EndpointListItem[]; hrefBase?: string; showOwner?: boolean }) {
@@ -59,7 +46,7 @@ export function EndpointsTable({ endpoints, hrefBase = "", showOwner = true }: {
               {status.reason && <span className="mt-1 block max-w-[14rem] text-xs text-zinc-500">{status.reason}</span>}
             </Td>
             <Td>
-              <SuccessRate stats={endpoint.stats} />
+              <SuccessRate rate={endpoint.stats.successRate24h} attempts={endpoint.stats.attempts24h} succeeded={endpoint.stats.succeeded24h} />
             </Td>
             <Td className="whitespace-nowrap text-zinc-600">
               {endpoint.stats.lastAttemptAt ? (

@@ -59,7 +59,8 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
           <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold tracking-tight">
-            <span className="font-mono">{message.eventType}</span>
+            {/* Event type names may be one long word: they break anywhere rather than widen the page. */}
+            <span className="min-w-0 font-mono break-all">{message.eventType}</span>
             {message.test && <Badge>Test</Badge>}
           </h1>
           <p className="mt-1 flex items-center gap-2 font-mono text-xs text-zinc-500">
@@ -83,17 +84,17 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
           </h2>
           <MessageBody body={message.body} />
         </section>
-        <section aria-labelledby="meta-heading" className="rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
+        <section aria-labelledby="meta-heading" className="min-w-0 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
           <h2 id="meta-heading" className="mb-3 text-sm font-semibold">
             Details
           </h2>
           <dl className="space-y-3 text-sm">
             <Meta label="Event type">
-              <Link href="/event-types" className="font-mono text-xs text-brand-700 hover:underline">
+              <Link href="/event-types" className="font-mono text-xs break-all text-brand-700 hover:underline">
                 {message.eventType}
               </Link>
             </Meta>
-            <Meta label="Account">{message.account ? <span className="font-mono text-xs">{message.account}</span> : <None />}</Meta>
+            <Meta label="Account">{message.account ? <span className="font-mono text-xs break-all">{message.account}</span> : <None />}</Meta>
             <Meta label="Idempotency key">
               {message.idempotencyKey ? <span className="font-mono text-xs break-all">{message.idempotencyKey}</span> : <None />}
             </Meta>
@@ -110,7 +111,7 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
       <h2 className="mt-8 mb-3 text-base font-semibold">Deliveries</h2>
       {message.deliveries.length === 0 ? (
         <EmptyState icon={Webhook} title="No endpoint received this message">
-          No endpoint subscribed to <span className="font-mono">{message.eventType}</span> when it was published, or their filters
+          No endpoint subscribed to <span className="font-mono break-all">{message.eventType}</span> when it was published, or their filters
           left it out. Try it in the{" "}
           <Link href="/playground" className="font-medium text-brand-700 hover:underline">
             Playground
