@@ -1,5 +1,6 @@
 import "server-only";
-import { openHeaders } from "@/lib/crypto/header-box";
+import { openHeaders, secretHeaderNames } from "@/lib/crypto/header-box";
+import { looksLikeCredential } from "@/lib/delivery/schemas";
 import { open } from "@/lib/crypto/secret-box";
 import { query } from "@/lib/db/pool";
 import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
@@ -45,8 +46,6 @@ type AttemptOptions = {
 
 // The lease covers the request's timeout plus time to record it; past it, the attempt crashed.
 const LEASE_MARGIN_MS = 5_000;
-const SENSITIVE_HEADER = /auth|token|secret|key|cookie|password|session|credential/i;
-
 /** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
 type ClaimRow = {
   id: string;
@@ -69,6 +68,7 @@ type ClaimRow = {
   retryPolicy: RetryPolicy;
   timeoutMs: number;
   headers: CustomHeaders;
+  visibleHeaders: string[];
   requireHttps: boolean;
   disableOnGone: boolean;
   maxConcurrency: number | null;
@@ -127,7 +127,7 @@ const CLAIM = `
          c.id IS NOT NULL AS claimed, c."leaseExpiresAt" AT TIME ZONE 'UTC' AS "claimedLease",
          e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc",
          e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
-         e.headers, e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
+         e.headers, e."visibleHeaders", e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
          m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt"
     FROM cur LEFT JOIN claim c ON c.id = cur.id
     JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
@@ -511,7 +511,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     test,
     finalFailure,
     requestUrl: endpoint.url,
-    requestHeaders: redactHeaders(request?.headers ?? {}, Object.keys(endpoint.headers)),
+    requestHeaders: redactHeaders(request?.headers ?? {}, secretHeaderNames(endpoint.headers, endpoint.visibleHeaders)),
     // Only body-secret changes the body, and the copy we keep must not hold the secret.
     requestBody: !request || request.body === message.body ? null : request.body.replaceAll(current, "[secret]"),
     responseStatus: response.status ?? null,
@@ -590,13 +590,13 @@ function skipped(reason: string): AttemptOutcome {
 
 /**
  * What we keep of the request headers: signatures are fine to show; credential-looking names and
- * every custom header of the endpoint (their values are secrets, stored encrypted) are not.
+ * every secret custom header of the endpoint (stored encrypted) are not.
  */
 export function redactHeaders(headers: Record<string, string>, secretNames: string[] = []): Record<string, string> {
   const secret = new Set(secretNames.map((name) => name.toLowerCase()));
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) =>
-      secret.has(name.toLowerCase()) || (SENSITIVE_HEADER.test(name) && !/signature/i.test(name)) ? [name, "[redacted]"] : [name, value],
+      secret.has(name.toLowerCase()) || looksLikeCredential(name) ? [name, "[redacted]"] : [name, value],
     ),
   );
 }

@@ -4,7 +4,7 @@ import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 // Shared by the API, the server actions and the forms (so browser-safe: no node: imports here).
 
 /** RFC 9110 token: what Node and every proxy accept as a header name. */
-const headerNameSchema = z
+export const headerNameSchema = z
   .string()
   .min(1)
   .max(100)
@@ -187,6 +187,12 @@ export const headersSchema = z
     }
   });
 export type CustomHeaders = z.infer<typeof headersSchema>;
+
+/** Custom header names that look like credentials (signatures aside): their values are always secret. */
+const CREDENTIAL_NAME = /auth|token|secret|key|cookie|password|session|credential/i;
+export function looksLikeCredential(name: string): boolean {
+  return CREDENTIAL_NAME.test(name) && !/signature/i.test(name);
+}
 
 /**
  * The signature headers depend on the endpoint's scheme, so this check needs both fields:

@@ -45,7 +45,11 @@ const endpointFields = {
   signature: signatureSchema,
   retryPolicy: retryPolicySchema,
   timeoutMs: z.int().meta({ example: 15000 }),
-  headers: stringMap.meta({ description: "Custom headers sent with every request" }),
+  headers: stringMap.meta({ description: "Custom headers sent with every request. For viewers and the portal the values of secret headers read ••••••" }),
+  secretHeaders: z.array(z.string()).meta({
+    description: "The custom headers whose values are secret (encrypted at rest, masked for viewers, redacted in attempts); the others are visible",
+    example: ["Authorization"],
+  }),
   maxConcurrency: z.int().nullable(),
   rateLimitPerSecond: z.int().nullable(),
   failureThreshold: z.int().meta({ description: "Consecutive failed deliveries that disable the endpoint" }),

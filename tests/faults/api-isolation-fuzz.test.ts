@@ -222,6 +222,7 @@ describe("fuzz: every body and query", () => {
           name: fc.string(),
           since: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string()),
           headers: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
+          secretHeaders: fc.oneof(fc.array(fc.string()), fc.constant(["Authorization"]), fc.jsonValue()),
           filter: fc.jsonValue(),
           retryPolicy: fc.jsonValue(),
           signature: fc.jsonValue(),

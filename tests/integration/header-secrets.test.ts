@@ -90,4 +90,41 @@ describe("custom header values are secrets (finding 4)", () => {
     await deliverOnce(endpoint.id);
     expect(receiver.requests.at(-1)!.headers.authorization).toBe(HEADERS.Authorization);
   });
+
+  it("a header marked not secret is visible to viewers and kept in attempts; credential-looking names stay secret", async () => {
+    const headers = { ...HEADERS, "X-Api-Key": "apikey_secret_4", "X-Region": "eu-west" };
+    // Authorization and X-Api-Key are left unmarked: their names look like credentials, so they are secret anyway.
+    const endpoint = await createEndpoint(admin, { title: "Flags", url: `${receiver.url}/flags`, headers, secretHeaders: ["X-Tenant"] });
+    expect([...endpoint.secretHeaders].sort()).toEqual(["Authorization", "X-Api-Key", "X-Auth", "X-Tenant"]);
+    expect(Object.values(await storedHeaders(endpoint.id)).every(isSealed)).toBe(true); // every value sealed at rest
+    const seen = await getEndpoint(viewer, endpoint.id);
+    expect(seen.headers).toEqual({ Authorization: MASK, "X-Auth": MASK, "X-Tenant": MASK, "X-Api-Key": MASK, "X-Region": "eu-west" });
+    expect(seen.secretHeaders).toEqual(endpoint.secretHeaders);
+
+    const attempt = await deliverOnce(endpoint.id);
+    expect(receiver.requests.at(-1)!.headers["x-api-key"]).toBe("apikey_secret_4");
+    const kept = attempt.requestHeaders as Record<string, string>;
+    expect(kept["X-Region"]).toBe("eu-west");
+    for (const name of ["Authorization", "X-Auth", "X-Tenant", "X-Api-Key"]) expect(kept[name], name).toBe("[redacted]");
+  });
+
+  it("an update that does not say keeps each header's setting, and a new header starts secret", async () => {
+    const endpoint = await createEndpoint(admin, { title: "Keep", url: `${receiver.url}/keep`, headers: { "X-Region": "eu", "X-Team": "a" }, secretHeaders: [] });
+    expect(endpoint.secretHeaders).toEqual([]);
+    const updated = await updateEndpoint(admin, endpoint.id, { headers: { "X-Region": "us", "X-Team": "a", "X-New": "n" } });
+    expect(updated.secretHeaders).toEqual(["X-New"]);
+    expect((await getEndpoint(viewer, endpoint.id)).headers).toEqual({ "X-Region": "us", "X-Team": "a", "X-New": MASK });
+    const marked = await updateEndpoint(admin, endpoint.id, { secretHeaders: ["x-team"] }); // names match case-insensitively
+    expect(marked.secretHeaders).toEqual(["X-Team"]);
+  });
+
+  it("endpoints saved before the flag keep every header secret; an unknown name is a 400", async () => {
+    const endpoint = await createEndpoint(admin, { title: "Old", url: `${receiver.url}/old`, headers: { "X-Region": "eu" }, secretHeaders: [] });
+    await db.$executeRawUnsafe(`UPDATE "Endpoint" SET "visibleHeaders" = DEFAULT WHERE id = $1`, endpoint.id); // as the migration leaves old rows
+    expect((await getEndpoint(viewer, endpoint.id)).headers).toEqual({ "X-Region": MASK });
+    await expect(updateEndpoint(admin, endpoint.id, { secretHeaders: ["X-Regoin"] })).rejects.toMatchObject({
+      status: 400,
+      details: [expect.objectContaining({ path: "secretHeaders.0", message: "X-Regoin is not one of the custom headers" })],
+    });
+  });
 });

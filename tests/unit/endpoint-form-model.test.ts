@@ -35,6 +35,8 @@ describe("endpoint form model", () => {
       requireHttps: true,
       failureThreshold: 3,
       disableOnGone: false,
+      headers: { "X-Region": "eu", "X-Token": "t" },
+      secretHeaders: ["X-Token"],
     });
     const roundTrip = endpointCreateSchema.parse(toInput(fromEndpoint({ ...stored, enabled: true })));
     expect(roundTrip).toEqual(stored);

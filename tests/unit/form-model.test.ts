@@ -32,7 +32,10 @@ const filled: EndpointFormValues = {
   retryPreset: "custom",
   delays: "10s, 1m, 2h",
   timeoutSeconds: 5,
-  headers: [{ name: "X-Team", value: "growth" }],
+  headers: [
+    { name: "X-Team", value: "growth", secret: false },
+    { name: "X-Tenant", value: "t-1", secret: true },
+  ],
   enabled: false,
 };
 
@@ -60,13 +63,21 @@ describe("the endpoint form model", () => {
       signature: { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE", userAgent: "CallTracking/2.0" },
       retryPolicy: { preset: "custom", delaysMs: [10_000, 60_000, 7_200_000] },
       timeoutMs: 5000,
-      headers: { "X-Team": "growth" },
+      headers: { "X-Team": "growth", "X-Tenant": "t-1" },
+      secretHeaders: ["X-Tenant"],
       enabled: false,
       disableOnGone: true,
       failureThreshold: 10,
       requireHttps: false,
       account: null,
     });
+  });
+
+  it("a header whose name looks like a credential is sent as secret even when unticked; saved endpoints without the flag read as all secret", () => {
+    const input = toInput({ ...filled, headers: [{ name: "X-Api-Key", value: "k", secret: false }, { name: "X-Team", value: "growth", secret: false }] });
+    expect(input.secretHeaders).toEqual(["X-Api-Key"]);
+    const legacy = fromEndpoint({ ...toInput(filled), description: "", enabled: true, secretHeaders: undefined } as Parameters<typeof fromEndpoint>[0]);
+    expect(legacy.headers.every((row) => row.secret)).toBe(true);
   });
 
   it("reads a saved endpoint back into the same form (edit shows what was saved)", () => {
@@ -105,7 +116,7 @@ describe("the endpoint form model", () => {
   });
 
   it("maps the API's issue paths back onto the field that produced them", () => {
-    const values = { ...filled, headers: [{ name: "X-One", value: "1" }, { name: "X-Two", value: "2" }] };
+    const values = { ...filled, headers: [{ name: "X-One", value: "1", secret: true }, { name: "X-Two", value: "2", secret: true }] };
     expect(formPath("timeoutMs", values)).toBe("timeoutSeconds");
     expect(formPath("filter.rules.3.value", values)).toBe("rules.3.value");
     expect(formPath("filter.rules.1.path", values)).toBe("rules.1.path");

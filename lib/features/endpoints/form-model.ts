@@ -3,7 +3,7 @@ import type { FieldErrors, Resolver } from "react-hook-form";
 import { isBlockedAddress } from "@/lib/delivery/blocked-address";
 import { policyJitters } from "@/lib/delivery/policy";
 import type { EventFilter, Filter, FilterRule, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
-import { FILTER_OPS, TIMESTAMPED_SCHEMES } from "@/lib/delivery/schemas";
+import { FILTER_OPS, looksLikeCredential, TIMESTAMPED_SCHEMES } from "@/lib/delivery/schemas";
 import { endpointCreateSchema, type EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import type { EventTypePreset } from "@/lib/features/event-types/presets";
 import { formatDelay } from "./components/format";
@@ -14,7 +14,8 @@ import { formatDelay } from "./components/format";
 
 export type FilterOp = (typeof FILTER_OPS)[number];
 export type RuleRow = { path: string; op: FilterOp; value: string };
-export type HeaderRow = { name: string; value: string };
+/** `secret`: the value is sealed, masked for viewers and redacted in attempts (credential-looking names always are). */
+export type HeaderRow = { name: string; value: string; secret: boolean };
 /** "Customize this event": conditions for one event type, on top of the endpoint-level ones. */
 export type EventFilterRow = { eventType: string; accounts: string[]; rules: RuleRow[] };
 
@@ -90,6 +91,8 @@ type EndpointLike = {
   retryPolicy: RetryPolicy;
   timeoutMs: number;
   headers: Record<string, string>;
+  /** Absent (an endpoint saved before the flag): every header is secret. */
+  secretHeaders?: string[];
   enabled: boolean;
   requireHttps: boolean;
   failureThreshold: number;
@@ -114,7 +117,11 @@ export function fromEndpoint(endpoint: EndpointLike): EndpointFormValues {
     ...signatureFields(endpoint.signature),
     ...retryFields(endpoint.retryPolicy),
     timeoutSeconds: endpoint.timeoutMs / 1000,
-    headers: Object.entries(endpoint.headers).map(([name, value]) => ({ name, value })),
+    headers: Object.entries(endpoint.headers).map(([name, value]) => ({
+      name,
+      value,
+      secret: !endpoint.secretHeaders || endpoint.secretHeaders.some((secret) => secret.toLowerCase() === name.toLowerCase()),
+    })),
     ...safetyFields(endpoint),
     enabled: endpoint.enabled,
   };
@@ -285,6 +292,7 @@ export function toInput(values: EndpointFormValues): EndpointCreateInput {
     retryPolicy,
     timeoutMs: Math.round(Number(values.timeoutSeconds) * 1000),
     headers: Object.fromEntries(values.headers.filter((row) => row.name.trim()).map((row) => [row.name.trim(), row.value])),
+    secretHeaders: values.headers.filter((row) => row.name.trim() && (row.secret || looksLikeCredential(row.name.trim()))).map((row) => row.name.trim()),
     requireHttps: values.requireHttps,
     failureThreshold: Number(values.failureThreshold),
     disableOnGone: values.disableOnGone,
@@ -327,6 +335,8 @@ export function formPath(path: string, values: EndpointFormValues): string {
       if (index < 0) return "eventFilters.root";
       return conditionPath(tail.slice(values.eventFilters[index]!.eventType.length + 1).split("."), `eventFilters.${index}.`);
     }
+    case "secretHeaders":
+      return "headers.root";
     case "headers": {
       const name = rest.join(".");
       const index = values.headers.findIndex((row) => row.name.trim() === name);

@@ -9,6 +9,7 @@ export const accountSchema = z
 import {
   eventTypeNameSchema,
   filterSchema,
+  headerNameSchema,
   headersSchema,
   type Filter,
   refineHeadersAgainstSignature,
@@ -27,6 +28,13 @@ const fields = {
   retryPolicy: retryPolicySchema,
   timeoutMs: timeoutMsSchema,
   headers: headersSchema,
+  secretHeaders: z.array(headerNameSchema).max(50).meta({
+    description:
+      "The custom headers whose values are secret: stored encrypted, masked for viewers and the portal, redacted in stored attempts. " +
+      "Not given: every new header is secret (and on update the others keep their setting). Names that look like credentials " +
+      "(auth, token, secret, key, cookie, password, session, credential) are always secret.",
+    example: ["Authorization"],
+  }),
   enabled: z.boolean(),
   maxConcurrency: z.number().int().min(1).max(100).nullable(),
   rateLimitPerSecond: z.number().int().min(1).max(10_000).nullable(),
@@ -36,6 +44,14 @@ const fields = {
   /** The owning account (the `account` key of messages): it then receives only that account's messages. */
   account: accountSchema.nullable(),
 };
+
+/** Only names of the endpoint's own custom headers can be marked secret (a typo would otherwise pass unnoticed). */
+function refineSecretHeaders(endpoint: { headers: Record<string, string>; secretHeaders?: string[] }, ctx: z.RefinementCtx) {
+  const names = new Set(Object.keys(endpoint.headers).map((name) => name.toLowerCase()));
+  for (const [index, name] of (endpoint.secretHeaders ?? []).entries()) {
+    if (!names.has(name.toLowerCase())) ctx.addIssue({ code: "custom", path: ["secretHeaders", index], message: `${name} is not one of the custom headers` });
+  }
+}
 
 /** A per-event filter for an event the endpoint does not receive would never apply: refuse it. */
 function refineEventFilters(endpoint: { eventTypes: string[]; filter: Filter }, ctx: z.RefinementCtx) {
@@ -60,6 +76,7 @@ export const endpointCreateSchema = z
     retryPolicy: fields.retryPolicy.default({ preset: "standard" }),
     timeoutMs: fields.timeoutMs.default(15_000),
     headers: fields.headers.default({}),
+    secretHeaders: fields.secretHeaders.optional(),
     enabled: fields.enabled.default(true),
     maxConcurrency: fields.maxConcurrency.optional(),
     rateLimitPerSecond: fields.rateLimitPerSecond.optional(),
@@ -70,6 +87,7 @@ export const endpointCreateSchema = z
   })
   .strict()
   .superRefine(refineHeadersAgainstSignature)
+  .superRefine(refineSecretHeaders)
   .superRefine(refineEventFilters);
 export type EndpointCreateInput = z.input<typeof endpointCreateSchema>;
 

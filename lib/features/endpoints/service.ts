@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { assertCanWrite, endpointScope, hasRole, type ServiceContext } from "@/lib/context";
-import { maskHeaders, openHeaders, sealHeaders } from "@/lib/crypto/header-box";
+import { maskHeaders, openHeaders, sealHeaders, secretHeaderNames, visibleHeaderNames } from "@/lib/crypto/header-box";
 import { open, seal } from "@/lib/crypto/secret-box";
 import { generateSecret } from "@/lib/delivery/sign";
 import { assertUrlAllowed, UrlNotAllowedError } from "@/lib/delivery/ssrf";
@@ -41,7 +41,8 @@ export function toEndpointDto(row: EndpointRow, ctx: ServiceContext) {
     signature: row.signature as SignatureConfig,
     retryPolicy: row.retryPolicy as RetryPolicy,
     timeoutMs: row.timeoutMs,
-    headers: (hasRole(ctx, "ADMIN") && ctx.account === undefined ? openHeaders(row.headers) : maskHeaders(row.headers)) as CustomHeaders,
+    headers: (hasRole(ctx, "ADMIN") && ctx.account === undefined ? openHeaders(row.headers) : maskHeaders(row.headers, row.visibleHeaders)) as CustomHeaders,
+    secretHeaders: secretHeaderNames(row.headers, row.visibleHeaders),
     maxConcurrency: row.maxConcurrency,
     rateLimitPerSecond: row.rateLimitPerSecond,
     failureThreshold: row.failureThreshold,
@@ -129,6 +130,7 @@ export async function createEndpoint(ctx: ServiceContext, input: EndpointCreateI
       retryPolicy: data.retryPolicy as Prisma.InputJsonValue,
       timeoutMs: data.timeoutMs,
       headers: sealHeaders(data.headers) as Prisma.InputJsonValue,
+      visibleHeaders: visibleHeaderNames(data.headers, data.secretHeaders),
       maxConcurrency: data.maxConcurrency ?? null,
       rateLimitPerSecond: data.rateLimitPerSecond ?? null,
       failureThreshold: data.failureThreshold,
@@ -146,7 +148,8 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
   const patch = parseWith(endpointUpdateSchema, portalInput(ctx, input));
   const current = await findEndpoint(ctx, id);
   // Validate the merged endpoint, so e.g. a new scheme is checked against the existing custom headers.
-  const merged = parseWith(endpointCreateSchema, { ...toCreateShape(current), ...patch });
+  // secretHeaders not given: the headers keep their setting (and a new one starts secret).
+  const merged = parseWith(endpointCreateSchema, { ...toCreateShape(current), secretHeaders: undefined, ...patch });
   if (patch.url !== undefined || patch.requireHttps) checkUrl(merged.url, merged.requireHttps);
   const enabling = patch.enabled === true && !current.enabled;
   const disabling = patch.enabled === false && current.enabled;
@@ -162,6 +165,7 @@ export async function updateEndpoint(ctx: ServiceContext, id: string, input: End
       retryPolicy: merged.retryPolicy as Prisma.InputJsonValue,
       timeoutMs: merged.timeoutMs,
       headers: sealHeaders(merged.headers) as Prisma.InputJsonValue,
+      visibleHeaders: visibleHeaderNames(merged.headers, merged.secretHeaders, current.visibleHeaders),
       maxConcurrency: merged.maxConcurrency ?? null,
       rateLimitPerSecond: merged.rateLimitPerSecond ?? null,
       failureThreshold: merged.failureThreshold,

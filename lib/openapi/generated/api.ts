@@ -489,7 +489,7 @@ export interface components {
                     value?: unknown;
                 }[];
             };
-            /** @description Custom headers sent with every request */
+            /** @description Custom headers sent with every request. For viewers and the portal the values of secret headers read •••••• */
             headers: {
                 [key: string]: string;
             };
@@ -513,6 +513,13 @@ export interface components {
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret: string;
+            /**
+             * @description The custom headers whose values are secret (encrypted at rest, masked for viewers, redacted in attempts); the others are visible
+             * @example [
+             *       "Authorization"
+             *     ]
+             */
+            secretHeaders: string[];
             signature: {
                 field?: string;
                 header?: string;
@@ -587,7 +594,7 @@ export interface components {
                     value?: unknown;
                 }[];
             };
-            /** @description Custom headers sent with every request */
+            /** @description Custom headers sent with every request. For viewers and the portal the values of secret headers read •••••• */
             headers: {
                 [key: string]: string;
             };
@@ -606,6 +613,13 @@ export interface components {
                 /** @enum {string} */
                 preset: "standard" | "fixed" | "exponential" | "none" | "custom";
             };
+            /**
+             * @description The custom headers whose values are secret (encrypted at rest, masked for viewers, redacted in attempts); the others are visible
+             * @example [
+             *       "Authorization"
+             *     ]
+             */
+            secretHeaders: string[];
             signature: {
                 field?: string;
                 header?: string;
@@ -731,6 +745,13 @@ export interface components {
                     /** @enum {string} */
                     preset: "standard" | "fixed" | "exponential" | "none" | "custom";
                 };
+                /**
+                 * @description The custom headers whose values are secret: stored encrypted, masked for viewers and the portal, redacted in stored attempts. Not given: every new header is secret (and on update the others keep their setting). Names that look like credentials (auth, token, secret, key, cookie, password, session, credential) are always secret.
+                 * @example [
+                 *       "Authorization"
+                 *     ]
+                 */
+                secretHeaders?: string[];
                 signature?: {
                     field?: string;
                     header?: string;
@@ -1268,6 +1289,13 @@ export interface operations {
                         preset: "standard" | "fixed" | "exponential" | "none" | "custom";
                     };
                     /**
+                     * @description The custom headers whose values are secret: stored encrypted, masked for viewers and the portal, redacted in stored attempts. Not given: every new header is secret (and on update the others keep their setting). Names that look like credentials (auth, token, secret, key, cookie, password, session, credential) are always secret.
+                     * @example [
+                     *       "Authorization"
+                     *     ]
+                     */
+                    secretHeaders?: string[];
+                    /**
                      * @default {
                      *       "scheme": "standard"
                      *     }
@@ -1508,6 +1536,13 @@ export interface operations {
                         /** @enum {string} */
                         preset: "standard" | "fixed" | "exponential" | "none" | "custom";
                     };
+                    /**
+                     * @description The custom headers whose values are secret: stored encrypted, masked for viewers and the portal, redacted in stored attempts. Not given: every new header is secret (and on update the others keep their setting). Names that look like credentials (auth, token, secret, key, cookie, password, session, credential) are always secret.
+                     * @example [
+                     *       "Authorization"
+                     *     ]
+                     */
+                    secretHeaders?: string[];
                     signature?: {
                         field?: string;
                         header?: string;

@@ -15,7 +15,7 @@ import { FieldError as ErrorText, Input, Label, Select, Textarea } from "@/compo
 import { Switch } from "@/components/ui/switch";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { policyJitters, policyMaxDelay, retrySchedule } from "@/lib/delivery/policy";
-import { RETRY_PRESETS, SIGNATURE_SCHEMES, TIMESTAMPED_SCHEMES, type Filter } from "@/lib/delivery/schemas";
+import { looksLikeCredential, RETRY_PRESETS, SIGNATURE_SCHEMES, TIMESTAMPED_SCHEMES, type Filter } from "@/lib/delivery/schemas";
 import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 import { eventTypePresets } from "@/lib/features/event-types/presets";
@@ -597,14 +597,27 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
             <legend className="mb-1.5 block text-sm font-medium text-zinc-800">
               Custom headers <span className="font-normal text-zinc-500">optional</span>
             </legend>
+            <p className="mb-2 text-xs text-zinc-500">Secret values are stored encrypted, masked for viewers and redacted in stored attempts; untick for values anyone may read.</p>
             <div className="space-y-2">
               {headers.fields.map((row, index) => {
                 const rowErrors = errors.headers?.[index];
+                const credential = looksLikeCredential(values.headers[index]?.name.trim() ?? "");
                 return (
                   <div key={row.id}>
-                    <div className="grid grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)_auto] gap-2">
+                    <div className="grid grid-cols-[minmax(0,1fr)_minmax(0,1.4fr)_auto_auto] items-center gap-2">
                       <Input aria-label={`Header ${index + 1} name`} placeholder="Authorization" className="font-mono" {...register(`headers.${index}.name`)} aria-invalid={!!rowErrors?.name || undefined} />
                       <Input aria-label={`Header ${index + 1} value`} placeholder="Bearer …" className="font-mono" {...register(`headers.${index}.value`)} aria-invalid={!!rowErrors?.value || undefined} />
+                      <label
+                        className="flex items-center gap-1.5 text-xs text-zinc-700"
+                        title={credential ? "Always secret: the name looks like a credential" : "Secret: masked for viewers and in stored attempts"}
+                      >
+                        {credential ? (
+                          <input type="checkbox" checked disabled className="size-4 rounded border-zinc-300 text-brand-600" aria-label={`Header ${index + 1} is secret`} />
+                        ) : (
+                          <input type="checkbox" {...register(`headers.${index}.secret`)} className="size-4 rounded border-zinc-300 text-brand-600" aria-label={`Header ${index + 1} is secret`} />
+                        )}
+                        Secret
+                      </label>
                       <Button type="button" variant="ghost" size="sm" onClick={() => headers.remove(index)} aria-label={`Remove header ${index + 1}`}>
                         <Trash2 className="size-4" aria-hidden />
                       </Button>
@@ -615,7 +628,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               })}
             </div>
             <ErrorText>{errors.headers?.root?.message}</ErrorText>
-            <Button type="button" variant="secondary" size="sm" className="mt-2" onClick={() => headers.append({ name: "", value: "" })}>
+            <Button type="button" variant="secondary" size="sm" className="mt-2" onClick={() => headers.append({ name: "", value: "", secret: true })}>
               <Plus className="size-3.5" aria-hidden />
               Add header
             </Button>

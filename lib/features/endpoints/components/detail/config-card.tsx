@@ -109,7 +109,11 @@ export function ConfigCard({ endpoint }: { endpoint: EndpointDto }) {
           {Object.keys(endpoint.headers).length === 0 ? (
             <span className="text-zinc-500">None</span>
           ) : (
-            <span className="font-mono text-[13px]">{Object.keys(endpoint.headers).join(", ")}</span>
+            <span className="font-mono text-[13px]">
+              {Object.keys(endpoint.headers)
+                .map((name) => (endpoint.secretHeaders.includes(name) ? `${name} (secret)` : name))
+                .join(", ")}
+            </span>
           )}
         </Row>
         <Row label="Auto-disable">

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Endpoint" ADD COLUMN     "visibleHeaders" TEXT[] DEFAULT ARRAY[]::TEXT[];
