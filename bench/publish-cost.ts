@@ -6,6 +6,7 @@
  * the machine runs, so it can compare two builds on a shared machine.
  *
  * Flags: --count 1500 --concurrency 16 --warmup 200 --build (run `next build` first)
+ *        --cpu-prof <dir>   profiles of the server's node processes (see bench/profile-summary.ts)
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -39,7 +40,11 @@ const receiver = await new Receiver().listen();
 const dataDir = path.resolve(`data/publish-cost-${process.pid}`);
 const apiKey = `hk_cost${process.pid}abcdefghijklmnop`;
 if (args.bool("build")) await buildApp();
-const server = await startServer({ dataDir, port: await freePort(), apiKey });
+const profDir = args.string("cpu-prof", "");
+const extraEnv = profDir
+  ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`.trim(), HOOKLINE_BENCH_PROF_DIR: path.resolve(profDir) }
+  : undefined;
+const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv });
 const api = new Api(server.baseUrl, apiKey, 128);
 try {
   const { data } = await api.hookline.POST("/endpoints", { body: { title: "cost", url: receiver.url("cost/0"), eventTypes: ["bench.cost"] } });

@@ -50,3 +50,12 @@ export const deliveriesResendRequested = eventType("hookline/deliveries.resend.r
 });
 
 export const inngest = new Inngest({ id: "hookline", fetch: sendFetch as typeof fetch });
+
+// The SDK rebuilds the headers of every event send from a copy of the whole `process.env` (0.4 ms
+// per publish under load). They depend only on the environment, which is fixed once the process
+// runs, so the first result is kept.
+const sdkHeaders = Object.getOwnPropertyDescriptor(Inngest.prototype, "headers")?.get;
+if (sdkHeaders) {
+  let headers: Record<string, string> | undefined;
+  Object.defineProperty(inngest, "headers", { get: () => (headers ??= sdkHeaders.call(inngest)) });
+}
