@@ -19,7 +19,7 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
   if (deliveries.length === 0) return;
   const traceparent = currentTraceparent();
   try {
-    await inngest.send(
+    await sendCoalesced(
       deliveries.map((delivery) =>
         deliveryRequested.create(
           { deliveryId: delivery.id, endpointId: delivery.endpointId, ...(traceparent ? { traceparent } : {}) },
@@ -40,3 +40,49 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
     deliveries.map((d) => d.id),
   ]);
 }
+
+type RequestEvent = ReturnType<typeof deliveryRequested.create>;
+type Waiting = { events: RequestEvent[]; settle: (error?: unknown) => void };
+
+/** Events per send: well under the local engine's 4 MiB body and Inngest's per-request limits. */
+const MAX_EVENTS_PER_SEND = 500;
+/** Sends on their way at once; further requests wait for one of them and go out together. */
+const MAX_SENDS_IN_FLIGHT = 2;
+const coalescer: { queue: Waiting[]; inFlight: number } = { queue: [], inFlight: 0 };
+
+/**
+ * `inngest.send` with group commit: when MAX_SENDS_IN_FLIGHT sends are already on their way,
+ * the requests that arrive meanwhile leave together in the next one (one HTTP request and one
+ * intake transaction for many publishes under load; no added wait when idle). Each caller still
+ * learns whether its own events were accepted: a failed send fails every request in it.
+ */
+function sendCoalesced(events: RequestEvent[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    coalescer.queue.push({ events, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+    pumpSends();
+  });
+}
+
+function pumpSends() {
+  while (coalescer.inFlight < MAX_SENDS_IN_FLIGHT && coalescer.queue.length) {
+    const group: Waiting[] = [coalescer.queue.shift()!];
+    let size = group[0]!.events.length;
+    while (coalescer.queue.length && size + coalescer.queue[0]!.events.length <= MAX_EVENTS_PER_SEND) {
+      const next = coalescer.queue.shift()!;
+      group.push(next);
+      size += next.events.length;
+    }
+    coalescer.inFlight++;
+    inngest
+      .send(group.flatMap((waiting) => waiting.events))
+      .then(
+        () => group.forEach((waiting) => waiting.settle()),
+        (error: unknown) => group.forEach((waiting) => waiting.settle(error ?? new Error("the event send failed"))),
+      )
+      .finally(() => {
+        coalescer.inFlight--;
+        pumpSends();
+      });
+  }
+}
+

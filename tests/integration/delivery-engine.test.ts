@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { resetEnv } from "@/lib/env";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
@@ -155,5 +155,26 @@ describe("delivery on the local engine", () => {
     expect(target.hits.map((hit) => hit.body)).toEqual(['{"x":1}']);
     // Sweeping again sends nothing new: the delivery is requested now.
     expect(await services.requestUnsentDeliveries()).toBe(0);
+  });
+
+  it("sends the requests of concurrent publishes together (group commit) and delivers each once", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver(() => 200);
+    await services.createEndpoint(ctx, { title: "burst", url: target.url, eventTypes: ["burst"] });
+    const { inngest } = await import("@/inngest/client");
+    const send = vi.spyOn(inngest, "send");
+    try {
+      const published = await Promise.all(Array.from({ length: 30 }, (_, i) => services.publish(ctx, { eventType: "burst", payload: { i } })));
+      // Two sends may be on their way at once; the rest of the 30 requests wait and go out together.
+      const burstSends = send.mock.calls.filter(([events]) => JSON.stringify(events).includes(published[0]!.deliveries[0]!.endpointId));
+      expect(burstSends.length).toBeLessThan(30);
+      expect(burstSends.flatMap(([events]) => (Array.isArray(events) ? events : [events])).length).toBe(30);
+      await waitFor(async () => new Set(target.hits.map((hit) => hit.headers["webhook-id"])).size === 30, 20_000, "the 30 deliveries");
+      const ids = published.map((p) => p.deliveries[0]!.id);
+      await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "SUCCEEDED" } })) === 30, 10_000, "30 SUCCEEDED");
+      expect(await db.attempt.count({ where: { deliveryId: { in: ids } } })).toBe(30);
+    } finally {
+      send.mockRestore();
+    }
   });
 });
