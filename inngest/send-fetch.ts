@@ -7,9 +7,11 @@
 import http from "node:http";
 import https from "node:https";
 
+// `timeout`: an idle kept-alive socket is closed after 4 s (as undici does), so no connection
+// outlives the engine or server it went to (a test process could not exit otherwise).
 const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }),
+  "http:": new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 }),
+  "https:": new https.Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 }),
 };
 
 export async function sendFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
