@@ -6,20 +6,17 @@ import { Logo } from "@/components/ui/logo";
 import { Nav } from "./nav";
 import { UserMenu } from "./user-menu";
 
-type ShellProps = { workspaceName: string; email: string; role: string; children: ReactNode };
+type ShellProps = { workspaceName: string; switcher: ReactNode; email: string; role: string; children: ReactNode };
 
-/** Sidebar on wide screens; a top bar with a slide-over menu on phones. */
-export function Shell({ workspaceName, email, role, children }: ShellProps) {
+/**
+ * Sidebar on wide screens; a top bar with a slide-over menu on phones. The sidebar's header is
+ * the workspace switcher (a feature component, passed in by the console layout).
+ */
+export function Shell({ workspaceName, switcher, email, role, children }: ShellProps) {
   const [open, setOpen] = useState(false);
   const sidebar = (
     <div className="flex h-full flex-col gap-6 px-3 py-4">
-      <div className="flex items-center gap-2 px-2">
-        <Logo />
-        <div className="min-w-0">
-          <div className="text-sm font-semibold leading-tight">Hookline</div>
-          <div className="truncate text-xs text-zinc-600">{workspaceName}</div>
-        </div>
-      </div>
+      <div className="pr-8 lg:pr-0">{switcher}</div>
       <Nav onNavigate={() => setOpen(false)} />
       <div className="mt-auto">
         <UserMenu email={email} role={role} />
@@ -37,7 +34,7 @@ export function Shell({ workspaceName, email, role, children }: ShellProps) {
           <Menu className="size-5" />
         </button>
         <Logo className="size-6" />
-        <span className="font-semibold">Hookline</span>
+        <span className="min-w-0 truncate font-semibold">{workspaceName}</span>
       </header>
       {open && (
         <div className="fixed inset-0 z-30 lg:hidden" role="dialog" aria-modal="true" aria-label="Menu">

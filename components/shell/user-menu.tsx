@@ -1,25 +1,14 @@
 "use client";
 
-import { ChevronsUpDown, LogOut } from "lucide-react";
-import { signOut } from "next-auth/react";
-import { useEffect, useRef, useState } from "react";
+import { ChevronsUpDown } from "lucide-react";
+import { useCallback, useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
+import { SignOutButton } from "./sign-out-button";
 
 export function UserMenu({ email, role }: { email: string; role: string }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !ref.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
+  useDismiss(ref, open, useCallback(() => setOpen(false), []));
 
   return (
     <div ref={ref} className="relative">
@@ -41,14 +30,7 @@ export function UserMenu({ email, role }: { email: string; role: string }) {
       </button>
       {open && (
         <div role="menu" className="absolute bottom-full left-0 mb-1 w-full rounded-md bg-white p-1 shadow-lg ring-1 ring-zinc-200">
-          <button
-            type="button"
-            role="menuitem"
-            onClick={() => void signOut({ callbackUrl: "/login" })}
-            className="flex w-full items-center gap-2 rounded px-2 py-1.5 text-sm text-zinc-700 hover:bg-zinc-100"
-          >
-            <LogOut className="size-4" aria-hidden /> Sign out
-          </button>
+          <SignOutButton role="menuitem" className="flex w-full items-center gap-2 rounded px-2 py-1.5 text-sm text-zinc-700 hover:bg-zinc-100" />
         </div>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { workspaceNameSchema } from "@/lib/features/workspaces/schema";
 
 /** Mirrors MIN_PASSWORD_LENGTH in lib/auth/password.ts, which is server-only (argon2). */
 export const MEMBER_PASSWORD_MIN = 12;
@@ -17,9 +18,7 @@ export const changeRoleSchema = z.object({
   role: roleSchema,
 });
 
-export const renameWorkspaceSchema = z.object({
-  name: z.string().trim().min(1, "Name your workspace").max(80, "Keep it under 80 characters"),
-});
+export const renameWorkspaceSchema = z.object({ name: workspaceNameSchema });
 export type RenameWorkspaceInput = z.input<typeof renameWorkspaceSchema>;
 
 /** Shared by the API key service (api-keys.ts) and the settings form. */

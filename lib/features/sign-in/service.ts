@@ -4,12 +4,13 @@ import { db } from "@/lib/db/client";
 import { AppError, errors } from "@/lib/errors";
 import { consumeSetupToken, setupTokenMatches } from "@/lib/features/sign-in/setup-token";
 import { newId } from "@/lib/ids";
+import { workspaceNameSchema } from "@/lib/features/workspaces/schema";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 
 export const firstAdminSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address")),
   password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters`).max(200),
-  workspaceName: z.string().trim().min(1, "Name your workspace").max(80),
+  workspaceName: workspaceNameSchema,
   setupToken: z.string().trim().min(1, "Enter the setup token from the server's console").max(200),
 });
 export type FirstAdminInput = z.input<typeof firstAdminSchema>;
