@@ -61,14 +61,14 @@ export function WorkspaceSwitcher({ workspaces, canCreate }: { workspaces: Works
         onClick={() => setOpen((value) => !value)}
         aria-haspopup="menu"
         aria-expanded={open}
-        aria-label={`Workspace: ${current.name}. Switch workspace`}
         className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-zinc-200/60"
       >
         <Logo />
         <span className="min-w-0 flex-1">
-          <span className="block truncate text-sm leading-tight font-semibold text-zinc-900">{current.name}</span>
+          <span className="block truncate text-sm leading-tight font-semibold text-zinc-900" title={current.name}>{current.name}</span>
           <span className="block truncate text-xs text-zinc-600">Hookline · {roleLabel(current.role)}</span>
         </span>
+        <span className="sr-only">Switch workspace</span>
         <ChevronsUpDown className="size-4 shrink-0 text-zinc-500" aria-hidden />
       </button>
       {open && (

@@ -3,6 +3,8 @@
 import { useEffect } from "react";
 
 const CHANNEL = "hookline-workspace";
+// This tab's own BroadcastChannel objects hear its messages too: they carry the tab's id to be told apart.
+const TAB = Math.random().toString(36).slice(2);
 
 /**
  * Where to land after a switch: the same section of the console (`/endpoints/ep_…/edit` →
@@ -21,7 +23,7 @@ export function sectionOf(pathname: string): string {
 export function enterWorkspace(workspaceId: string, target: string) {
   try {
     const channel = new BroadcastChannel(CHANNEL);
-    channel.postMessage({ workspaceId });
+    channel.postMessage({ workspaceId, tab: TAB });
     channel.close();
   } catch {
     // No BroadcastChannel: other tabs catch up on their next page load.
@@ -34,8 +36,9 @@ export function WorkspaceSync({ workspaceId }: { workspaceId: string }) {
   useEffect(() => {
     if (typeof BroadcastChannel === "undefined") return;
     const channel = new BroadcastChannel(CHANNEL);
-    channel.onmessage = (event: MessageEvent<{ workspaceId?: string }>) => {
-      if (event.data.workspaceId && event.data.workspaceId !== workspaceId) window.location.assign(sectionOf(window.location.pathname));
+    channel.onmessage = (event: MessageEvent<{ workspaceId?: string; tab?: string }>) => {
+      if (event.data.tab === TAB || !event.data.workspaceId || event.data.workspaceId === workspaceId) return;
+      window.location.assign(sectionOf(window.location.pathname));
     };
     return () => channel.close();
   }, [workspaceId]);
