@@ -86,6 +86,8 @@ function inputsFor(name: string): unknown[] | undefined {
     removeMemberAction: { membershipId: b.membership },
     renameWorkspaceAction: { name: "A renamed" },
     updatePortalSettingsAction: { productName: "A portal" },
+    createWorkspaceAction: { name: "A's second workspace" },
+    switchWorkspaceAction: { workspaceId: b.workspace },
   };
   for (const [verb, input] of Object.entries(endpointVerbs)) console[`${verb[0]!.toLowerCase()}${verb.slice(1)}Action`] = input;
   if (name === "setupAction") {
@@ -169,7 +171,7 @@ describe("server actions across workspaces", () => {
     const before = await snapshotB();
     const leaks: string[] = [];
     const accepted: string[] = [];
-    const ids = [b.endpoint, b.delivery, b.message, b.apiKey, b.membership];
+    const ids = [b.workspace, b.endpoint, b.delivery, b.message, b.apiKey, b.membership];
     const values = [b.workspace, b.endpoint, b.delivery, b.message, b.apiKey, b.membership, b.secret, b.keyText, headerValue, "private-payload-of-b", "B's endpoint", "B's private type", "B's key"];
     for (const action of actions) {
       const result = await action.call(...inputsFor(action.name)!);
