@@ -37,7 +37,8 @@ async function overflow(page: Page) {
   });
 }
 
-const visited = new Set<string>(["/setup"]);
+// /no-workspace needs a person removed from every workspace: workspaces.spec opens it at 390 px and checks it fits.
+const visited = new Set<string>(["/setup", "/no-workspace"]);
 
 /** Opens `path` (an instance of `route`), waits for its heading, and checks it fits. */
 async function fits(page: Page, route: string, url: string, heading: string | RegExp, shot: string) {

@@ -82,6 +82,7 @@ test("an owner creates a second workspace, switches between the two, and nothing
     await expect(as).toHaveURL(/\/no-workspace$/);
     await expect(as.getByRole("heading", { name: "You are not in any workspace" })).toBeVisible();
     await expect(as.getByText(gone.email)).toBeVisible();
+    expect(await as.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(as, "workspace-none-390");
     await expectAccessible(as, "no-workspace");
     await as.goto("/endpoints");
