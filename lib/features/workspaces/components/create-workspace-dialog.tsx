@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FieldError, Input, Label } from "@/components/ui/inputs";
-import { unwrap } from "@/lib/features/settings/unwrap";
+import { unwrap } from "@/lib/actions/unwrap";
 import { createWorkspaceAction } from "@/lib/features/workspaces/actions";
 import { createWorkspaceSchema, type CreateWorkspaceInput } from "@/lib/features/workspaces/schema";
 import { enterWorkspace } from "./workspace-sync";

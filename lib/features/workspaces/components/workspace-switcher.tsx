@@ -7,7 +7,7 @@ import { toast } from "sonner";
 import { cn } from "@/components/ui/cn";
 import { Logo } from "@/components/ui/logo";
 import { useDismiss } from "@/components/ui/use-dismiss";
-import { unwrap } from "@/lib/features/settings/unwrap";
+import { unwrap } from "@/lib/actions/unwrap";
 import { switchWorkspaceAction } from "@/lib/features/workspaces/actions";
 import type { WorkspaceChoice } from "@/lib/features/workspaces/types";
 import { CreateWorkspaceDialog } from "./create-workspace-dialog";
