@@ -100,7 +100,24 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     await expect(preview).toContainText("duration is 12, needs ≥ 30");
     await page.getByLabel("Example payload").fill(JSON.stringify(callPayload(45)));
     await expect(page.getByText("Would be delivered")).toBeVisible();
+    // Custom headers start secret; a credential-looking name cannot be made visible.
+    await page.getByRole("button", { name: "Add header" }).click();
+    await page.getByLabel("Header 1 name").fill("X-Api-Key");
+    await page.getByLabel("Header 1 value").fill("calltracking-key-1");
+    await expect(page.getByLabel("Header 1 is secret")).toBeChecked();
+    await expect(page.getByLabel("Header 1 is secret")).toBeDisabled();
+    await page.getByRole("button", { name: "Add header" }).click();
+    await page.getByLabel("Header 2 name").fill("X-Region");
+    await page.getByLabel("Header 2 value").fill("eu-west");
+    await page.getByLabel("Header 2 is secret").uncheck();
     await screenshot(page, "endpoint-form");
+    // The header rows (name, value, Secret, remove) still fit a phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const headerRows = page.getByRole("group", { name: /Custom headers/ });
+    await headerRows.scrollIntoViewIfNeeded();
+    await headerRows.screenshot({ path: "test-results/screens/endpoint-form-headers-phone.png" });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1366, height: 900 });
     await expectAccessible(page, "endpoint-form");
 
     await page.getByRole("button", { name: "Create endpoint" }).click();
@@ -120,7 +137,12 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
       filter: { accounts: ["acc_1"], rules: [{ path: "duration", op: "gte", value: 30 }] },
       signature: { scheme: "hmac-sha1", header: "X-CALLTRACKING-SIGNATURE" },
       timeoutMs: 15000,
+      headers: { "X-Api-Key": "calltracking-key-1", "X-Region": "eu-west" },
+      secretHeaders: ["X-Api-Key"],
     });
+    const customHeaders = page.getByText(/X-Api-Key \(secret\)/);
+    await expect(customHeaders).toBeVisible();
+    await expect(customHeaders).toContainText(/(^|, )X-Region(,|$)/); // visible: no "(secret)"
     await expect(page.getByText("No attempts yet")).toBeVisible();
     await screenshot(page, "endpoint-detail");
     await expectAccessible(page, "endpoint-detail");
@@ -153,6 +175,10 @@ test("a person configures seed 002's call-tracking endpoint in the form, sends a
     await attemptRows(page).first().getByRole("button", { name: /inspect attempt 1 of call:completed/ }).click();
     const inspector = page.getByRole("dialog", { name: "Attempt #1 · call:completed" });
     await expect(inspector.getByRole("table", { name: "Request headers" })).toContainText("X-CALLTRACKING-SIGNATURE");
+    // The visible header is kept in the attempt, the secret one redacted (the receiver got both).
+    expect(request0!.headers["x-api-key"]).toBe("calltracking-key-1");
+    await expect(inspector.getByRole("table", { name: "Request headers" })).toContainText("eu-west");
+    await expect(inspector.getByRole("table", { name: "Request headers" })).not.toContainText("calltracking-key-1");
     await expect(inspector.getByLabel("Request body", { exact: true })).toContainText('"call_id": "call_5f2b7c91"');
     await expect(inspector.getByLabel("Response body", { exact: true })).toContainText("calltracking");
     // The dialog is the subject: a viewport shot, not the whole page behind it.
