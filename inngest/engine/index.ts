@@ -72,7 +72,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   const owner = `${OWNER_PREFIX}${ulid()}`;
   // The application name marks every connection as this instance's: once they
   // are all gone (process killed), its leases are free at once, not at expiry.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: workers + 4 });
+  // At most 20 connections: calls hold none while the function runs, and their bookkeeping
+  // statements are short; more backends only compete for the same cores (and memory).
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: Math.min(workers + 4, 20) });
   pool.on("error", (error) => log(`engine: idle database connection: ${error.message}`));
   const store = new Store(pool, owner);
   await store.assertSchema();
