@@ -84,14 +84,21 @@ export async function hitBuffered(key: string, limit: Limit): Promise<Verdict> {
   entry.pending += 1;
   if (!entry.timer) {
     const current = entry;
-    current.timer = setTimeout(() => {
-      current.timer = undefined;
-      if (!current.pending || buffered.get(key) !== current) return;
-      current.syncing = sync(key, current, limit)
-        .catch(() => undefined) // counted again at the next sync
-        .finally(() => (current.syncing = undefined));
-    }, BUFFER_SYNC_MS);
-    current.timer.unref?.();
+    const arm = () => {
+      current.timer = setTimeout(() => {
+        current.timer = undefined;
+        if (!current.pending || buffered.get(key) !== current) return;
+        // One sync at a time: a second one would send the first one's count again.
+        if (current.syncing) return arm();
+        current.syncing = sync(key, current, limit)
+          .finally(() => (current.syncing = undefined))
+          .catch(() => {
+            if (!current.timer) arm(); // still pending: counted at the next sync
+          });
+      }, BUFFER_SYNC_MS);
+      current.timer.unref?.();
+    };
+    arm();
   }
   return verdictOf(entry, limit, Date.now());
 }
@@ -99,12 +106,6 @@ export async function hitBuffered(key: string, limit: Limit): Promise<Verdict> {
 function verdictOf(entry: Buffered, { limit }: Limit, now: number): Verdict {
   const count = entry.base + entry.pending;
   return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs: Math.max(0, entry.until - now) };
-}
-
-/** Tests: forget the in-memory counts. */
-export function resetBufferedLimits() {
-  for (const entry of buffered.values()) clearTimeout(entry.timer);
-  buffered.clear();
 }
 
 /** Forgets a counter (a successful sign-in clears its account's failures). */
