@@ -1,4 +1,5 @@
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const bool = z
@@ -31,6 +32,14 @@ const schema = z.object({
   HOOKLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   // Requests per minute per API key, counted in PostgreSQL across instances; 0 turns the limit off.
   HOOKLINE_API_RATE_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(60_000),
+  // Proxies whose X-Forwarded-For the per-IP sign-in limit believes (IPs or CIDR ranges, comma-separated).
+  HOOKLINE_TRUSTED_PROXIES: z
+    .string()
+    .default("127.0.0.0/8,::1/128")
+    .refine(
+      (list) => list.split(",").every((entry) => !entry.trim() || (entry.includes("/") ? ipaddr.isValidCIDR(entry.trim()) : ipaddr.isValid(entry.trim()))),
+      "must be IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.0/8,192.168.1.7",
+    ),
   HOOKLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HOOKLINE_ENGINE_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
   HOOKLINE_DB_POOL: z.coerce.number().int().min(2).max(500).default(20),

@@ -112,7 +112,9 @@ try {
     stdio: "inherit",
     // Same process group as this launcher and postgres: whoever stops the group (a terminal's
     // Ctrl-C, systemd, a test runner's kill) stops all of them, and nothing is left holding the port.
-    env: process.env,
+    // Every request is stamped with its TCP peer (scripts/peer-address.cjs): the per-IP sign-in
+    // limit reads X-Forwarded-For only from HOOKLINE_TRUSTED_PROXIES.
+    env: { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require=${path.resolve("scripts/peer-address.cjs")}`].filter(Boolean).join(" ") },
   });
   next.on("exit", (code) => {
     if (!shuttingDown) {

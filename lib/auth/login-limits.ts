@@ -1,4 +1,6 @@
 import "server-only";
+import ipaddr from "ipaddr.js";
+import { env } from "@/lib/env";
 import { hit, reset, type Verdict } from "@/lib/rate-limit";
 
 /**
@@ -48,7 +50,56 @@ export async function clearLoginFailures(email: string) {
   await reset(`login:account:${email}`);
 }
 
-/** The client's address: the first x-forwarded-for hop (the launcher's proxy sets it), else x-real-ip. */
-export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
+/** Set on every request by scripts/peer-address.cjs (the launcher preloads it into Next): the TCP peer. */
+export const PEER_HEADER = "x-hookline-peer";
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+type Range = [Address, number];
+
+/** An address as headers write it (`[::1]:443`, `1.2.3.4:80`, `::ffff:1.2.3.4` → plain), or null. */
+function parseAddress(value: string): Address | null {
+  const bare = value.trim().replace(/^\[([^\]]+)\](:\d+)?$/, "$1").replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, "$1");
+  return ipaddr.isValid(bare) ? ipaddr.process(bare) : null;
+}
+
+let ranges: { list: string; parsed: Range[] } | undefined;
+function trustedProxies(list = env().HOOKLINE_TRUSTED_PROXIES): Range[] {
+  if (ranges?.list !== list) {
+    const parsed = list
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map((entry): Range => {
+        if (entry.includes("/")) return ipaddr.parseCIDR(entry);
+        const address = ipaddr.parse(entry);
+        return [address, address.kind() === "ipv4" ? 32 : 128];
+      });
+    ranges = { list, parsed };
+  }
+  return ranges.parsed;
+}
+
+const trusted = (address: Address, proxies: Range[]) => proxies.some(([range, bits]) => range.kind() === address.kind() && address.match(range, bits));
+
+/**
+ * The client's address for the per-IP sign-in limit. Starting from the TCP peer, each hop that
+ * is a trusted proxy (HOOKLINE_TRUSTED_PROXIES; loopback by default) vouches for the address
+ * left of it in X-Forwarded-For (or X-Real-IP); the first hop that is not trusted is the client.
+ * So a client talking to the server directly cannot pick its address by sending the header, and
+ * one behind a trusted proxy cannot either: what it prepends is never reached.
+ * Without the peer stamp (Next started without the launcher) the first X-Forwarded-For hop is used.
+ */
+export function clientIp(headers: Headers, proxies = trustedProxies()): string {
+  const peer = headers.get(PEER_HEADER);
+  if (!peer) return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
+  let current = parseAddress(peer);
+  if (!current) return peer || "unknown";
+  const hops = (headers.get("x-forwarded-for") ?? "").split(",").filter((hop) => hop.trim());
+  if (!hops.length && headers.get("x-real-ip")) hops.push(headers.get("x-real-ip")!);
+  while (trusted(current, proxies) && hops.length) {
+    const previous = parseAddress(hops.pop()!);
+    if (!previous) break; // not an address: stop at the last hop we could vouch for
+    current = previous;
+  }
+  return current.toString();
 }
