@@ -48,6 +48,7 @@ const schema = z.object({
   HOOKLINE_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   HOOKLINE_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
   HOOKLINE_BACKLOG_CHECK_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  HOOKLINE_MAX_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
   HOOKLINE_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
   HOOKLINE_ENGINE_WORKERS: z.coerce.number().int().min(1).max(256).default(50),
   HOOKLINE_ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -228,4 +228,28 @@ describe("admission control", () => {
       }
     });
   });
+
+  it("sheds load with 503 server_busy, before storing anything, while the process's event loop runs late", async () => {
+    await withEnv({ HOOKLINE_MAX_EVENT_LOOP_LAG_MS: "300" }, async () => {
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      // A prompt loop publishes as usual (this also starts the lag sampler).
+      expect((await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: "before" } })).status).toBe(202);
+      const before = await counts();
+      // Saturate the loop: 900 ms of synchronous work, then let the sampler see how late it ran.
+      const until = performance.now() + 900;
+      while (performance.now() < until);
+      await sleep(120);
+      for (const handler of [messagesRoute.POST, batchRoute.POST]) {
+        const body = handler === batchRoute.POST ? { messages: [{ eventType: "lead.created", payload: { n: "shed" } }] } : { eventType: "lead.created", payload: { n: "shed" } };
+        const shed = await call(handler, body);
+        expect(shed.status).toBe(503);
+        expect(shed.json.error.code).toBe("server_busy");
+        expect(shed.json.error.message).toMatch(/nothing was published/);
+        expect(Number(shed.retryAfter)).toBeGreaterThanOrEqual(1);
+      }
+      expect(await counts()).toEqual(before);
+      // The lag decays once the loop is prompt again, and publish accepts.
+      await expect.poll(async () => (await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: "after" } })).status, { timeout: 5_000, interval: 200 }).toBe(202);
+    });
+  });
 });

@@ -142,7 +142,7 @@ describe("publish under a full delivery backlog", () => {
     expect(byStatus[500] ?? 0).toBe(0);
     expect(refusals()).toBeGreaterThanOrEqual(150);
     for (const refused of answers.filter((answer) => answer.status >= 400)) {
-      expect(["delivery_backlog_full", "database_busy", "database_unavailable"]).toContain(refused.code);
+      expect(["delivery_backlog_full", "database_busy", "database_unavailable", "server_busy"]).toContain(refused.code);
       expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
     }

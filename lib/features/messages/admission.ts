@@ -89,6 +89,45 @@ export async function admit() {
   );
 }
 
+/**
+ * Load shedding: when this process's event loop runs late by HOOKLINE_MAX_EVENT_LOOP_LAG_MS or
+ * more (its CPU is saturated: requests are waiting to be read), publish answers 503 `server_busy`
+ * with a Retry-After at once, before reading the body or touching the database, instead of
+ * leaving callers waiting until they time out not knowing whether their message was stored.
+ * 0 turns it off. The lag is sampled every 100 ms and decays by a fifth per sample, so one long
+ * pause (a garbage collection) sheds for well under a second.
+ */
+const SAMPLE_MS = 100;
+const globalForLag = globalThis as unknown as { hooklineLag?: { lagMs: number; timer: NodeJS.Timeout } };
+function loopLag(): number {
+  if (!globalForLag.hooklineLag) {
+    const lag = { lagMs: 0, timer: undefined as unknown as NodeJS.Timeout };
+    let expected = performance.now() + SAMPLE_MS;
+    lag.timer = setInterval(() => {
+      const now = performance.now();
+      lag.lagMs = Math.max(now - expected, lag.lagMs * 0.8);
+      expected = now + SAMPLE_MS;
+    }, SAMPLE_MS);
+    lag.timer.unref();
+    globalForLag.hooklineLag = lag;
+  }
+  return globalForLag.hooklineLag.lagMs;
+}
+
+/** Throws 503 `server_busy` (with a Retry-After) while this process is overloaded; see loopLag. */
+export function shedIfOverloaded() {
+  const limit = env().HOOKLINE_MAX_EVENT_LOOP_LAG_MS;
+  if (limit === 0) return;
+  const lagMs = loopLag();
+  if (lagMs < limit) return;
+  const retryAfter = Math.min(30, Math.max(1, Math.ceil(lagMs / 1000)));
+  throw errors.unavailable(
+    "server_busy",
+    `Hookline is overloaded (requests wait ${Math.round(lagMs)} ms before they run); nothing was published. Retry after ${retryAfter} s`,
+    retryAfter,
+  );
+}
+
 /** Publish tells admission what it just accepted, so bursts count before the next count. */
 export function noteAccepted(pendingDeliveries: number) {
   state().acceptedSince += pendingDeliveries;
@@ -97,4 +136,5 @@ export function noteAccepted(pendingDeliveries: number) {
 /** Tests: forget the figures (a new database, a new limit). */
 export function resetAdmission() {
   globalForAdmission.hooklineAdmission = undefined;
+  if (globalForLag.hooklineLag) globalForLag.hooklineLag.lagMs = 0;
 }

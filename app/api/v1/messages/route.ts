@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, parseBody, searchParams } from "@/lib/api/route";
 import { assertCanWrite } from "@/lib/context";
 import { env } from "@/lib/env";
+import { shedIfOverloaded } from "@/lib/features/messages/admission";
 import { publish } from "@/lib/features/messages/publish";
 import { listMessages } from "@/lib/features/messages/queries";
 import { rawMember } from "@/lib/features/messages/raw-json";
@@ -12,6 +13,7 @@ export const GET = apiRoute(async (request, { ctx }) => listMessages(ctx, search
 export const POST = apiRoute(async (request, { ctx }) => {
   // A viewer's key is refused before its body is read: a read-only key cannot make us buffer 256 KiB.
   assertCanWrite(ctx);
+  shedIfOverloaded(); // an overloaded process answers 503 at once rather than late
   // The envelope may exceed the payload limit a little; publish enforces the limit on the payload itself.
   const { text, json } = await parseBody.raw(request, env().HOOKLINE_MAX_BODY_BYTES + 16 * 1024);
   const result = await publish(ctx, json as never, { rawPayload: rawMember(text, "payload") });

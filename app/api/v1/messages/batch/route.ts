@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, parseBody } from "@/lib/api/route";
 import { assertCanWrite } from "@/lib/context";
 import { env } from "@/lib/env";
+import { shedIfOverloaded } from "@/lib/features/messages/admission";
 import { publishBatch } from "@/lib/features/messages/publish";
 import { rawElements, rawMember } from "@/lib/features/messages/raw-json";
 
@@ -10,7 +11,8 @@ import { rawElements, rawMember } from "@/lib/features/messages/raw-json";
  * idempotent repeat); any refused message refuses the whole batch, its index in the details.
  */
 export const POST = apiRoute(async (request, { ctx }) => {
-  assertCanWrite(ctx); // before the body is read, as for POST /messages
+  assertCanWrite(ctx);
+  shedIfOverloaded(); // an overloaded process answers 503 at once rather than late // before the body is read, as for POST /messages
   const { text, json } = await parseBody.raw(request, env().HOOKLINE_MAX_BATCH_BYTES);
   const messages = rawMember(text, "messages");
   const rawPayloads = messages === undefined ? undefined : rawElements(messages)?.map((item) => rawMember(item, "payload"));
