@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
+import { expectAccessible } from "./a11y";
 import { api, screenshot, signIn, startReceiver } from "./helpers";
 
 /**
@@ -62,6 +63,7 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await expect(page.getByText("No endpoints yet")).toBeVisible();
     await expect(page.locator("body")).not.toContainText("Hookline");
     await screenshot(page, "portal-empty");
+    await expectAccessible(page, "portal-empty");
 
     await page.getByRole("link", { name: "Add an endpoint" }).first().click();
     await expect(page.getByRole("heading", { level: 1, name: "Add an endpoint" })).toBeVisible();
@@ -81,7 +83,12 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await expect(page.getByText("Would be delivered")).toBeVisible();
     await page.getByLabel("Example payload").fill(JSON.stringify({ account: "acc_1", duration: 12 }));
     await expect(page.getByText("Would be skipped")).toBeVisible();
+    // The loopback receiver draws the private-address warning, in the customer's words.
+    await expect(page.getByText("127.0.0.1 is a private or loopback address, which deliveries usually cannot reach")).toBeVisible();
+    await expect(page.getByLabel("Account")).toHaveCount(0); // the match preview's: the session's account is fixed
+    await expect(page.locator("body")).not.toContainText("Hookline");
     await screenshot(page, "portal-endpoint-form");
+    await expectAccessible(page, "portal-endpoint-form", { keyboardWalk: false });
     await narrow(page, "portal-endpoint-form-390");
 
     await page.getByRole("button", { name: "Create endpoint" }).click();
@@ -112,7 +119,11 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     expect(published.sort()).toEqual(["c1", "c2", "c4"]);
     const rows = await attempts.getByRole("row").allTextContents();
     expect(rows.filter((row) => row.includes("Test"))).toHaveLength(1);
+    // No "Hookline" on the detail either: the config card and the verification snippets speak the product's words.
+    await expect(page.locator("body")).not.toContainText("Hookline");
+    await expect(page.locator("body")).toContainText("WEBHOOK_SECRET");
     await screenshot(page, "portal-endpoint-detail");
+    await expectAccessible(page, "portal-endpoint-detail", { keyboardWalk: false });
     await narrow(page, "portal-endpoint-detail-390");
 
     // Another account's endpoint is not found; the log holds acc_1's messages only.
@@ -124,11 +135,13 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     expect(await page.getByTestId("message-row").count()).toBeGreaterThanOrEqual(3);
     await expect(page.getByRole("table")).not.toContainText("acc_2");
     await screenshot(page, "portal-messages");
+    await expectAccessible(page, "portal-messages");
 
     // Tampered and unknown links get a clear page, not a login form.
     await page.goto(`${link.path.slice(0, -3)}xyz`);
     await expect(page.getByRole("heading", { name: "This link is not valid" })).toBeVisible();
     await screenshot(page, "portal-link-refused");
+    await expectAccessible(page, "portal-link-refused");
   } finally {
     await customer.close();
   }
@@ -143,6 +156,7 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await settings.getByLabel("Product name").fill("CallTracker");
     await settings.getByLabel("Sites allowed to embed the portal").fill(host.origin);
     await settings.getByLabel("Accent colour", { exact: true }).fill("#0f766e");
+    await settings.getByRole("switch", { name: /Webhooks by Hookline/ }).click();
     await settings.getByRole("button", { name: "Save portal settings" }).click();
     await expect(settings.getByText("Portal settings saved")).toBeVisible();
     await screenshot(settings, "settings-portal");
@@ -160,6 +174,8 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     const frame = product.frameLocator("iframe[title=Webhooks]");
     await expect(frame.getByRole("heading", { level: 1, name: "Webhook endpoints" })).toBeVisible();
     await expect(frame.getByText("CallTracker · Webhooks")).toBeVisible();
+    // The operator turned "powered by" on: the one place the portal names Hookline.
+    await expect(frame.getByText("Webhooks by Hookline")).toBeVisible();
     await frame.getByRole("link", { name: "My CRM" }).click();
     await frame.getByRole("form", { name: "Send test" }).getByRole("button", { name: "Send test" }).click();
     await expect(frame.getByRole("region", { name: "Test result" })).toContainText("200");

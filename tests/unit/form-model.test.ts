@@ -141,6 +141,11 @@ describe("the endpoint form model", () => {
     expect(urlWarnings("http://hooks.example.com/x").map((warning) => warning.message).join()).toMatch(/http:\/\//);
     expect(urlWarnings("https://127.0.0.1:8080/x").map((warning) => warning.message).join()).toMatch(/private or loopback/);
     expect(urlWarnings("https://[::1]/x")).toHaveLength(1);
+    // The console names the server setting; the portal's customer hears neither it nor Hookline's name.
+    expect(urlWarnings("https://10.0.0.5/x")[0]!.message).toMatch(/HOOKLINE_ALLOW_PRIVATE_NETWORKS/);
+    const portal = urlWarnings("https://10.0.0.5/x", { portal: true });
+    expect(portal.map((warning) => warning.message)).toEqual([expect.stringMatching(/^10\.0\.0\.5 is a private or loopback address/)]);
+    expect(JSON.stringify(portal)).not.toMatch(/hookline/i);
     expect(urlWarnings("not a url")).toEqual([]);
   });
 });

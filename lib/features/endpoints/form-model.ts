@@ -422,8 +422,11 @@ export const endpointFormResolver: Resolver<EndpointFormValues> = async (values,
 
 export type UrlWarning = { tone: "warning"; message: string };
 
-/** Early, non-blocking warnings; the server decides (private addresses need HOOKLINE_ALLOW_PRIVATE_NETWORKS). */
-export function urlWarnings(raw: string): UrlWarning[] {
+/**
+ * Early, non-blocking warnings; the server decides (private addresses need HOOKLINE_ALLOW_PRIVATE_NETWORKS).
+ * `portal`: said to the product's customer, who has no server setting to change and does not know Hookline.
+ */
+export function urlWarnings(raw: string, { portal = false }: { portal?: boolean } = {}): UrlWarning[] {
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -439,7 +442,9 @@ export function urlWarnings(raw: string): UrlWarning[] {
   if (host === "localhost" || host.endsWith(".localhost") || (literal && isBlockedAddress(host))) {
     warnings.push({
       tone: "warning",
-      message: `${host} is a private or loopback address. Hookline refuses to deliver there unless the server allows private networks (HOOKLINE_ALLOW_PRIVATE_NETWORKS), which is meant for local testing.`,
+      message: portal
+        ? `${host} is a private or loopback address, which deliveries usually cannot reach. Use your server's public address.`
+        : `${host} is a private or loopback address. Hookline refuses to deliver there unless the server allows private networks (HOOKLINE_ALLOW_PRIVATE_NETWORKS), which is meant for local testing.`,
     });
   }
   return warnings;

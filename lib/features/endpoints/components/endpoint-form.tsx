@@ -78,7 +78,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
   const headers = useFieldArray({ control, name: "headers" });
   const values = useWatch({ control }) as EndpointFormValues;
 
-  const warnings = urlWarnings(values.url ?? "").filter((warning) => !(values.requireHttps && warning.message.startsWith("This URL uses http://")));
+  const warnings = urlWarnings(values.url ?? "", { portal: ops.portal }).filter((warning) => !(values.requireHttps && warning.message.startsWith("This URL uses http://")));
   const liveFilter = useMemo<Filter>(
     () => filterOf({ accounts: values.accounts ?? [], rules: values.rules ?? [], eventFilters: values.eventFilters ?? [] }, { liveOnly: true }),
     [values.accounts, values.rules, values.eventFilters],
@@ -217,7 +217,7 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
               type="url"
               inputMode="url"
               {...register("url")}
-              placeholder="https://example.com/webhooks/hookline"
+              placeholder="https://example.com/webhooks"
               className="font-mono"
               aria-invalid={!!errors.url || undefined}
               aria-describedby={[errors.url ? "url-error" : "", warnings.length ? "url-warnings" : ""].filter(Boolean).join(" ") || undefined}

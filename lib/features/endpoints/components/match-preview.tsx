@@ -10,6 +10,7 @@ import { Input, Select, Textarea } from "@/components/ui/inputs";
 import { explainMatch } from "@/lib/delivery/filter";
 import type { Filter } from "@/lib/delivery/schemas";
 import type { CatalogEventType } from "../types";
+import { useEndpointOps } from "./endpoint-ops";
 
 type Props = {
   catalog: CatalogEventType[];
@@ -31,6 +32,8 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
   const exampleOf = (name: string) => pretty(catalog.find((type) => type.name === name)?.examplePayload);
   const [chosen, setChosen] = useState({ eventType: candidates[0] ?? "", text: exampleOf(candidates[0] ?? "") });
   const [account, setAccount] = useState("");
+  // A portal session's messages are all its own account's: nothing to choose there.
+  const { portal } = useEndpointOps();
   // Follows the event selection: when the chosen type is no longer one of the endpoint's, the first that is (with its example).
   const eventType = candidates.includes(chosen.eventType) ? chosen.eventType : (candidates[0] ?? "");
   const text = eventType === chosen.eventType ? chosen.text : exampleOf(eventType);
@@ -68,14 +71,16 @@ export function MatchPreview({ catalog, eventTypes, filter }: Props) {
                 ))}
               </Select>
             </FormField>
-            <FormField label="Account" labelHint="optional">
-              <Input
-                id="preview-account"
-                value={account}
-                onChange={(event) => setAccount(event.target.value)}
-                placeholder={effectiveAccount && !account ? `${effectiveAccount} (from the payload)` : "none"}
-              />
-            </FormField>
+            {!portal && (
+              <FormField label="Account" labelHint="optional">
+                <Input
+                  id="preview-account"
+                  value={account}
+                  onChange={(event) => setAccount(event.target.value)}
+                  placeholder={effectiveAccount && !account ? `${effectiveAccount} (from the payload)` : "none"}
+                />
+              </FormField>
+            )}
           </div>
           <FormField label="Example payload" error={parsed.ok ? undefined : parsed.message}>
             <Textarea id="preview-payload" value={text} onChange={(event) => setText(event.target.value)} rows={8} spellCheck={false} className="font-mono text-xs" />

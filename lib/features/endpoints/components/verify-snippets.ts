@@ -7,7 +7,18 @@ import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 
 export type Snippets = { node: string; python: string; note?: string };
 
-export function verifySnippets(signature: SignatureConfig): Snippets {
+/** `secretVar`: the environment variable the snippets read the secret from. */
+export function verifySnippets(signature: SignatureConfig, secretVar = "HOOKLINE_SECRET"): Snippets {
+  return renameSecret(snippetsFor(signature), secretVar);
+}
+
+function renameSecret(snippets: Snippets, secretVar: string): Snippets {
+  if (secretVar === "HOOKLINE_SECRET") return snippets;
+  const rename = (text: string) => text.replaceAll("HOOKLINE_SECRET", secretVar);
+  return { ...snippets, node: rename(snippets.node), python: rename(snippets.python) };
+}
+
+function snippetsFor(signature: SignatureConfig): Snippets {
   const [header] = signatureHeaderNames(signature);
   switch (signature.scheme) {
     case "standard":

@@ -1,4 +1,5 @@
 import { Card } from "@/components/ui/card";
+import { useEndpointOps } from "../endpoint-ops";
 import type { EndpointDto } from "@/lib/features/endpoints/service";
 import { EventChips } from "../event-chips";
 import { describeRetryPolicy, formatDelay, RETRY_PRESET_LABELS, SCHEME_LABELS } from "../format";
@@ -36,6 +37,7 @@ function Conditions({ accounts, rules }: { accounts: string[]; rules: FilterRule
 
 /** What the endpoint does, in one glance (the edit form holds the details). */
 export function ConfigCard({ endpoint }: { endpoint: EndpointDto }) {
+  const { portal } = useEndpointOps();
   const accounts = endpoint.filter.accounts ?? [];
   const rules = endpoint.filter.rules ?? [];
   const perEvent = Object.entries(endpoint.filter.events ?? {});
@@ -90,7 +92,13 @@ export function ConfigCard({ endpoint }: { endpoint: EndpointDto }) {
             </span>
           )}
           <span className="block text-zinc-500">
-            {endpoint.signature.hooklineHeaders === false ? "No Hookline headers or user agent" : "With Hookline's own headers (x-hookline-*)"}
+            {endpoint.signature.hooklineHeaders === false
+              ? portal
+                ? "No extra headers or user agent"
+                : "No Hookline headers or user agent"
+              : portal
+                ? "With event type and attempt number headers"
+                : "With Hookline's own headers (x-hookline-*)"}
           </span>
         </Row>
         <Row label="Retries">

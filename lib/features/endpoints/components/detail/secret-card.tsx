@@ -23,7 +23,7 @@ export function SecretCard({ endpointId, signature, canWrite }: { endpointId: st
   const [previousUntil, setPreviousUntil] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<"reveal" | "rotate" | null>(null);
   const [busy, setBusy] = useState(false);
-  const snippets = verifySnippets(signature);
+  const snippets = verifySnippets(signature, ops.portal ? "WEBHOOK_SECRET" : undefined);
   const dual = DUAL_SIGNING.has(signature.scheme);
 
   const run = async (kind: "reveal" | "rotate") => {
