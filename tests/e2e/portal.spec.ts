@@ -55,6 +55,7 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
   const link = await portalLink(request, "acc_1");
   const customer = await browser.newContext({ viewport: { width: 1366, height: 900 } }); // no cookies, no Hookline session
   const page = await customer.newPage();
+  let endpointId = "";
   try {
     const opened = await page.goto(link.path);
     expect(opened!.headers()["referrer-policy"]).toBe("no-referrer");
@@ -97,7 +98,7 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await created.getByRole("button", { name: "Continue to the endpoint" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "My CRM" })).toBeVisible();
     expect(new URL(page.url()).pathname).toMatch(new RegExp(`^${link.path}/endpoints/ep_`));
-    const endpointId = page.url().split("/").pop()!;
+    endpointId = page.url().split("/").pop()!;
     const stored = await (await api(request).get(`/endpoints/${endpointId}`)).json();
     expect(stored).toMatchObject({ account: "acc_1", eventTypes: ["call:completed", "call:missed"], filter: { rules: [{ path: "duration", op: "gte", value: 30 }] } });
 
@@ -157,6 +158,7 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await settings.getByLabel("Sites allowed to embed the portal").fill(host.origin);
     await settings.getByLabel("Accent colour", { exact: true }).fill("#0f766e");
     await settings.getByRole("switch", { name: /Webhooks by Hookline/ }).click();
+    await settings.getByLabel("Theme").selectOption("dark");
     await settings.getByRole("button", { name: "Save portal settings" }).click();
     await expect(settings.getByText("Portal settings saved")).toBeVisible();
     await screenshot(settings, "settings-portal");
@@ -180,6 +182,16 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await frame.getByRole("form", { name: "Send test" }).getByRole("button", { name: "Send test" }).click();
     await expect(frame.getByRole("region", { name: "Test result" })).toContainText("200");
     await screenshot(product, "portal-embedded");
+
+    // Dark, as a full page: every reused card, table, badge and code block follows (axe checks the contrast).
+    const dark = await embedder.newPage();
+    await dark.goto(`${embedLink.path}/endpoints/${endpointId}`);
+    await expect(dark.getByRole("heading", { level: 1, name: "My CRM" })).toBeVisible();
+    expect(await dark.evaluate(() => getComputedStyle(document.querySelector("main h1")!.closest("[data-theme]")!).colorScheme)).toBe("dark");
+    await expect(dark.getByRole("table", { name: "Last 10 attempts" }).getByRole("row")).not.toHaveCount(1);
+    await screenshot(dark, "portal-dark-endpoint-detail");
+    await expectAccessible(dark, "portal-dark-endpoint-detail", { keyboardWalk: false });
+    await narrow(dark, "portal-dark-endpoint-detail-390");
   } finally {
     await embedder.close();
     await host.close();

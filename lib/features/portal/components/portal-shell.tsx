@@ -1,18 +1,6 @@
 import Link from "next/link";
 import type { CSSProperties, ReactNode } from "react";
-import { cn } from "@/components/ui/cn";
 import type { PortalSettings } from "@/lib/features/portal/schema";
-
-/** The product's accent replaces the console's brand colour for every component inside. */
-function accentVariables(accent: string): CSSProperties {
-  return {
-    "--color-brand-50": `color-mix(in oklab, ${accent} 8%, white)`,
-    "--color-brand-100": `color-mix(in oklab, ${accent} 16%, white)`,
-    "--color-brand-500": `color-mix(in oklab, ${accent} 85%, white)`,
-    "--color-brand-600": accent,
-    "--color-brand-700": `color-mix(in oklab, ${accent} 80%, black)`,
-  } as CSSProperties;
-}
 
 /**
  * The customer portal's frame, in the product's words: its name, logo and colour; Hookline's
@@ -32,14 +20,10 @@ export function PortalShell({
   children: ReactNode;
 }) {
   const name = settings.productName || workspaceName;
-  const dark = settings.theme === "dark";
   return (
-    <div
-      style={accentVariables(settings.accentColor)}
-      data-theme={settings.theme}
-      className={cn("min-h-screen", dark ? "bg-zinc-900" : "bg-zinc-50", settings.theme === "auto" && "portal-auto")}
-    >
-      <header className={cn("border-b", dark ? "border-zinc-800 bg-zinc-950 text-white" : "border-zinc-200 bg-white")}>
+    // The theme (light, dark, auto) and the product's accent are the palette of app/globals.css's `.portal-theme`.
+    <div style={{ "--portal-accent": settings.accentColor } as CSSProperties} data-theme={settings.theme} className="portal-theme min-h-screen bg-zinc-50 text-zinc-900">
+      <header className="border-b border-zinc-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-8">
           <div className="flex min-w-0 items-center gap-2.5">
             {settings.logoUrl ? (
@@ -54,23 +38,19 @@ export function PortalShell({
             <span className="truncate text-sm font-semibold">{name} · Webhooks</span>
           </div>
           <nav aria-label="Portal" className="flex gap-1 text-sm">
-            <Link href={`/portal/${token}`} className={cn("rounded-md px-3 py-1.5 font-medium", dark ? "hover:bg-zinc-800" : "hover:bg-zinc-100")}>
+            <Link href={`/portal/${token}`} className="rounded-md px-3 py-1.5 font-medium hover:bg-zinc-100">
               Endpoints
             </Link>
-            <Link href={`/portal/${token}/messages`} className={cn("rounded-md px-3 py-1.5 font-medium", dark ? "hover:bg-zinc-800" : "hover:bg-zinc-100")}>
+            <Link href={`/portal/${token}/messages`} className="rounded-md px-3 py-1.5 font-medium hover:bg-zinc-100">
               Messages
             </Link>
           </nav>
-          {readOnly && (
-            <span className={cn("ml-auto rounded-full px-2.5 py-0.5 text-xs font-medium", dark ? "bg-zinc-800 text-zinc-300" : "bg-zinc-100 text-zinc-600")}>
-              Read-only
-            </span>
-          )}
+          {readOnly && <span className="ml-auto rounded-full bg-zinc-100 px-2.5 py-0.5 text-xs font-medium text-zinc-600">Read-only</span>}
         </div>
       </header>
       <main className="mx-auto max-w-6xl px-4 py-8 sm:px-8">
-        <div className={cn(dark && "rounded-2xl bg-zinc-50 p-4 sm:p-6")}>{children}</div>
-        {settings.showPoweredBy && <p className={cn("mt-10 text-center text-xs", dark ? "text-zinc-500" : "text-zinc-400")}>Webhooks by Hookline</p>}
+        {children}
+        {settings.showPoweredBy && <p className="mt-10 text-center text-xs text-zinc-500">Webhooks by Hookline</p>}
       </main>
     </div>
   );

@@ -68,6 +68,7 @@ export function PortalSettingsSection({ settings, canWrite }: { settings: Portal
           <Select id="portal-theme" value={values.theme} onChange={(e) => set("theme", e.target.value as PortalSettings["theme"])} disabled={!canWrite}>
             <option value="light">Light</option>
             <option value="dark">Dark</option>
+            <option value="auto">Follow the visitor&apos;s system</option>
           </Select>
         </div>
         <div className="sm:col-span-2">
@@ -120,7 +121,7 @@ function PortalSettingsSummary({ settings, description }: { settings: PortalSett
         {settings.accentColor}
       </span>,
     ],
-    ["Theme", settings.theme === "dark" ? "Dark" : "Light"],
+    ["Theme", settings.theme === "dark" ? "Dark" : settings.theme === "auto" ? "Follows the visitor's system" : "Light"],
     ["Sites allowed to embed", settings.allowedOrigins.length ? settings.allowedOrigins.join(", ") : "None (full page only)"],
     ["“Webhooks by Hookline”", settings.showPoweredBy ? "Shown" : "Hidden"],
   ];
