@@ -216,3 +216,18 @@ export const portalLinkSchema = z
     expiresAt: timestamp,
   })
   .meta({ id: "PortalLink" });
+
+export const portalLinkSummarySchema = z
+  .object({
+    id: z.string().meta({ example: "ptl_01JDQ4M3T8W2Y6ZK5V7N9R0B1C" }),
+    account: z.string().meta({ example: "acc_1" }),
+    readOnly: z.boolean(),
+    eventTypes: z.array(z.string()).meta({ description: "Event types offered; empty: the whole catalog" }),
+    expiresAt: timestamp,
+    createdAt: timestamp,
+  })
+  .meta({ id: "PortalLinkSummary" });
+
+export const portalLinkListSchema = z.object({ data: z.array(portalLinkSummarySchema) }).meta({ id: "PortalLinkList" });
+
+export const portalLinksRevokedSchema = z.object({ revoked: z.number().int().min(0) }).meta({ id: "PortalLinksRevoked" });

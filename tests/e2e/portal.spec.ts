@@ -86,7 +86,7 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await expect(page.getByText("Would be skipped")).toBeVisible();
     // The loopback receiver draws the private-address warning, in the customer's words.
     await expect(page.getByText("127.0.0.1 is a private or loopback address, which deliveries usually cannot reach")).toBeVisible();
-    await expect(page.getByLabel("Account")).toHaveCount(0); // the match preview's: the session's account is fixed
+    await expect(page.locator("#preview-account")).toHaveCount(0); // the match preview's account: the session's is fixed
     await expect(page.locator("body")).not.toContainText("Hookline");
     await screenshot(page, "portal-endpoint-form");
     await expectAccessible(page, "portal-endpoint-form", { keyboardWalk: false });
@@ -162,6 +162,15 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await settings.getByRole("button", { name: "Save portal settings" }).click();
     await expect(settings.getByText("Portal settings saved")).toBeVisible();
     await screenshot(settings, "settings-portal");
+
+    // Support ends acc_1's links early from the accounts page: the customer's open link stops working.
+    await settings.goto("/accounts");
+    await settings.getByRole("button", { name: /^Revoke \d+ open links? of acc_1$/ }).click();
+    await settings.getByRole("dialog", { name: "Revoke portal links" }).getByRole("button", { name: "Revoke links" }).click();
+    await expect(settings.getByText(/^Ended \d+ portal links? of acc_1\.$/)).toBeVisible();
+    await expect(settings.getByRole("button", { name: /of acc_1$/ })).toHaveCount(0);
+    await settings.goto(link.path);
+    await expect(settings.getByRole("heading", { name: "This link has expired" })).toBeVisible();
   } finally {
     await operator.close();
   }

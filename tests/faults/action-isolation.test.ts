@@ -73,6 +73,7 @@ function inputsFor(name: string): unknown[] | undefined {
   };
   const console: Record<string, unknown> = {
     openPortalAction: { account: "acc_b" },
+    revokePortalLinksAction: { account: "acc_b" },
     createEventTypeAction: { name: b.eventType, description: "A's copy" },
     updateEventTypeAction: { name: b.eventType, changes: { description: "taken over" } },
     setEventTypeArchivedAction: { name: b.eventType, archived: true },
@@ -114,6 +115,7 @@ async function snapshotB(): Promise<string> {
     db.delivery.findMany({ where, orderBy: { id: "asc" } }),
     db.attempt.findMany({ where, orderBy: { id: "asc" } }),
     db.apiKey.findMany({ where, orderBy: { id: "asc" } }),
+    db.portalLink.findMany({ where, orderBy: { id: "asc" } }),
   ]);
   return JSON.stringify(rows);
 }
@@ -145,6 +147,7 @@ beforeAll(async () => {
   const key = await createApiKey(ctxB, { name: "B's key" });
   b.apiKey = key.key.id;
   b.keyText = key.plaintext;
+  await createPortalLink(ctxB, "acc_b", {}, "http://hookline.test"); // A revoking "acc_b" must not end B's link
 
   const ctxA = await makeWorkspace("OWNER");
   const workspaceA = await db.workspace.findUniqueOrThrow({ where: { id: ctxA.workspaceId } });

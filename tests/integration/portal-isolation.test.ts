@@ -9,6 +9,7 @@ import { publish } from "@/lib/features/messages/publish";
 import * as portal from "@/lib/features/portal/actions";
 import { createPortalLink } from "@/lib/features/portal/links";
 import { createApiKey } from "@/lib/features/settings/api-keys";
+import { assertDocumented, routeFetch } from "@/tests/helpers/api-client";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 import * as endpointsRoute from "@/app/api/v1/endpoints/route";
@@ -205,5 +206,48 @@ describe("POST /api/v1/accounts/{account}/portal", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.code).toBe("validation_failed");
     expect((await call(admin, {}, "has space")).status).toBe(400);
+  });
+});
+
+describe("revoking portal links (GET/DELETE /api/v1/accounts/{account}/portal[/{id}])", () => {
+  it("ends one link or all of an account's at once, sessions included; another workspace's key and viewers cannot", async () => {
+    const key = (await createApiKey(ctxA, { name: "revoker" })).plaintext;
+    const viewerKey = (await createApiKey(ctxA, { name: "viewer", role: "VIEWER" })).plaintext;
+    const otherKey = (await createApiKey(ctxB, { name: "other workspace" })).plaintext;
+    const first = await createPortalLink(ctxA, "acc_9", {}, base);
+    const second = await createPortalLink(ctxA, "acc_9", { readOnly: true }, base);
+    const elsewhere = await createPortalLink(ctxA, "acc_10", {}, base);
+    const call = async (method: string, path: string, apiKey: string) => {
+      const request = new Request(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${apiKey}` } });
+      const response = await routeFetch(request);
+      await assertDocumented(request, response);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const works = async (url: string) => (await portal.portalListMessages(tokenOf(url), {})).ok;
+
+    const listed = await call("GET", "/accounts/acc_9/portal", key);
+    expect((listed.body.data as Array<{ id: string; readOnly: boolean }>).map(({ id, readOnly }) => ({ id, readOnly }))).toEqual([
+      { id: second.id, readOnly: true },
+      { id: first.id, readOnly: false },
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain("hlp_"); // the token is never stored, so never listed
+
+    // Another workspace's key: the link is not found there, and "all of acc_9" there ends nothing here.
+    expect((await call("DELETE", `/accounts/acc_9/portal/${first.id}`, otherKey)).status).toBe(404);
+    expect((await call("DELETE", "/accounts/acc_9/portal", otherKey)).body).toEqual({ revoked: 0 });
+    expect((await call("DELETE", "/accounts/acc_9/portal", viewerKey)).status).toBe(403);
+    expect([await works(first.url), await works(second.url)]).toEqual([true, true]);
+
+    expect((await call("DELETE", `/accounts/acc_9/portal/${first.id}`, key)).body).toEqual({ revoked: 1 });
+    expect(await works(first.url)).toBe(false);
+    expect(await portal.portalListMessages(tokenOf(first.url), {})).toMatchObject({ ok: false, error: { message: expect.stringContaining("expired") } });
+    expect(await works(second.url)).toBe(true);
+    expect((await call("DELETE", `/accounts/acc_9/portal/${first.id}`, key)).body).toEqual({ revoked: 0 }); // already ended
+    expect((await call("DELETE", `/accounts/acc_10/portal/${first.id}`, key)).status).toBe(404); // not that account's
+
+    expect((await call("DELETE", "/accounts/acc_9/portal", key)).body).toEqual({ revoked: 1 });
+    expect(await works(second.url)).toBe(false);
+    expect((await call("GET", "/accounts/acc_9/portal", key)).body).toEqual({ data: [] });
+    expect(await works(elsewhere.url)).toBe(true); // another account's link is untouched
   });
 });

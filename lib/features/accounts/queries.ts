@@ -12,6 +12,8 @@ export type AccountSummary = {
   /** 0–1, null when there was no attempt in the window. */
   successRate24h: number | null;
   lastFailure: { at: string; endpointId: string; responseStatus: number | null; errorCode: string | null } | null;
+  /** Portal links that still open a session (revocable from the accounts page). */
+  openLinks: number;
 };
 
 /**
@@ -20,17 +22,21 @@ export type AccountSummary = {
  */
 export async function listAccounts(ctx: ServiceContext): Promise<AccountSummary[]> {
   assertOperator(ctx);
-  const since = new Date(Date.now() - DAY_MS);
+  const now = new Date();
+  const since = new Date(now.getTime() - DAY_MS);
   const rows = await db().$queryRaw<
-    Array<{ account: string; endpoints: bigint; total: bigint; ok: bigint; failAt: Date | null; failEndpoint: string | null; failStatus: number | null; failCode: string | null }>
+    Array<{ account: string; endpoints: bigint; openLinks: bigint; total: bigint; ok: bigint; failAt: Date | null; failEndpoint: string | null; failStatus: number | null; failCode: string | null }>
   >`
     WITH accounts AS (
       SELECT account FROM "Endpoint" WHERE "workspaceId" = ${ctx.workspaceId} AND account IS NOT NULL
       UNION
       SELECT account FROM "Message" WHERE "workspaceId" = ${ctx.workspaceId} AND account IS NOT NULL AND "createdAt" >= ${since}
+      UNION
+      SELECT account FROM "PortalLink" WHERE "workspaceId" = ${ctx.workspaceId} AND "expiresAt" > ${now}
     )
     SELECT a.account,
            (SELECT count(*) FROM "Endpoint" e WHERE e."workspaceId" = ${ctx.workspaceId} AND e.account = a.account) AS endpoints,
+           (SELECT count(*) FROM "PortalLink" p WHERE p."workspaceId" = ${ctx.workspaceId} AND p.account = a.account AND p."expiresAt" > ${now}) AS "openLinks",
            coalesce(s.total, 0) AS total, coalesce(s.ok, 0) AS ok,
            f."createdAt" AS "failAt", f."endpointId" AS "failEndpoint", f."responseStatus" AS "failStatus", f."errorCode" AS "failCode"
       FROM accounts a
@@ -51,6 +57,7 @@ export async function listAccounts(ctx: ServiceContext): Promise<AccountSummary[
     return {
       account: row.account,
       endpoints: Number(row.endpoints),
+      openLinks: Number(row.openLinks),
       attempts24h: total,
       successRate24h: total ? Number(row.ok) / total : null,
       lastFailure: row.failAt

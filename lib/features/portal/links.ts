@@ -110,3 +110,42 @@ export function frameAncestors(settings: Pick<PortalSettings, "allowedOrigins"> 
   const origins = settings?.allowedOrigins ?? [];
   return origins.length ? `frame-ancestors 'self' ${origins.join(" ")}` : "frame-ancestors 'self'";
 }
+
+export type PortalLinkSummary = { id: string; account: string; readOnly: boolean; eventTypes: string[]; expiresAt: string; createdAt: string };
+
+/** The account's links that still open a session, newest first (their URLs are not stored: they cannot be shown again). */
+export async function listOpenPortalLinks(ctx: ServiceContext, account: string): Promise<{ data: PortalLinkSummary[] }> {
+  assertOperator(ctx);
+  const owner = parseWith(accountSchema, account);
+  const rows = await db().portalLink.findMany({
+    where: { workspaceId: ctx.workspaceId, account: owner, expiresAt: { gt: new Date() } },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 100,
+  });
+  return {
+    data: rows.map((row) => ({
+      id: row.id,
+      account: row.account,
+      readOnly: row.readOnly,
+      eventTypes: row.eventTypes,
+      expiresAt: row.expiresAt.toISOString(),
+      createdAt: row.createdAt.toISOString(),
+    })),
+  };
+}
+
+/**
+ * Ends portal links early: one (`linkId`) or every open link of the account. A revoked link is an
+ * expired one (its expiry becomes now), so a session opened with it ends at its next request,
+ * page or action, and the link's page says it has expired.
+ */
+export async function revokePortalLinks(ctx: ServiceContext, account: string, linkId?: string): Promise<{ revoked: number }> {
+  assertCanWrite(ctx);
+  assertOperator(ctx);
+  const owner = parseWith(accountSchema, account);
+  const scope = { workspaceId: ctx.workspaceId, account: owner, ...(linkId === undefined ? {} : { id: linkId }) };
+  if (linkId !== undefined && !(await db().portalLink.findFirst({ where: scope, select: { id: true } }))) throw errors.notFound("Portal link");
+  const now = new Date();
+  const { count } = await db().portalLink.updateMany({ where: { ...scope, expiresAt: { gt: now } }, data: { expiresAt: now } });
+  return { revoked: count };
+}

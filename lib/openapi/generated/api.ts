@@ -8,14 +8,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List the account's open portal links
+         * @description Links that still open a session (neither expired nor revoked), newest first. Their URLs are not stored and cannot be shown again.
+         */
+        get: operations["getAccountsAccountPortal"];
         put?: never;
         /**
          * Create a customer-portal link
          * @description A short-lived URL (default 1 hour) that opens the customer portal for one account: its endpoints, attempts and messages, nothing else. Optionally read-only and limited to some event types. Admin key.
          */
         post: operations["postAccountsAccountPortal"];
-        delete?: never;
+        /**
+         * Revoke every open portal link of the account
+         * @description Sessions opened with them end at their next request; the links' pages say they have expired. Admin key.
+         */
+        delete: operations["deleteAccountsAccountPortal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account}/portal/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one portal link
+         * @description Its session ends at its next request. `revoked` is 0 when the link had already ended. Admin key.
+         */
+        delete: operations["deleteAccountsAccountPortalId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -875,6 +903,31 @@ export interface components {
              */
             url: string;
         };
+        PortalLinkList: {
+            data: components["schemas"]["PortalLinkSummary"][];
+        };
+        PortalLinksRevoked: {
+            revoked: number;
+        };
+        PortalLinkSummary: {
+            /** @example acc_1 */
+            account: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-30T21:04:05.123Z
+             */
+            createdAt: string;
+            /** @description Event types offered; empty: the whole catalog */
+            eventTypes: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-30T21:04:05.123Z
+             */
+            expiresAt: string;
+            /** @example ptl_01JDQ4M3T8W2Y6ZK5V7N9R0B1C */
+            id: string;
+            readOnly: boolean;
+        };
         /** @description Every message of the batch, in request order */
         PublishedBatch: {
             data: {
@@ -987,6 +1040,56 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getAccountsAccountPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account key, as messages carry it (e.g. a customer id) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The open links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinkList"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the key's workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault on Hookline's side (`internal_error`; details are in the server log, never in the answer) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postAccountsAccountPortal: {
         parameters: {
             query?: never;
@@ -1035,6 +1138,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role does not allow this (viewers read only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the key's workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault on Hookline's side (`internal_error`; details are in the server log, never in the answer) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAccountsAccountPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account key, as messages carry it (e.g. a customer id) */
+                account: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many links ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinksRevoked"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key's role does not allow this (viewers read only) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found in the key's workspace */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A fault on Hookline's side (`internal_error`; details are in the server log, never in the answer) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAccountsAccountPortalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account key, as messages carry it (e.g. a customer id) */
+                account: string;
+                /** @description The resource's id (`ep_…`, `msg_…`, `dlv_…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the link ended now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLinksRevoked"];
                 };
             };
             /** @description No API key, or an unknown or revoked one */

@@ -4,6 +4,7 @@ import { Table, Td, type TableColumn } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import type { AccountSummary } from "../queries";
 import { OpenPortalButton } from "./open-portal-button";
+import { RevokePortalLinksButton } from "./revoke-portal-links-button";
 
 const COLUMNS: TableColumn[] = ["Account", "Endpoints", "Success (24 h)", "Last failure", { label: "Portal", hidden: true }];
 
@@ -35,7 +36,10 @@ export function AccountsTable({ accounts, canWrite }: { accounts: AccountSummary
             )}
           </Td>
           <Td className="text-right">
-            <OpenPortalButton account={account.account} disabled={!canWrite} />
+            <div className="flex flex-wrap justify-end gap-1">
+              <OpenPortalButton account={account.account} disabled={!canWrite} />
+              {account.openLinks > 0 && canWrite && <RevokePortalLinksButton account={account.account} open={account.openLinks} />}
+            </div>
           </Td>
         </tr>
       ))}
