@@ -263,6 +263,14 @@ describe("API v1 answers as documented", () => {
     expect(link.data!.url).toMatch(/^http:\/\/[^/]+\/portal\/hlp_/);
     const denied = await viewer.POST("/accounts/{account}/portal", { params: { path: { account: "acc_1" } }, body: {} });
     expect(denied.response.status).toBe(403);
+    const account = { account: "acc_1" };
+    const open = await owner.GET("/accounts/{account}/portal", { params: { path: account } });
+    expect(open.data!.data.map((entry) => entry.id)).toContain(link.data!.id);
+    const one = await owner.DELETE("/accounts/{account}/portal/{id}", { params: { path: { ...account, id: link.data!.id } } });
+    expect(one.data).toEqual({ revoked: 1 });
+    await owner.POST("/accounts/{account}/portal", { params: { path: account }, body: {} });
+    expect((await owner.DELETE("/accounts/{account}/portal", { params: { path: account } })).data!.revoked).toBeGreaterThanOrEqual(1);
+    expect((await owner.GET("/accounts/{account}/portal", { params: { path: account } })).data).toEqual({ data: [] });
     const owned = await owner.POST("/endpoints", { body: { title: "acc_1 calls", url: "http://127.0.0.1:9/own", account: "acc_1" } });
     expect(owned.data!.account).toBe("acc_1");
     const ofAccount = await owner.GET("/endpoints", { params: { query: { account: "acc_1" } } });
