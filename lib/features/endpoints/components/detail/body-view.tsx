@@ -22,7 +22,7 @@ export function BodyView({ body, label, empty = "Empty body." }: { body: string 
                 type="button"
                 aria-pressed={(mode === "Raw") === raw}
                 onClick={() => setRaw(mode === "Raw")}
-                className={cn("rounded px-2 py-0.5 font-medium", (mode === "Raw") === raw ? "bg-white shadow-sm" : "text-zinc-500")}
+                className={cn("rounded px-2 py-0.5 font-medium", (mode === "Raw") === raw ? "bg-white shadow-sm" : "text-zinc-600")}
               >
                 {mode}
               </button>
