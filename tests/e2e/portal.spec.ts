@@ -157,7 +157,8 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await settings.getByLabel("Product name").fill("CallTracker");
     await settings.getByLabel("Sites allowed to embed the portal").fill(host.origin);
     await settings.getByLabel("Accent colour", { exact: true }).fill("#0f766e");
-    await settings.getByRole("switch", { name: /Webhooks by Hookline/ }).click();
+    await settings.getByText("Show “Webhooks by Hookline”", { exact: true }).click(); // the switch's label (its input is visually hidden)
+    await expect(settings.getByRole("switch", { name: /Webhooks by Hookline/ })).toBeChecked();
     await settings.getByLabel("Theme").selectOption("dark");
     await settings.getByRole("button", { name: "Save portal settings" }).click();
     await expect(settings.getByText("Portal settings saved")).toBeVisible();
