@@ -118,6 +118,7 @@ test("every page fits a 390 px screen without sideways page scroll", async ({ pa
       await fits(portal, "/portal/[token]/endpoints/[id]", `${base}/endpoints/${endpointId}`, /Phone/, "portal-endpoint-detail");
       await fits(portal, "/portal/[token]/endpoints/[id]/edit", `${base}/endpoints/${endpointId}/edit`, /Edit/, "portal-endpoint-edit");
       await fits(portal, "/portal/[token]/messages", `${base}/messages`, "Messages", "portal-messages");
+      await fits(portal, "/portal/[token]/messages/[id]", `${base}/messages/${messageId}`, eventType, "portal-message-detail");
       // A link that is not (or no longer) valid gets its own page; it must fit too.
       await portal.goto(`${base.slice(0, -3)}xyz`);
       await expect(portal.getByRole("heading", { name: "This link is not valid" })).toBeVisible();

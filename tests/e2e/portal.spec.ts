@@ -137,6 +137,16 @@ test("a customer manages acc_1's webhooks in the portal, full page and embedded"
     await expect(page.getByRole("table")).not.toContainText("acc_2");
     await screenshot(page, "portal-messages");
     await expectAccessible(page, "portal-messages");
+    // A message opens on its own page: the exact body, and the deliveries to this account's endpoints only.
+    await page.getByTestId("message-row").filter({ hasText: "call:completed" }).first().getByRole("link").click();
+    await expect(page.getByRole("heading", { level: 1, name: "call:completed" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Body" })).toBeVisible();
+    const deliveries = page.getByTestId("delivery");
+    await expect(deliveries.first()).toBeVisible();
+    await expect(page.locator("main")).not.toContainText("acc_2 CRM");
+    await expect(page.locator("body")).not.toContainText("Hookline");
+    await screenshot(page, "portal-message-detail");
+    await expectAccessible(page, "portal-message-detail", { keyboardWalk: false });
 
     // Tampered and unknown links get a clear page, not a login form.
     await page.goto(`${link.path.slice(0, -3)}xyz`);

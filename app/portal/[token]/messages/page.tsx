@@ -15,7 +15,7 @@ export default async function PortalMessagesPage({ params }: { params: Promise<{
       {page.data.length === 0 ? (
         <EmptyState icon={Inbox} title="No messages yet">Events appear here as soon as they happen.</EmptyState>
       ) : (
-        <MessageTable messages={page.data} linkable={false} />
+        <MessageTable messages={page.data} basePath={`/portal/${session.token}/messages`} />
       )}
     </>
   );

@@ -9,10 +9,17 @@ import { AttemptList } from "./attempt-list";
 import { statusLabel, statusTone } from "./delivery-summary";
 import type { DeliveryDetail } from "../types";
 
-type Props = { delivery: DeliveryDetail; canWrite: boolean; resending: boolean; onResend: (deliveryId: string) => void };
+type Props = {
+  delivery: DeliveryDetail;
+  canWrite: boolean;
+  resending: boolean;
+  onResend: (deliveryId: string) => void;
+  /** Where the endpoint's page is for this reader (the customer portal has its own). */
+  endpointHref?: (endpointId: string) => string;
+};
 
 /** One endpoint's delivery of the message: where it stands, each try, and a manual resend. */
-export function DeliveryCard({ delivery, canWrite, resending, onResend }: Props) {
+export function DeliveryCard({ delivery, canWrite, resending, onResend, endpointHref = (id) => `/endpoints/${id}` }: Props) {
   const busy = delivery.status === "SENDING";
   return (
     <section
@@ -23,7 +30,7 @@ export function DeliveryCard({ delivery, canWrite, resending, onResend }: Props)
       <header className="flex flex-wrap items-start justify-between gap-3 border-b border-zinc-100 px-4 py-3">
         <div className="min-w-0">
           <div className="flex flex-wrap items-center gap-2">
-            <Link href={`/endpoints/${delivery.endpointId}`} className="text-sm font-semibold text-zinc-900 hover:underline">
+            <Link href={endpointHref(delivery.endpointId)} className="text-sm font-semibold text-zinc-900 hover:underline">
               {delivery.endpoint.title}
             </Link>
             <Badge tone={statusTone(delivery.status)}>{statusLabel(delivery.status)}</Badge>

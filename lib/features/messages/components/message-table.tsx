@@ -9,8 +9,8 @@ import { DeliverySummary } from "./delivery-summary";
 import type { MessageListItem } from "../types";
 
 /** Dense, newest first; the whole row opens the message, the id is the keyboard-reachable link. */
-/** `linkable: false` (the customer portal) lists messages without links to the operator's message pages. */
-export function MessageTable({ messages, linkable = true }: { messages: MessageListItem[]; linkable?: boolean }) {
+/** `basePath`: where a message's page lives (the customer portal's own); `linkable: false` lists them without links. */
+export function MessageTable({ messages, linkable = true, basePath = "/messages" }: { messages: MessageListItem[]; linkable?: boolean; basePath?: string }) {
   const router = useRouter();
   return (
     <Table label="Messages" columns={["Time", "Event type", "Account", "Message", "Deliveries"]} minWidth={760}>
@@ -20,7 +20,7 @@ export function MessageTable({ messages, linkable = true }: { messages: MessageL
           data-testid="message-row"
           onClick={(event) => {
             if (!linkable || (event.target as HTMLElement).closest("a")) return;
-            router.push(`/messages/${message.id}`);
+            router.push(`${basePath}/${message.id}`);
           }}
           className={linkable ? "cursor-pointer hover:bg-zinc-50" : undefined}
         >
@@ -39,7 +39,7 @@ export function MessageTable({ messages, linkable = true }: { messages: MessageL
           <Td dense>
             {linkable ? (
               <Link
-                href={`/messages/${message.id}`}
+                href={`${basePath}/${message.id}`}
                 title={message.id}
                 className="inline-block max-w-[13rem] truncate align-bottom font-mono text-xs text-brand-700 hover:underline"
               >
