@@ -14,6 +14,7 @@ import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 import * as endpointsRoute from "@/app/api/v1/endpoints/route";
 import * as portalRoute from "@/app/api/v1/accounts/[account]/portal/route";
+import PortalMessagePage from "@/app/portal/[token]/messages/[id]/page";
 
 process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 resetEnv();
@@ -249,5 +250,20 @@ describe("revoking portal links (GET/DELETE /api/v1/accounts/{account}/portal[/{
     expect(await works(second.url)).toBe(false);
     expect((await call("GET", "/accounts/acc_9/portal", key)).body).toEqual({ data: [] });
     expect(await works(elsewhere.url)).toBe(true); // another account's link is untouched
+  });
+});
+
+describe("the portal's message page", () => {
+  it("shows the account's own message with its own deliveries only; another account's or workspace's is not found", async () => {
+    const page = async (id: string) => JSON.stringify((await PortalMessagePage({ params: Promise.resolve({ token, id }) })) as { props: unknown }, (key, value: unknown) =>
+      key === "type" || key.startsWith("_") || typeof value === "function" ? undefined : value,
+    );
+    const own = await page(messages.own);
+    expect(own).toContain(messages.own);
+    expect(own).toContain(ids.own);
+    expect(own).not.toContain(ids.wide); // the operator's workspace-wide endpoint got it too, unseen here
+    for (const id of [messages.other, messages.otherWorkspace]) {
+      await expect(page(id)).rejects.toMatchObject({ digest: expect.stringContaining("404") });
+    }
   });
 });
