@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { freePort } from "@/lib/db/embedded";
 import type { Db } from "@/lib/db/client";
 import { waitFor } from "@/tests/fixtures/engine/helpers";
@@ -44,7 +44,7 @@ describe("the delivery worker process", () => {
       await createEndpoint(ctx, { title: `burst ${index}`, url: target.url, eventTypes: ["burst"], timeoutMs: 2000 });
     }
     const worker = workerProcess({ databaseUrl: url, enginePort });
-    afterAll(() => worker.stop());
+    onTestFinished(() => worker.stop()); // passed or failed: no worker outlives its test
     await worker.start();
 
     const messages = 150;
@@ -84,7 +84,7 @@ describe("two app instances and two workers on one PostgreSQL", () => {
     }
     const otherPort = await freePort();
     const workers = [workerProcess({ databaseUrl: url, enginePort }), workerProcess({ databaseUrl: url, enginePort: otherPort })];
-    afterAll(() => Promise.all(workers.map((worker) => worker.stop())));
+    onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
     await Promise.all(workers.map((worker) => worker.start()));
 
     // Instance A is this process (engine of worker 1); instance B a process of its own (worker 2's engine).
