@@ -1,5 +1,6 @@
 import { cloneElement, useId, type InputHTMLAttributes, type ReactElement, type ReactNode } from "react";
 import { cn } from "./cn";
+import { Button } from "./button";
 import { Input } from "./inputs";
 
 type ControlProps = { id?: string; "aria-invalid"?: boolean; "aria-describedby"?: string };
@@ -57,5 +58,19 @@ export function Field({ label, name, error, hint, className, ...props }: FieldPr
     <FormField label={label} hint={hint} error={error} id={name} className={className}>
       <Input name={name} {...props} />
     </FormField>
+  );
+}
+
+/** A form's closing row: Cancel, then the submit button (pending while the form is sent). */
+export function FormActions({ submitLabel, pending, onCancel, className }: { submitLabel: ReactNode; pending?: boolean; onCancel: () => void; className?: string }) {
+  return (
+    <div className={cn("flex justify-end gap-2 pt-1", className)}>
+      <Button type="button" variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" pending={pending}>
+        {submitLabel}
+      </Button>
+    </div>
   );
 }

@@ -3,9 +3,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormField } from "@/components/ui/field";
+import { FormActions, FormField } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/inputs";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { eventTypeFormSchema, parseJsonText, toJsonText, type EventTypeFormValues } from "../form-schema";
@@ -105,14 +104,7 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
           />
         </FormField>
       </div>
-      <div className="flex justify-end gap-2 border-t border-zinc-100 pt-4">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={isSubmitting}>
-          {initial ? "Save changes" : "Create event type"}
-        </Button>
-      </div>
+      <FormActions submitLabel={initial ? "Save changes" : "Create event type"} pending={isSubmitting} onCancel={onCancel} className="border-t border-zinc-100 pt-4" />
     </form>
   );
 }

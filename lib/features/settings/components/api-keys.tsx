@@ -16,7 +16,7 @@ import { CodeBlock } from "@/components/ui/code";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
-import { FormField } from "@/components/ui/field";
+import { FormActions, FormField } from "@/components/ui/field";
 import { Input, Label, Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
 import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/features/settings/schema";
@@ -160,14 +160,7 @@ function CreateKeyForm({ onCreated, onCancel }: { onCreated: (created: { name: s
           <option value="VIEWER">Read-only — list and read, change nothing</option>
         </Select>
       </FormField>
-      <div className="flex justify-end gap-2 pt-1">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={create.isPending}>
-          Create key
-        </Button>
-      </div>
+      <FormActions submitLabel="Create key" pending={create.isPending} onCancel={onCancel} />
     </form>
   );
 }

@@ -14,7 +14,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog } from "@/components/ui/dialog";
-import { FormField } from "@/components/ui/field";
+import { FormActions, FormField } from "@/components/ui/field";
 import { FieldError, Input, Label, Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
 import { queryKeys } from "@/lib/query-keys";
@@ -239,14 +239,7 @@ function InviteForm({ canInviteOwner, onCancel, onInvited }: { canInviteOwner: b
           {canInviteOwner && <option value="OWNER">Owner</option>}
         </Select>
       </FormField>
-      <div className="flex justify-end gap-2 pt-1">
-        <Button type="button" variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={invite.isPending}>
-          Invite
-        </Button>
-      </div>
+      <FormActions submitLabel="Invite" pending={invite.isPending} onCancel={onCancel} />
     </form>
   );
 }
