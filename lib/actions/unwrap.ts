@@ -1,18 +1,13 @@
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { ApiError } from "@/lib/api-client";
 
-/** An action's expected failure as an Error, so React Query's mutation error carries the safe message. */
-export class ActionError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
+/**
+ * A server action's result as its data, or thrown as the same `ApiError` a failed /api/v1 read
+ * throws (code, message, details): the console's hooks (`lib/features/<feature>/api/`) see one
+ * error shape whichever way they reached the server.
+ */
 export async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
   const settled = await result;
-  if (!settled.ok) throw new ActionError(settled.error.code, settled.error.message, settled.error.details);
+  if (!settled.ok) throw new ApiError(null, settled.error.code, settled.error.message, settled.error.details);
   return settled.data;
 }

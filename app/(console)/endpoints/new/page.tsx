@@ -8,7 +8,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireSessionContext } from "@/lib/auth/session";
 import { hasRole } from "@/lib/context";
 import { listEventTypes } from "@/lib/features/event-types/service";
-import { createEndpointAction } from "@/lib/features/endpoints/actions";
 
 export const metadata: Metadata = { title: "Add an endpoint" };
 
@@ -32,7 +31,6 @@ export default async function NewEndpointPage() {
         mode="create"
         catalog={catalog.map(({ name, description, preset, examplePayload }) => ({ name, description, preset, examplePayload }))}
         defaultValues={emptyFormValues}
-        onSubmit={createEndpointAction}
         cancelHref="/endpoints"
       />
     </>

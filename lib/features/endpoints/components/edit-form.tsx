@@ -3,7 +3,7 @@
 import { EndpointForm } from "@/lib/features/endpoints/components/endpoint-form";
 import type { EndpointFormValues } from "@/lib/features/endpoints/form-model";
 import type { CatalogEventType } from "@/lib/features/endpoints/types";
-import { useEndpointOps } from "./endpoint-ops";
+import { useEndpointOps } from "../api/ops";
 
 export function EditForm({ id, catalog, defaultValues }: { id: string; catalog: CatalogEventType[]; defaultValues: EndpointFormValues }) {
   const ops = useEndpointOps();
@@ -12,7 +12,7 @@ export function EditForm({ id, catalog, defaultValues }: { id: string; catalog: 
       mode="edit"
       catalog={catalog}
       defaultValues={defaultValues}
-      onSubmit={(input) => ops.update({ id, patch: input })}
+      endpointId={id}
       cancelHref={ops.href(`/endpoints/${id}`)}
     />
   );

@@ -13,13 +13,13 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog } from "@/components/ui/dialog";
 import { FieldError as ErrorText, Input, Label, Select, Textarea } from "@/components/ui/inputs";
 import { Switch } from "@/components/ui/switch";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import { readError } from "@/lib/api-client";
 import { policyJitters, policyMaxDelay, retrySchedule } from "@/lib/delivery/policy";
 import { looksLikeCredential, RETRY_PRESETS, SIGNATURE_SCHEMES, TIMESTAMPED_SCHEMES, type Filter } from "@/lib/delivery/schemas";
-import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 import { eventTypePresets } from "@/lib/features/event-types/presets";
-import { useEndpointOps } from "./endpoint-ops";
+import { useSaveEndpoint } from "../api/endpoint";
+import { useEndpointOps } from "../api/ops";
 import { EventPicker } from "./event-picker";
 import { buttonClasses } from "@/components/ui/link-button";
 import { describeRetryPolicy, formatDelay, RETRY_PRESET_LABELS, SCHEME_DESCRIPTIONS, SCHEME_LABELS } from "./format";
@@ -38,13 +38,12 @@ import { ConditionsEditor } from "./conditions-editor";
 import { MatchPreview } from "./match-preview";
 import type { CatalogEventType } from "../types";
 
-type SubmitResult = ActionResult<{ id: string; secret?: string }>;
-
 type Props = {
   mode: "create" | "edit";
   catalog: CatalogEventType[];
   defaultValues: EndpointFormValues;
-  onSubmit: (input: EndpointCreateInput) => Promise<SubmitResult>;
+  /** The endpoint being edited; none when creating. */
+  endpointId?: string;
   cancelHref: string;
 };
 
@@ -66,7 +65,7 @@ function message(error: FieldError | undefined) {
   return error?.message;
 }
 
-export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHref }: Props) {
+export function EndpointForm({ mode, catalog, defaultValues, endpointId, cancelHref }: Props) {
   const ops = useEndpointOps();
   const router = useRouter();
   const [created, setCreated] = useState<{ id: string; secret: string } | null>(null);
@@ -111,38 +110,46 @@ export function EndpointForm({ mode, catalog, defaultValues, onSubmit, cancelHre
           ...(maxDelayMs ? { maxDelayMs } : {}),
         });
 
+  const save = useSaveEndpoint(endpointId);
   const submit = handleSubmit(async (formValues) => {
-    const result = await onSubmit(toInput(formValues));
-    if (!result.ok) {
-      const details = Array.isArray(result.error.details) ? (result.error.details as Array<{ path?: string; message?: string }>) : [];
-      const fieldErrors = toFieldErrors(
-        details.filter((detail) => detail.message).map((detail) => ({ path: detail.path ?? "", message: detail.message! })),
-        formValues,
-      );
-      let placed = 0;
-      const place = (node: unknown, prefix: string) => {
-        if (!node || typeof node !== "object") return;
-        const record = node as Record<string, unknown>;
-        if (typeof record.message === "string") {
-          setError(prefix as never, { type: "server", message: record.message }, { shouldFocus: placed === 0 });
-          placed += 1;
-          return;
-        }
-        for (const [key, child] of Object.entries(record)) place(child, prefix ? `${prefix}.${key}` : key);
-      };
-      place(fieldErrors, "");
-      if (placed === 0 || details.length === 0) setError("root.server", { type: "server", message: result.error.message });
-      toast.error(result.error.message);
+    let saved: { id: string; secret?: string };
+    try {
+      saved = await save.mutateAsync(toInput(formValues));
+    } catch (error) {
+      placeServerErrors(error, formValues);
       return;
     }
-    if (mode === "create" && result.data.secret) {
-      setCreated({ id: result.data.id, secret: result.data.secret });
+    if (mode === "create" && saved.secret) {
+      setCreated({ id: saved.id, secret: saved.secret });
       return;
     }
     toast.success("Endpoint saved");
-    router.push(ops.href(`/endpoints/${result.data.id}`));
+    router.push(ops.href(`/endpoints/${saved.id}`));
     router.refresh();
   });
+
+  /** The server's refusal on the fields it names (zod issue paths), else above the form. */
+  const placeServerErrors = (error: unknown, formValues: EndpointFormValues) => {
+    const { message, issues: details } = readError(error, "Could not save the endpoint");
+    const fieldErrors = toFieldErrors(
+      details.filter((detail) => detail.message).map((detail) => ({ path: detail.path ?? "", message: detail.message! })),
+      formValues,
+    );
+    let placed = 0;
+    const place = (node: unknown, prefix: string) => {
+      if (!node || typeof node !== "object") return;
+      const record = node as Record<string, unknown>;
+      if (typeof record.message === "string") {
+        setError(prefix as never, { type: "server", message: record.message }, { shouldFocus: placed === 0 });
+        placed += 1;
+        return;
+      }
+      for (const [key, child] of Object.entries(record)) place(child, prefix ? `${prefix}.${key}` : key);
+    };
+    place(fieldErrors, "");
+    if (placed === 0 || details.length === 0) setError("root.server", { type: "server", message });
+    toast.error(message);
+  };
 
   const continueToEndpoint = () => {
     if (!created) return;

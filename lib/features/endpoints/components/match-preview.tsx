@@ -10,7 +10,7 @@ import { Input, Select, Textarea } from "@/components/ui/inputs";
 import { explainMatch } from "@/lib/delivery/filter";
 import type { Filter } from "@/lib/delivery/schemas";
 import type { CatalogEventType } from "../types";
-import { useEndpointOps } from "./endpoint-ops";
+import { useEndpointOps } from "../api/ops";
 
 type Props = {
   catalog: CatalogEventType[];

@@ -6,16 +6,13 @@ import { Alert } from "@/components/ui/alert";
 import { Dialog } from "@/components/ui/dialog";
 import { FormActions, FormField } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/inputs";
-import type { ActionResult } from "@/lib/actions/safe-action";
+import { readError } from "@/lib/api-client";
+import type { EventTypeValues } from "../api/event-types";
 import { eventTypeFormSchema, parseJsonText, toJsonText, type EventTypeFormValues } from "../form-schema";
 import type { EventType } from "../types";
 
-export type EventTypeSubmit = (values: {
-  name: string;
-  description: string;
-  examplePayload: Record<string, unknown> | null;
-  schema: Record<string, unknown> | null;
-}) => Promise<ActionResult<EventType>>;
+/** Saves the values; resolves to the saved event type or throws the server's `ApiError`. */
+export type EventTypeSubmit = (values: EventTypeValues) => Promise<EventType>;
 
 type Props = { open: boolean; onClose: () => void; initial: EventType | null; submit: EventTypeSubmit; onSaved: (eventType: EventType) => void };
 
@@ -42,23 +39,29 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
   const { errors, isSubmitting } = formState;
 
   const onSubmit = handleSubmit(async (values) => {
-    const result = await submit({
-      name: values.name,
-      description: values.description ?? "",
-      examplePayload: parseJsonText(values.exampleText),
-      schema: parseJsonText(values.schemaText),
-    });
-    if (result.ok) {
-      onSaved(result.data);
+    let saved: EventType;
+    try {
+      saved = await submit({
+        name: values.name,
+        description: values.description ?? "",
+        examplePayload: parseJsonText(values.exampleText),
+        schema: parseJsonText(values.schemaText),
+      });
+    } catch (error) {
+      placeServerError(error);
       return;
     }
-    const { code, message, details } = result.error;
+    onSaved(saved);
+  });
+
+  /** The service's verdict on the field it concerns (name taken, bad schema, example that does not fit), else above the form. */
+  const placeServerError = (error: unknown) => {
+    const { code, message, issues } = readError(error, "Could not save the event type");
     if (code === "conflict") {
       setError("name", { message }, { shouldFocus: true });
       return;
     }
-    if (code === "validation_failed" && Array.isArray(details)) {
-      const issues = details as Array<{ path?: string; message?: string }>;
+    if (code === "validation_failed") {
       const schemaIssues = issues.filter((issue) => issue.path === "schema" || issue.path?.startsWith("schema."));
       const exampleIssues = issues.filter((issue) => issue.path?.startsWith("payload") || issue.path?.startsWith("examplePayload"));
       const nameIssue = issues.find((issue) => issue.path === "name");
@@ -71,7 +74,7 @@ function EventTypeForm({ initial, submit, onSaved, onCancel }: Omit<Props, "open
       if (schemaIssues.length || exampleIssues.length || nameIssue) return;
     }
     setError("root", { message });
-  });
+  };
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">

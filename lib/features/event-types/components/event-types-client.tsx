@@ -1,6 +1,5 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Download, ListTree, Plus, Search } from "lucide-react";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
@@ -14,19 +13,12 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/inputs";
 import { PageHeader } from "@/components/ui/page-header";
-import { apiFetch } from "@/lib/api-client";
-import { queryKeys } from "@/lib/query-keys";
-import { createEventTypeAction, importPresetAction, setEventTypeArchivedAction, updateEventTypeAction } from "../actions";
+import { useEventTypeCatalog, useImportPreset, useSaveEventType, useSetArchived } from "../api/event-types";
 
 type Props = { initial: EventType[]; presets: PresetSummary[]; canWrite: boolean };
 
 export function EventTypesClient({ initial, presets, canWrite }: Props) {
-  const queryClient = useQueryClient();
-  const query = useQuery({
-    queryKey: queryKeys.eventTypes.catalog(),
-    queryFn: async () => (await apiFetch<{ data: EventType[] }>("/event-types?includeArchived=true")).data,
-    initialData: initial,
-  });
+  const query = useEventTypeCatalog(initial);
   const all = query.data;
   const [showArchived, setShowArchived] = useState(false);
   const [search, setSearch] = useState("");
@@ -43,28 +35,20 @@ export function EventTypesClient({ initial, presets, canWrite }: Props) {
       (showArchived || !eventType.archived) &&
       (!needle || eventType.name.toLowerCase().includes(needle) || eventType.description.toLowerCase().includes(needle)),
   );
-  // Invalidate the whole event-type family: other pages' pickers read the same catalog.
-  const refresh = () => queryClient.invalidateQueries({ queryKey: queryKeys.eventTypes.all });
+  const importMutation = useImportPreset();
+  const save = useSaveEventType(editing && editing !== "new" ? editing.name : null);
+  const setArchived = useSetArchived();
 
-  const importPreset = async (presetId: string) => {
-    const result = await importPresetAction({ preset: presetId });
-    if (!result.ok) {
-      toast.error(result.error.message);
-      return;
-    }
-    const { created, skipped } = result.data;
-    toast.success(`${created} created, ${skipped} already existed`);
-    await refresh();
-    setImportOpen(false);
-  };
+  const importPreset = (presetId: string) =>
+    importMutation.mutateAsync(presetId).then(
+      ({ created, skipped }) => {
+        toast.success(`${created} created, ${skipped} already existed`);
+        setImportOpen(false);
+      },
+      (error: Error) => void toast.error(error.message),
+    );
 
-  const submit: EventTypeSubmit = (values) =>
-    editing && editing !== "new"
-      ? updateEventTypeAction({
-          name: editing.name,
-          changes: { description: values.description, examplePayload: values.examplePayload, schema: values.schema },
-        })
-      : createEventTypeAction(values);
+  const submit: EventTypeSubmit = (values) => save.mutateAsync(values);
 
   const actions = canWrite ? (
     <>
@@ -143,25 +127,23 @@ export function EventTypesClient({ initial, presets, canWrite }: Props) {
             onClose={() => setEditing(null)}
             initial={editing === "new" ? null : editing}
             submit={submit}
-            onSaved={async (saved) => {
+            onSaved={(saved) => {
               toast.success(editing === "new" ? `Created ${saved.name}` : `Saved ${saved.name}`);
               setEditing(null);
-              await refresh();
             }}
           />
           <ArchiveDialog
             target={archiving}
             onClose={() => setArchiving(null)}
-            onConfirm={async (target) => {
-              const result = await setEventTypeArchivedAction({ name: target.name, archived: !target.archived });
-              if (!result.ok) {
-                toast.error(result.error.message);
-                return;
-              }
-              toast.success(result.data.archived ? `Archived ${target.name}` : `Unarchived ${target.name}`);
-              setArchiving(null);
-              await refresh();
-            }}
+            onConfirm={(target) =>
+              setArchived.mutateAsync({ name: target.name, archived: !target.archived }).then(
+                (saved) => {
+                  toast.success(saved.archived ? `Archived ${target.name}` : `Unarchived ${target.name}`);
+                  setArchiving(null);
+                },
+                (error: Error) => void toast.error(error.message),
+              )
+            }
           />
         </>
       )}

@@ -1,6 +1,5 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Webhook } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
@@ -14,40 +13,34 @@ import { DeliveryCard } from "@/lib/features/messages/components/delivery-card";
 import { DeliverySummary } from "@/lib/features/messages/components/delivery-summary";
 import { MessageBody } from "@/lib/features/messages/components/message-body";
 import type { MessageDetail } from "@/lib/features/messages/types";
-import { apiFetch } from "@/lib/api-client";
-import { queryKeys } from "@/lib/query-keys";
-import { resendDeliveryAction } from "../actions";
+import { useMessage, useResendDelivery } from "../api/messages";
 
 const WATCH_AFTER_RESEND_MS = 20_000;
 
 export function MessageDetailClient({ initial, canWrite }: { initial: MessageDetail; canWrite: boolean }) {
-  const queryClient = useQueryClient();
   const [watchUntil, setWatchUntil] = useState(0);
   const [resending, setResending] = useState<string | null>(null);
-  const query = useQuery({
-    queryKey: queryKeys.messages.detail(initial.id),
-    queryFn: () => apiFetch<MessageDetail>(`/messages/${initial.id}`),
-    initialData: initial,
+  const query = useMessage(initial.id, {
+    initial,
     // Live while something is in flight (or a resend was just queued); quiet otherwise.
-    refetchInterval: (current) => {
-      const active = current.state.data?.deliveries.some((delivery) => delivery.status === "PENDING" || delivery.status === "SENDING");
+    poll: (data) => {
+      const active = data?.deliveries.some((delivery) => delivery.status === "PENDING" || delivery.status === "SENDING");
       return active || Date.now() < watchUntil ? 1500 : false;
     },
   });
-  const message = query.data;
+  const message = query.data ?? initial;
+  const resendDelivery = useResendDelivery(initial.id);
 
-  const resend = async (deliveryId: string) => {
+  const resend = (deliveryId: string) => {
     setResending(deliveryId);
-    const result = await resendDeliveryAction({ deliveryId });
-    setResending(null);
-    if (!result.ok) {
-      toast.error(result.error.message);
-      return;
-    }
-    toast.success("Resend queued: the new attempt appears below in a moment.");
-    setWatchUntil(Date.now() + WATCH_AFTER_RESEND_MS);
-    await queryClient.invalidateQueries({ queryKey: queryKeys.messages.detail(message.id) });
-    await queryClient.invalidateQueries({ queryKey: queryKeys.messages.all, refetchType: "none" });
+    resendDelivery.mutate(deliveryId, {
+      onSuccess: () => {
+        toast.success("Resend queued: the new attempt appears below in a moment.");
+        setWatchUntil(Date.now() + WATCH_AFTER_RESEND_MS);
+      },
+      onError: (error) => toast.error(error.message),
+      onSettled: () => setResending(null),
+    });
   };
 
   return (

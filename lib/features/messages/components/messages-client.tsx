@@ -1,30 +1,21 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { RefreshCw, SearchX } from "lucide-react";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FilterBar } from "@/lib/features/messages/components/filter-bar";
-import { filtersToSearch, hasNarrowingFilters, PAGE_SIZE, type MessageFilters } from "@/lib/features/messages/components/filters-shared";
+import { filtersToSearch, hasNarrowingFilters, type MessageFilters } from "@/lib/features/messages/components/filters-shared";
 import { MessageTable } from "@/lib/features/messages/components/message-table";
 import { PublishHelp } from "@/lib/features/messages/components/publish-help";
 import type { MessagePage } from "@/lib/features/messages/types";
-import { apiFetch } from "@/lib/api-client";
-import { queryKeys } from "@/lib/query-keys";
+import { useMessages } from "../api/messages";
 
 type Props = { filters: MessageFilters; initialPage: MessagePage; eventTypes: string[]; origin: string };
 
 export function MessagesClient({ filters, initialPage, eventTypes, origin }: Props) {
-  const query = useInfiniteQuery({
-    queryKey: queryKeys.messages.list(filters),
-    queryFn: ({ pageParam }) =>
-      apiFetch<MessagePage>(`/messages?${filtersToSearch(filters, { limit: String(PAGE_SIZE), cursor: pageParam })}`),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    initialData: { pages: [initialPage], pageParams: [undefined] },
-  });
+  const query = useMessages(filters, initialPage);
   const messages = query.data.pages.flatMap((page) => page.data);
   const narrowed = hasNarrowingFilters(filters);
 

@@ -1,6 +1,5 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import { FlaskConical, RotateCcw, Send } from "lucide-react";
 import Link from "next/link";
 import { useId, useMemo, useState, type FormEvent } from "react";
@@ -11,8 +10,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FieldError, Input, Label, Textarea } from "@/components/ui/inputs";
-import { queryKeys } from "@/lib/query-keys";
-import { firePlaygroundEventAction } from "../actions";
+import { readError } from "@/lib/api-client";
+import { useFirePlaygroundEvent } from "../api/fire";
 
 type Props = { templates: PlaygroundTemplate[]; endpointCount: number; canWrite: boolean };
 type Errors = { eventType?: string; account?: string; payload?: string; root?: string };
@@ -30,7 +29,7 @@ function parseObject(text: string): { value: Record<string, unknown> } | { error
 }
 
 export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) {
-  const queryClient = useQueryClient();
+  const fire = useFirePlaygroundEvent();
   const ids = useId();
   const initial = templates.find((template) => template.name === "call:completed" && template.inCatalog) ?? templates.find((template) => template.inCatalog);
   const [eventType, setEventType] = useState(initial?.name ?? "");
@@ -38,7 +37,6 @@ export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) 
   const [payloadText, setPayloadText] = useState(initial?.example ? pretty(initial.example) : "{\n  \n}");
   const [durationDraft, setDurationDraft] = useState<string | null>(null);
   const [errors, setErrors] = useState<Errors>({});
-  const [pending, setPending] = useState(false);
   const [fired, setFired] = useState<{ result: FireResult; at: number } | null>(null);
 
   const template = templates.find((candidate) => candidate.name === eventType);
@@ -81,12 +79,11 @@ export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) 
     setErrors(next);
     if (Object.keys(next).length) return;
 
-    setPending(true);
-    const result = await firePlaygroundEventAction({ eventType, account: account.trim() || undefined, payloadText });
-    setPending(false);
-    if (!result.ok) {
-      const { code, message, details } = result.error;
-      const issues = Array.isArray(details) ? (details as Array<{ path?: string; message?: string }>) : [];
+    let result: FireResult;
+    try {
+      result = await fire.mutateAsync({ eventType, account: account.trim() || undefined, payloadText });
+    } catch (error) {
+      const { code, message, issues } = readError(error, "Could not publish the event");
       const payloadIssues = issues.filter((issue) => issue.path?.startsWith("payload"));
       const typeIssue = issues.find((issue) => issue.path === "eventType");
       const accountIssue = issues.find((issue) => issue.path === "account");
@@ -105,10 +102,9 @@ export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) 
       }
       return;
     }
-    setFired({ result: result.data, at: Date.now() });
-    const matched = result.data.endpoints.filter((endpoint) => endpoint.matched).length;
-    toast.success(`Published ${result.data.message.eventType}: ${matched} endpoint${matched === 1 ? "" : "s"} matched`);
-    await queryClient.invalidateQueries({ queryKey: queryKeys.messages.all });
+    setFired({ result, at: Date.now() });
+    const matched = result.endpoints.filter((endpoint) => endpoint.matched).length;
+    toast.success(`Published ${result.message.eventType}: ${matched} endpoint${matched === 1 ? "" : "s"} matched`);
   };
 
   const catalog = templates.filter((candidate) => candidate.inCatalog);
@@ -242,8 +238,8 @@ export function PlaygroundClient({ templates, endpointCount, canWrite }: Props) 
           <p className="text-xs text-zinc-500">
             {endpointCount} endpoint{endpointCount === 1 ? "" : "s"} in this workspace
           </p>
-          <Button type="submit" pending={pending} disabled={!canWrite}>
-            {!pending && <Send className="size-4" aria-hidden />}
+          <Button type="submit" pending={fire.isPending} disabled={!canWrite}>
+            {!fire.isPending && <Send className="size-4" aria-hidden />}
             Publish
           </Button>
         </div>

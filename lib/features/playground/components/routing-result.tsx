@@ -1,26 +1,21 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { Check, X } from "lucide-react";
 import Link from "next/link";
 import { statusLabel, statusTone } from "@/lib/features/messages/components/delivery-summary";
-import type { MessageDetail } from "@/lib/features/messages/types";
 import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { cn } from "@/components/ui/cn";
-import { apiFetch } from "@/lib/api-client";
-import { queryKeys } from "@/lib/query-keys";
+import { useMessage } from "@/lib/features/messages/api/messages";
 import type { FireResult } from "../types";
 
 const FOLLOW_MS = 30_000;
 
 /** Which endpoints the message reached and why, every check listed; delivery statuses follow live for a while. */
 export function RoutingResult({ result, firedAt }: { result: FireResult; firedAt: number }) {
-  const live = useQuery({
-    queryKey: queryKeys.messages.detail(result.message.id),
-    queryFn: () => apiFetch<MessageDetail>(`/messages/${result.message.id}`),
-    refetchInterval: (current) => {
-      const active = current.state.data?.deliveries.some((delivery) => delivery.status === "PENDING" || delivery.status === "SENDING");
+  const live = useMessage(result.message.id, {
+    poll: (data) => {
+      const active = data?.deliveries.some((delivery) => delivery.status === "PENDING" || delivery.status === "SENDING");
       return (active ?? true) && Date.now() - firedAt < FOLLOW_MS ? 1000 : false;
     },
   });

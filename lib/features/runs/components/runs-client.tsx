@@ -1,6 +1,5 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Activity, ChevronDown, ChevronRight, CircleAlert, CircleCheck } from "lucide-react";
 import Link from "next/link";
 import { Fragment, useState } from "react";
@@ -12,8 +11,7 @@ import { cn } from "@/components/ui/cn";
 import { FormField } from "@/components/ui/field";
 import { Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
-import { apiFetch } from "@/lib/api-client";
-import { queryKeys } from "@/lib/query-keys";
+import { useRuns } from "../api/runs";
 import { RUN_FUNCTIONS, RUN_STATUSES, type Run, type RunStatus, type RunsPage } from "../types";
 import { Table, Td, type TableColumn } from "@/components/ui/table";
 
@@ -70,19 +68,7 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
   const filters = { status: status || undefined, functionId: functionId || undefined, cursor };
   const isDefault = !status && !functionId && !cursor;
 
-  const query = useQuery({
-    queryKey: queryKeys.runs.list(filters),
-    queryFn: () => {
-      const params = new URLSearchParams({ limit: "50" });
-      for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
-      return apiFetch<RunsPage>(`/runs?${params}`);
-    },
-    initialData: isDefault ? initial : undefined,
-    initialDataUpdatedAt: isDefault ? loadedAt : undefined,
-    // Only the newest page moves; older pages are history.
-    refetchInterval: cursor ? false : 3000,
-    placeholderData: keepPreviousData,
-  });
+  const query = useRuns(filters, isDefault ? { page: initial, loadedAt } : undefined);
 
   const changeFilter = (apply: () => void) => {
     apply();

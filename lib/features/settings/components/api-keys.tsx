@@ -1,13 +1,10 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { KeyRound, Plus, TriangleAlert } from "lucide-react";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
-import { createApiKeyAction, revokeApiKeyAction } from "@/lib/features/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -20,23 +17,17 @@ import { FormActions, FormField } from "@/components/ui/field";
 import { Input, Label, Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
 import { createApiKeySchema, type CreateApiKeyInput } from "@/lib/features/settings/schema";
-import { queryKeys } from "@/lib/query-keys";
 import { ROLE_HELP, type ApiKeyView } from "../types";
-import { unwrap } from "@/lib/actions/unwrap";
 import { Table, Td } from "@/components/ui/table";
+import { useCreateApiKey, useRevokeApiKey } from "../api/settings";
 
 export function ApiKeysSection({ keys, canWrite }: { keys: ApiKeyView[]; canWrite: boolean }) {
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
-  const router = useRouter();
-  const queryClient = useQueryClient();
-  const revoke = useMutation({
-    mutationFn: (id: string) => unwrap(revokeApiKeyAction({ id })),
+  const revoke = useRevokeApiKey({
     onSuccess: () => {
       toast.success(`Revoked “${revoking?.name}”. Requests with it now get 401.`);
       setRevoking(null);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all });
-      router.refresh();
     },
     onError: (error) => toast.error(error.message),
   });
@@ -135,18 +126,9 @@ function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () => void
 }
 
 function CreateKeyForm({ onCreated, onCancel }: { onCreated: (created: { name: string; plaintext: string }) => void; onCancel: () => void }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const form = useForm<CreateApiKeyInput>({ resolver: zodResolver(createApiKeySchema), defaultValues: { name: "", role: "ADMIN" } });
   const { register, handleSubmit, formState, control } = form;
-  const create = useMutation({
-    mutationFn: (values: CreateApiKeyInput) => unwrap(createApiKeyAction(values)),
-    onSuccess: (data) => {
-      onCreated({ name: data.key.name, plaintext: data.plaintext });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.apiKeys.all });
-      router.refresh();
-    },
-  });
+  const create = useCreateApiKey({ onSuccess: (data) => onCreated({ name: data.key.name, plaintext: data.plaintext }) });
   const role = useWatch({ control, name: "role" }) ?? "ADMIN";
   return (
     <form onSubmit={handleSubmit((values) => create.mutate(values))} className="space-y-4" noValidate>

@@ -1,13 +1,11 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { UserPlus, Wand2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import { toast } from "sonner";
-import { changeRoleAction, inviteMemberAction, removeMemberAction } from "@/lib/features/settings/actions";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,11 +15,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormActions, FormField } from "@/components/ui/field";
 import { FieldError, Input, Label, Select } from "@/components/ui/inputs";
 import { RelativeTime } from "@/components/ui/time";
-import { queryKeys } from "@/lib/query-keys";
 import { inviteMemberSchema, MEMBER_PASSWORD_MIN, type InviteMemberInput } from "@/lib/features/settings/schema";
 import { ROLE_HELP, type MemberView } from "../types";
-import { unwrap } from "@/lib/actions/unwrap";
 import { Table, Td } from "@/components/ui/table";
+import { readError } from "@/lib/api-client";
+import { useChangeRole, useInviteMember, useRemoveMember } from "../api/settings";
 
 type Role = MemberView["role"];
 const ROLE_LABEL: Record<Role, string> = { OWNER: "Owner", ADMIN: "Admin", VIEWER: "Viewer" };
@@ -32,30 +30,19 @@ export function MembersSection({ members, permissions }: { members: MemberView[]
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<MemberView | null>(null);
   const router = useRouter();
-  const queryClient = useQueryClient();
   const owners = members.filter((member) => member.role === "OWNER").length;
 
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: queryKeys.members.all });
-    router.refresh();
-  };
-  const changeRole = useMutation({
-    mutationFn: (input: { membershipId: string; role: Role; email: string }) => unwrap(changeRoleAction({ membershipId: input.membershipId, role: input.role })),
-    onSuccess: (_data, input) => {
-      toast.success(`${input.email} is now ${ROLE_LABEL[input.role].toLowerCase()}.`);
-      refresh();
-    },
+  const changeRole = useChangeRole({
+    onSuccess: (_data, input) => toast.success(`${input.email} is now ${ROLE_LABEL[input.role].toLowerCase()}.`),
     onError: (error) => {
       toast.error(error.message);
       router.refresh();
     },
   });
-  const remove = useMutation({
-    mutationFn: (member: MemberView) => unwrap(removeMemberAction({ membershipId: member.id })),
+  const remove = useRemoveMember({
     onSuccess: (_data, member) => {
       toast.success(`Removed ${member.email} from the workspace.`);
       setRemoving(null);
-      refresh();
     },
     onError: (error) => toast.error(error.message),
   });
@@ -142,10 +129,7 @@ export function MembersSection({ members, permissions }: { members: MemberView[]
             <InviteForm
               canInviteOwner={permissions.canInviteOwner}
               onCancel={() => setInviting(false)}
-              onInvited={() => {
-                setInviting(false);
-                refresh();
-              }}
+              onInvited={() => setInviting(false)}
             />
           )}
         </Dialog>
@@ -153,7 +137,7 @@ export function MembersSection({ members, permissions }: { members: MemberView[]
       <ConfirmDialog
         open={removing !== null}
         onClose={() => setRemoving(null)}
-        onConfirm={() => removing && remove.mutate(removing)}
+        onConfirm={() => removing && remove.mutate({ membershipId: removing.id, email: removing.email })}
         pending={remove.isPending}
         title="Remove member"
         confirmLabel="Remove"
@@ -178,8 +162,7 @@ function InviteForm({ canInviteOwner, onCancel, onInvited }: { canInviteOwner: b
   const form = useForm<InviteMemberInput>({ resolver: zodResolver(inviteMemberSchema), defaultValues: { email: "", password: "", role: "VIEWER" } });
   const { register, handleSubmit, formState, setValue, setError, control } = form;
   const role = (useWatch({ control, name: "role" }) ?? "VIEWER") as Role;
-  const invite = useMutation({
-    mutationFn: (values: InviteMemberInput) => unwrap(inviteMemberAction(values)),
+  const invite = useInviteMember({
     onSuccess: (data) => {
       toast.success(
         data.createdUser
@@ -189,7 +172,7 @@ function InviteForm({ canInviteOwner, onCancel, onInvited }: { canInviteOwner: b
       onInvited();
     },
     onError: (error) => {
-      if ("code" in error && error.code === "conflict") setError("email", { message: error.message }, { shouldFocus: true });
+      if (readError(error, "").code === "conflict") setError("email", { message: error.message }, { shouldFocus: true });
     },
   });
   const errors = formState.errors;

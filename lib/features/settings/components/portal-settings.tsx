@@ -1,7 +1,5 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { type ReactNode, useState } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
@@ -10,27 +8,13 @@ import { Card } from "@/components/ui/card";
 import { Input, Label, Select, Textarea } from "@/components/ui/inputs";
 import { Switch } from "@/components/ui/switch";
 import type { PortalSettings } from "@/lib/features/portal/schema";
-import { updatePortalSettingsAction } from "@/lib/features/settings/actions";
-import { unwrap } from "@/lib/actions/unwrap";
+import { useSavePortalSettings } from "../api/settings";
 
 /** Branding and embedding of the customer portal (what the product's customers see). */
 export function PortalSettingsSection({ settings, canWrite }: { settings: PortalSettings; canWrite: boolean }) {
-  const router = useRouter();
   const [values, setValues] = useState({ ...settings, allowedOrigins: settings.allowedOrigins.join("\n") });
   const set = <K extends keyof typeof values>(key: K, value: (typeof values)[K]) => setValues((current) => ({ ...current, [key]: value }));
-  const save = useMutation({
-    mutationFn: () =>
-      unwrap(
-        updatePortalSettingsAction({
-          ...values,
-          allowedOrigins: values.allowedOrigins.split(/\s+/).map((origin) => origin.trim()).filter(Boolean),
-        }),
-      ),
-    onSuccess: () => {
-      toast.success("Portal settings saved");
-      router.refresh();
-    },
-  });
+  const save = useSavePortalSettings({ onSuccess: () => void toast.success("Portal settings saved") });
   const description = "What your customers see when your app opens their webhook settings (POST /api/v1/accounts/{account}/portal).";
   if (!canWrite) return <PortalSettingsSummary settings={settings} description={description} />;
   return (
@@ -38,7 +22,7 @@ export function PortalSettingsSection({ settings, canWrite }: { settings: Portal
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          save.mutate();
+          save.mutate({ ...values, allowedOrigins: values.allowedOrigins.split(/\s+/).map((origin) => origin.trim()).filter(Boolean) });
         }}
         className="grid gap-4 sm:grid-cols-2"
         noValidate

@@ -1,28 +1,22 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { renameWorkspaceAction } from "@/lib/features/settings/actions";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormField } from "@/components/ui/field";
 import { Input } from "@/components/ui/inputs";
 import { renameWorkspaceSchema, type RenameWorkspaceInput } from "@/lib/features/settings/schema";
-import { unwrap } from "@/lib/actions/unwrap";
+import { useRenameWorkspace } from "../api/settings";
 
 export function WorkspaceSection({ name, id, canWrite }: { name: string; id: string; canWrite: boolean }) {
-  const router = useRouter();
   const form = useForm<RenameWorkspaceInput>({ resolver: zodResolver(renameWorkspaceSchema), defaultValues: { name } });
   const { register, handleSubmit, formState, reset, setError } = form;
-  const rename = useMutation({
-    mutationFn: (values: RenameWorkspaceInput) => unwrap(renameWorkspaceAction(values)),
+  const rename = useRenameWorkspace({
     onSuccess: (workspace) => {
       toast.success(`Renamed the workspace to “${workspace.name}”.`);
       reset({ name: workspace.name });
-      router.refresh(); // the shell shows the name
     },
     onError: (error) => setError("name", { message: error.message }),
   });

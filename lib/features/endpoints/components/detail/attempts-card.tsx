@@ -1,11 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { History, RotateCw } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
-import { useEndpointOps } from "../endpoint-ops";
+import { useAttemptMessage, useAttempts, useResendDelivery } from "../../api/attempts";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -14,41 +13,26 @@ import { Dialog } from "@/components/ui/dialog";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { RelativeTime } from "@/components/ui/time";
 import type { AttemptDto } from "@/lib/features/endpoints/list-attempts";
-import { queryKeys } from "@/lib/query-keys";
 import { formatDurationMs } from "../format";
 import { ResultBadge, TriggerBadge } from "./attempt-badges";
 import { BodyView } from "./body-view";
 import { HeadersTable } from "./headers-table";
 import { Table, Td, type TableColumn } from "@/components/ui/table";
-import { unwrap } from "@/lib/actions/unwrap";
 
-const POLL_MS = 2000;
 const ATTEMPT_COLUMNS: TableColumn[] = ["Time", "Event", "Result", { label: "Duration", className: "text-right" }, { label: "Attempt", className: "text-right" }, "Trigger", { label: "Actions", hidden: true }];
 
-export function useResend(endpointId: string) {
-  const ops = useEndpointOps();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (deliveryId: string) => unwrap(ops.resend({ deliveryIds: [deliveryId] })),
-    onSuccess: () => {
-      toast.success("Resend queued — the new attempt will appear in the list");
-      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints.attempts(endpointId) });
-    },
+function useResend(endpointId: string) {
+  return useResendDelivery(endpointId, {
+    onSuccess: () => toast.success("Resend queued — the new attempt will appear in the list"),
     onError: (error) => toast.error(error.message),
   });
 }
 
 /** The last 10 attempts, polled every 2 s while the tab is visible (React Query pauses it in the background). */
 export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; canWrite: boolean }) {
-  const ops = useEndpointOps();
   const [selected, setSelected] = useState<AttemptDto | null>(null);
   const resend = useResend(endpointId);
-  const query = useQuery({
-    queryKey: queryKeys.endpoints.attempts(endpointId),
-    queryFn: () => ops.listAttempts(endpointId),
-    refetchInterval: POLL_MS,
-    refetchIntervalInBackground: false,
-  });
+  const query = useAttempts(endpointId);
 
   // Attempts made while the page is open are tinted for a few seconds, so a new one is noticed.
   const [openedAt] = useState(() => Date.now());
@@ -139,15 +123,9 @@ export function AttemptsCard({ endpointId, canWrite }: { endpointId: string; can
 }
 
 function AttemptInspector({ attempt, onClose, canWrite, endpointId }: { attempt: AttemptDto | null; onClose: () => void; canWrite: boolean; endpointId: string }) {
-  const ops = useEndpointOps();
   const resend = useResend(endpointId);
   // The body sent is the message's, byte for byte (stored once); only body-secret stores its own copy.
-  const message = useQuery({
-    queryKey: queryKeys.messages.detail(attempt?.messageId ?? ""),
-    queryFn: () => ops.getMessage(attempt!.messageId),
-    enabled: attempt !== null && attempt.requestBody === null,
-    staleTime: 60_000,
-  });
+  const message = useAttemptMessage(attempt?.messageId ?? null, attempt !== null && attempt.requestBody === null);
   const requestBody = attempt?.requestBody ?? message.data?.body;
 
   return (

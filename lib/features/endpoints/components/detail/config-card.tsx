@@ -1,5 +1,5 @@
 import { Card } from "@/components/ui/card";
-import { useEndpointOps } from "../endpoint-ops";
+import { useEndpointOps } from "../../api/ops";
 import type { EndpointDto } from "@/lib/features/endpoints/service";
 import { EventChips } from "../event-chips";
 import { describeRetryPolicy, formatDelay, RETRY_PRESET_LABELS, SCHEME_LABELS } from "../format";

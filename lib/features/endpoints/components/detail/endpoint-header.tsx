@@ -3,9 +3,9 @@
 import { AlertTriangle, Pause, Pencil, Play } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useTransition } from "react";
 import { toast } from "sonner";
-import { useEndpointOps } from "../endpoint-ops";
+import { useSetEnabled } from "../../api/endpoint";
+import { useEndpointOps } from "../../api/ops";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -20,19 +20,17 @@ type Props = {
 export function EndpointHeader({ endpoint, canWrite }: Props) {
   const ops = useEndpointOps();
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
   const status = endpointStatus(endpoint);
 
-  const toggle = () =>
-    startTransition(async () => {
-      const result = await ops.setEnabled({ id: endpoint.id, enabled: !endpoint.enabled });
-      if (!result.ok) {
-        toast.error(result.error.message);
-        return;
-      }
-      toast.success(result.data.enabled ? "Endpoint enabled" : "Endpoint disabled: new deliveries are paused");
+  const setEnabled = useSetEnabled(endpoint.id, {
+    onSuccess: (data) => {
+      toast.success(data.enabled ? "Endpoint enabled" : "Endpoint disabled: new deliveries are paused");
       router.refresh();
-    });
+    },
+    onError: (error) => toast.error(error.message),
+  });
+  const toggle = () => setEnabled.mutate(!endpoint.enabled);
+  const pending = setEnabled.isPending;
 
   return (
     <div className="mb-6 space-y-4">

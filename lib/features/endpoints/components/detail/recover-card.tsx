@@ -1,16 +1,13 @@
 "use client";
 
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { LifeBuoy } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { useEndpointOps } from "../endpoint-ops";
+import { useRecover, useRecoveryProgress, type Recovery } from "../../api/endpoint";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormField } from "@/components/ui/field";
 import { Input } from "@/components/ui/inputs";
-import { queryKeys } from "@/lib/query-keys";
-import { unwrap } from "@/lib/actions/unwrap";
 
 /** `datetime-local` wants local wall-clock time without a zone. */
 function localInputValue(date: Date) {
@@ -18,20 +15,12 @@ function localInputValue(date: Date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-type Recovery = { since: string; startedAt: string; deliveries: number };
-
 /** "Recover failed since…": requeues failed (and paused) deliveries with the full retry schedule, and follows them. */
 export function RecoverCard({ endpointId }: { endpointId: string }) {
-  const ops = useEndpointOps();
   const [since, setSince] = useState(() => localInputValue(new Date(Date.now() - 24 * 3600 * 1000)));
   const [recovery, setRecovery] = useState<Recovery | null>(null);
 
-  const start = useMutation({
-    mutationFn: async () => {
-      const sinceIso = new Date(since).toISOString();
-      const { startedAt, deliveries } = await unwrap(ops.recover({ id: endpointId, since: sinceIso }));
-      return { since: sinceIso, startedAt, deliveries };
-    },
+  const start = useRecover(endpointId, {
     onSuccess: (started) => {
       setRecovery(started);
       if (started.deliveries === 0) toast.info("Nothing to recover: no failed deliveries since then");
@@ -40,12 +29,7 @@ export function RecoverCard({ endpointId }: { endpointId: string }) {
     onError: (error) => toast.error(error.message),
   });
 
-  const progress = useQuery({
-    queryKey: queryKeys.endpoints.recovery(endpointId, recovery?.startedAt ?? ""),
-    queryFn: () => unwrap(ops.recoveryProgress({ id: endpointId, since: recovery!.since, startedAt: recovery!.startedAt })),
-    enabled: recovery !== null && recovery.deliveries > 0,
-    refetchInterval: (query) => (query.state.data && query.state.data.waiting === 0 && query.state.data.inFlight === 0 ? false : 2000),
-  });
+  const progress = useRecoveryProgress(endpointId, recovery);
 
   const total = recovery?.deliveries ?? 0;
   const data = progress.data;
@@ -58,7 +42,7 @@ export function RecoverCard({ endpointId }: { endpointId: string }) {
         className="flex flex-wrap items-end gap-3"
         onSubmit={(event) => {
           event.preventDefault();
-          start.mutate();
+          start.mutate(new Date(since).toISOString());
         }}
       >
         <FormField label="Failed since">

@@ -3,7 +3,8 @@
 import { Eye, EyeOff, KeyRound, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
-import { useEndpointOps } from "../endpoint-ops";
+import { useSecret } from "../../api/endpoint";
+import { useEndpointOps } from "../../api/ops";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -18,27 +19,27 @@ import { verifySnippets } from "../verify-snippets";
 const DUAL_SIGNING = new Set<SignatureConfig["scheme"]>(["standard", "stripe"]);
 
 export function SecretCard({ endpointId, signature, canWrite }: { endpointId: string; signature: SignatureConfig; canWrite: boolean }) {
-  const ops = useEndpointOps();
   const [secret, setSecret] = useState<string | null>(null);
   const [previousUntil, setPreviousUntil] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<"reveal" | "rotate" | null>(null);
-  const [busy, setBusy] = useState(false);
+  const ops = useEndpointOps();
   const snippets = verifySnippets(signature, ops.portal ? "WEBHOOK_SECRET" : undefined);
   const dual = DUAL_SIGNING.has(signature.scheme);
 
-  const run = async (kind: "reveal" | "rotate") => {
-    setBusy(true);
-    const result = kind === "reveal" ? await ops.revealSecret({ id: endpointId }) : await ops.rotateSecret({ id: endpointId });
-    setBusy(false);
-    setConfirm(null);
-    if (!result.ok) {
-      toast.error(result.error.message);
-      return;
-    }
-    setSecret(result.data.secret);
-    setPreviousUntil(result.data.previousSecretExpiresAt);
-    if (kind === "rotate") toast.success("Secret rotated — the new one is shown below");
-  };
+  const secretCall = useSecret(endpointId, {
+    onSuccess: (data, kind) => {
+      setConfirm(null);
+      setSecret(data.secret);
+      setPreviousUntil(data.previousSecretExpiresAt);
+      if (kind === "rotate") toast.success("Secret rotated — the new one is shown below");
+    },
+    onError: (error) => {
+      setConfirm(null);
+      toast.error(error.message);
+    },
+  });
+  const run = (kind: "reveal" | "rotate") => secretCall.mutate(kind);
+  const busy = secretCall.isPending;
 
   return (
     <Card

@@ -1,23 +1,20 @@
 "use client";
 
 import { parseJsonObject } from "@/lib/json-object";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Send } from "lucide-react";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
-import { useEndpointOps } from "../endpoint-ops";
+import { useSendTest } from "../../api/endpoint";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input, Label, Select, Textarea } from "@/components/ui/inputs";
 import type { AttemptDto } from "@/lib/features/endpoints/list-attempts";
-import { queryKeys } from "@/lib/query-keys";
 import { formatDurationMs } from "../format";
 import type { CatalogEventType } from "@/lib/features/endpoints/types";
 import { ResultBadge } from "./attempt-badges";
 import { BodyView } from "./body-view";
 import { HeadersTable } from "./headers-table";
-import { unwrap } from "@/lib/actions/unwrap";
 
 function example(catalog: CatalogEventType[], name: string) {
   return JSON.stringify(catalog.find((type) => type.name === name)?.examplePayload ?? { test: true }, null, 2);
@@ -25,8 +22,6 @@ function example(catalog: CatalogEventType[], name: string) {
 
 /** Seed 002's panel: pick an event type, edit its example, send it to this endpoint now, read the receiver's answer. */
 export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId: string; eventTypes: string[]; catalog: CatalogEventType[] }) {
-  const ops = useEndpointOps();
-  const queryClient = useQueryClient();
   const choices = eventTypes.length ? eventTypes : catalog.map((type) => type.name);
   const [eventType, setEventType] = useState(choices[0] ?? "test.event");
   const [text, setText] = useState(() => example(catalog, choices[0] ?? ""));
@@ -37,11 +32,9 @@ export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId:
     return parsed.ok ? null : parsed.message;
   }, [text]);
 
-  const send = useMutation({
-    mutationFn: async () => (await unwrap(ops.sendTest({ id: endpointId, eventType, body: text }))).attempt,
+  const send = useSendTest(endpointId, {
     onSuccess: (attempt) => {
       setResult(attempt);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.endpoints.attempts(endpointId) });
       if (attempt.outcome === "success") toast.success(`The receiver answered ${attempt.responseStatus}`);
       else toast.error(`Test failed: ${attempt.responseStatus ?? attempt.errorCode}`);
     },
@@ -55,7 +48,7 @@ export function SendTestPanel({ endpointId, eventTypes, catalog }: { endpointId:
         aria-label="Send test"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!validation) send.mutate();
+          if (!validation) send.mutate({ eventType, body: text });
         }}
       >
         <div>
