@@ -70,6 +70,8 @@ test("after deliveries: volume, the failing endpoint with its reason, and the fa
 });
 
 test("runs: the local engine's runs, live, with a run's steps", async ({ page, request }) => {
+  // axe and the Tab walk over a live 50-row table take most of a minute on a loaded 2-core machine.
+  test.setTimeout(120_000);
   // Its own failed delivery (no retries), so this test does not lean on the one above.
   const bad = await startReceiver(() => ({ status: 500, body: "down" }));
   let failedDeliveryId = "";
