@@ -1,14 +1,12 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation } from "@tanstack/react-query";
 import { useForm } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FieldError, Input, Label } from "@/components/ui/inputs";
-import { unwrap } from "@/lib/actions/unwrap";
-import { createWorkspaceAction } from "@/lib/features/workspaces/actions";
 import { createWorkspaceSchema, type CreateWorkspaceInput } from "@/lib/features/workspaces/schema";
+import { useCreateWorkspace } from "../api/workspaces";
 import { enterWorkspace } from "./workspace-sync";
 
 /** Name → a new, empty workspace owned by the user, who lands on its overview. */
@@ -17,8 +15,7 @@ export function CreateWorkspaceDialog({ open, onClose }: { open: boolean; onClos
     resolver: zodResolver(createWorkspaceSchema),
     defaultValues: { name: "" },
   });
-  const create = useMutation({
-    mutationFn: (values: CreateWorkspaceInput) => unwrap(createWorkspaceAction(values)),
+  const create = useCreateWorkspace({
     onSuccess: (workspace) => enterWorkspace(workspace.id, "/"),
     onError: (error) => setError("name", { message: error.message }),
   });

@@ -7,9 +7,8 @@ import { toast } from "sonner";
 import { cn } from "@/components/ui/cn";
 import { Logo } from "@/components/ui/logo";
 import { useDismiss } from "@/components/ui/use-dismiss";
-import { unwrap } from "@/lib/actions/unwrap";
-import { switchWorkspaceAction } from "@/lib/features/workspaces/actions";
 import type { WorkspaceChoice } from "@/lib/features/workspaces/types";
+import { useSwitchWorkspace } from "../api/workspaces";
 import { CreateWorkspaceDialog } from "./create-workspace-dialog";
 import { enterWorkspace, sectionOf } from "./workspace-sync";
 
@@ -22,6 +21,7 @@ export function WorkspaceSwitcher({ workspaces, canCreate }: { workspaces: Works
   const [open, setOpen] = useState(false);
   const [creating, setCreating] = useState(false);
   const [switching, setSwitching] = useState<string | null>(null);
+  const switchWorkspace = useSwitchWorkspace();
   const ref = useRef<HTMLDivElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
@@ -46,7 +46,7 @@ export function WorkspaceSwitcher({ workspaces, canCreate }: { workspaces: Works
     if (workspace.current) return close();
     setSwitching(workspace.id);
     try {
-      await unwrap(switchWorkspaceAction({ workspaceId: workspace.id }));
+      await switchWorkspace.mutateAsync(workspace.id);
       enterWorkspace(workspace.id, sectionOf(pathname));
     } catch (error) {
       setSwitching(null);
