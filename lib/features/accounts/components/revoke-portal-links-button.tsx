@@ -1,28 +1,22 @@
 "use client";
 
 import { Ban } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { revokePortalLinksAction } from "@/lib/features/accounts/actions";
+import { useRevokePortalLinks } from "../api/portal-link";
 
 /** Ends every open portal link of the account (support: a link was shared too widely, a customer left). */
 export function RevokePortalLinksButton({ account, open, disabled }: { account: string; open: number; disabled?: boolean }) {
-  const router = useRouter();
   const [confirming, setConfirming] = useState(false);
-  const [pending, start] = useTransition();
+  const revokeLinks = useRevokePortalLinks();
+  const pending = revokeLinks.isPending;
   const revoke = () =>
-    start(async () => {
-      const result = await revokePortalLinksAction({ account });
-      setConfirming(false);
-      if (!result.ok) {
-        toast.error(result.error.message);
-        return;
-      }
-      toast.success(`Ended ${result.data.revoked} portal link${result.data.revoked === 1 ? "" : "s"} of ${account}.`);
-      router.refresh();
+    revokeLinks.mutate(account, {
+      onSuccess: ({ revoked }) => toast.success(`Ended ${revoked} portal link${revoked === 1 ? "" : "s"} of ${account}.`),
+      onError: (error) => toast.error(error.message),
+      onSettled: () => setConfirming(false),
     });
   const links = `${open} open link${open === 1 ? "" : "s"}`;
   return (
