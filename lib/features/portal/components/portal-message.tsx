@@ -2,7 +2,6 @@
 
 import { ArrowLeft, Webhook } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
@@ -12,25 +11,22 @@ import { DeliveryCard } from "@/lib/features/messages/components/delivery-card";
 import { DeliverySummary } from "@/lib/features/messages/components/delivery-summary";
 import { MessageBody } from "@/lib/features/messages/components/message-body";
 import type { MessageDetail } from "@/lib/features/messages/types";
-import { portalResend } from "@/lib/features/portal/actions";
+import { usePortalResend } from "../api/resend";
 
 /**
  * One message as the account's customer sees it: the exact body we sent, and how each of their
  * endpoints answered (only theirs: the server scoped the message to the session's account).
  */
 export function PortalMessage({ message, token, canWrite }: { message: MessageDetail; token: string; canWrite: boolean }) {
-  const router = useRouter();
   const [resending, setResending] = useState<string | null>(null);
-  const resend = async (deliveryId: string) => {
+  const portalResend = usePortalResend(token);
+  const resend = (deliveryId: string) => {
     setResending(deliveryId);
-    const result = await portalResend(token, { deliveryIds: [deliveryId] });
-    setResending(null);
-    if (!result.ok) {
-      toast.error(result.error.message);
-      return;
-    }
-    toast.success("Sent again: the new attempt appears in a moment.");
-    router.refresh();
+    portalResend.mutate(deliveryId, {
+      onSuccess: () => toast.success("Sent again: the new attempt appears in a moment."),
+      onError: (error) => toast.error(error.message),
+      onSettled: () => setResending(null),
+    });
   };
 
   return (
