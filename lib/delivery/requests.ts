@@ -7,15 +7,15 @@ import { currentTraceparent } from "@/lib/tracing";
 /**
  * Hands deliveries to the `deliver` function. Called after the transaction that
  * created them committed; if this fails (crash, executor down) `requestedAt`
- * stays null and the `sweep` function sends it later, so nothing is lost.
- * The event id makes a repeated request for the same round a no-op on Inngest.
+ * stays null and the `sweep` function sends it within seconds (its unsent rule), so nothing is
+ * lost. The event id makes a repeated request for the same round a no-op on Inngest.
  *
- * `marked`: the caller's transaction already set `requestedAt` (publish does, to save a
- * statement per publish). A failed send still clears it for the sweep; a crash between that
- * commit and the send leaves it set, so the sweep's stranded rule (`strandedWhere`, after its
- * grace period) re-requests it instead of the unsent rule.
+ * `requestedAt` is set once the executor took the events: one statement per coalesced send (see
+ * sendCoalesced), however many publishes went out in it. A crash between the send and that
+ * statement only makes the sweep request the delivery once more, which its run then finds
+ * claimed or finished.
  */
-export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial", { marked = false } = {}) {
+export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial") {
   if (deliveries.length === 0) return;
   const traceparent = currentTraceparent();
   try {
@@ -33,12 +33,7 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
     await query("delivery.unrequested", `UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY($1::text[]) AND status = 'PENDING'::"DeliveryStatus"`, [
       deliveries.map((d) => d.id),
     ]).catch(() => undefined);
-    return;
   }
-  if (marked) return;
-  await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
-    deliveries.map((d) => d.id),
-  ]);
 }
 
 type RequestEvent = ReturnType<typeof deliveryRequested.create>;
@@ -63,6 +58,16 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
   });
 }
 
+/** The executor has these deliveries' events: one statement for the whole send. */
+async function markRequested(events: RequestEvent[]) {
+  await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
+    events.map((event) => event.data.deliveryId),
+  ]).catch((error: unknown) => {
+    // Sent but not marked: the sweep's unsent rule requests them once more (a no-op for their runs).
+    logger().warn({ err: error, deliveries: events.length }, "could not mark deliveries requested");
+  });
+}
+
 function pumpSends() {
   while (coalescer.inFlight < MAX_SENDS_IN_FLIGHT && coalescer.queue.length) {
     const group: Waiting[] = [coalescer.queue.shift()!];
@@ -73,11 +78,18 @@ function pumpSends() {
       size += next.events.length;
     }
     coalescer.inFlight++;
+    const events = group.flatMap((waiting) => waiting.events);
     inngest
-      .send(group.flatMap((waiting) => waiting.events))
+      .send(events)
+      .then(
+        () => markRequested(events),
+        (error: unknown) => {
+          throw error ?? new Error("the event send failed");
+        },
+      )
       .then(
         () => group.forEach((waiting) => waiting.settle()),
-        (error: unknown) => group.forEach((waiting) => waiting.settle(error ?? new Error("the event send failed"))),
+        (error: unknown) => group.forEach((waiting) => waiting.settle(error)),
       )
       .finally(() => {
         coalescer.inFlight--;

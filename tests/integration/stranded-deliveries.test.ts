@@ -10,11 +10,18 @@ import { useTestDb } from "@/tests/helpers/services";
  * A real HTTP event API in place of the executor (what `inngest.send` talks to): it records
  * the events, can be made to fail, and drops a repeated event id like Inngest does for 24 h.
  */
-const sink = { failing: false, seen: new Set<string>(), accepted: [] as Array<{ id: string; deliveryId: string }> };
+const sink = {
+  failing: false,
+  /** Take the request but answer only when released: the moment between publish's commit and a send the executor confirms. */
+  hold: undefined as Promise<void> | undefined,
+  seen: new Set<string>(),
+  accepted: [] as Array<{ id: string; deliveryId: string }>,
+};
 const server = http.createServer((request, response) => {
   let body = "";
   request.on("data", (chunk) => (body += chunk));
-  request.on("end", () => {
+  request.on("end", async () => {
+    if (sink.hold) await sink.hold;
     if (sink.failing) return response.writeHead(503).end("down");
     const events = JSON.parse(body) as Array<{ id: string; data: { deliveryId: string } }>;
     for (const event of events) {
@@ -72,6 +79,26 @@ describe("no stranded deliveries: every unfinished delivery is running or due (f
     await age(id, {});
     await sweepDeliveries();
     expect(requested(id)).toHaveLength(1);
+  });
+
+  it("a publish cut off between its commit and the executor's answer is requested by the sweep's unsent rule, within seconds", async () => {
+    let release = () => {};
+    sink.hold = new Promise<void>((resolve) => (release = resolve));
+    const publishing = published();
+    let unsent: Array<{ id: string }>;
+    try {
+      // Committed, its send not yet answered: had the process died right here, only the sweep could
+      // find the delivery, and it must read as not requested (not "requested, wait 5 min").
+      await expect.poll(async () => (await db.delivery.findMany({ where: { requestedAt: null, status: "PENDING" }, select: { id: true } })).length).toBeGreaterThan(0);
+      unsent = await db.delivery.findMany({ where: { requestedAt: null, status: "PENDING" }, select: { id: true } });
+    } finally {
+      sink.hold = undefined;
+      release();
+    }
+    const id = await publishing;
+    expect(unsent.map((row) => row.id)).toContain(id);
+    // Once the executor took it, it is marked requested (one statement per send).
+    expect((await db.delivery.findUniqueOrThrow({ where: { id } })).requestedAt).not.toBeNull();
   });
 
   it("a lease requeued while the executor is down is requested on a later pass (requestedAt cleared)", async () => {

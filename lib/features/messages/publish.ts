@@ -136,7 +136,7 @@ const LOOKUP = `
                      FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing`;
 
 // The messages and their deliveries in one statement: atomic without an interactive transaction.
-// PENDING deliveries are marked requested here (the request follows the commit; see requestAfterCommit).
+// `requestedAt` stays null until the executor took the request (see requestAfterCommit).
 // A key stored meanwhile by a concurrent publish fails it whole (unique violation); publishPrepared
 // then reads again and returns that message.
 const INSERT = `
@@ -146,10 +146,9 @@ const INSERT = `
       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(id, "eventType", account, body, "idempotencyKey")
     RETURNING 1
   ), delivery AS (
-    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt", "requestedAt")
+    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt")
     SELECT d.id, $1, d."messageId", d."endpointId", d.status::"DeliveryStatus",
-           ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3),
-           CASE WHEN d.status = 'PENDING' THEN ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3) END
+           ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
       FROM unnest($9::text[], $10::text[], $11::text[], $12::text[]) AS d(id, "messageId", "endpointId", status)
     RETURNING 1
   )
@@ -243,9 +242,5 @@ async function publishPrepared(
  * how deliveries are requested (one event each, batched first attempts…) is decided there.
  */
 async function requestAfterCommit(deliveries: Array<{ id: string; endpointId: string; status: string }>) {
-  await requestDeliveries(
-    deliveries.filter((delivery) => delivery.status === "PENDING"),
-    "initial",
-    { marked: true },
-  );
+  await requestDeliveries(deliveries.filter((delivery) => delivery.status === "PENDING"));
 }
