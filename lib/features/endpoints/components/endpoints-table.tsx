@@ -30,7 +30,11 @@ export function EndpointsTable({ endpoints, hrefBase = "", showOwner = true }: {
             {showOwner && (
               <Td>
                 {endpoint.account ? (
-                  <Link href={`/endpoints?account=${encodeURIComponent(endpoint.account)}`} className="relative z-10 font-mono text-xs text-brand-700 hover:underline">
+                  <Link
+                    href={`/endpoints?account=${encodeURIComponent(endpoint.account)}`}
+                    title={endpoint.account}
+                    className="relative z-10 block max-w-[12rem] truncate font-mono text-xs text-brand-700 hover:underline"
+                  >
                     {endpoint.account}
                   </Link>
                 ) : (
