@@ -1,17 +1,13 @@
 "use client";
 
-import { ArrowLeft, Webhook } from "lucide-react";
+import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
-import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
-import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/time";
-import { DeliveryCard } from "@/lib/features/messages/components/delivery-card";
-import { DeliverySummary } from "@/lib/features/messages/components/delivery-summary";
-import { MessageBody } from "@/lib/features/messages/components/message-body";
+import { MessageBodyCard, MessageDeliveries, MessageHeading } from "@/lib/features/messages/components/message-parts";
 import type { MessageDetail } from "@/lib/features/messages/types";
 import { useMessage, useResendDelivery } from "../api/messages";
 
@@ -49,20 +45,12 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
         <ArrowLeft className="size-3.5" aria-hidden />
         Messages
       </Link>
-      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
-        <div className="min-w-0">
-          <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold tracking-tight">
-            {/* Event type names may be one long word: they break anywhere rather than widen the page. */}
-            <span className="min-w-0 font-mono break-all">{message.eventType}</span>
-            {message.test && <Badge>Test</Badge>}
-          </h1>
-          <p className="mt-1 flex items-center gap-2 font-mono text-xs text-zinc-500">
-            {message.id}
-            <CopyButton value={message.id} label="Copy id" />
-          </p>
-        </div>
-        <DeliverySummary deliveries={message.deliveries} />
-      </div>
+      <MessageHeading message={message}>
+        <p className="mt-1 flex items-center gap-2 font-mono text-xs text-zinc-500">
+          {message.id}
+          <CopyButton value={message.id} label="Copy id" />
+        </p>
+      </MessageHeading>
 
       {query.isError && (
         <div className="mb-4">
@@ -71,12 +59,7 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
       )}
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_18rem]">
-        <section aria-labelledby="body-heading" className="min-w-0 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
-          <h2 id="body-heading" className="mb-3 text-sm font-semibold">
-            Body
-          </h2>
-          <MessageBody body={message.body} />
-        </section>
+        <MessageBodyCard body={message.body} />
         <section aria-labelledby="meta-heading" className="min-w-0 rounded-xl bg-white p-4 shadow-sm ring-1 ring-zinc-200">
           <h2 id="meta-heading" className="mb-3 text-sm font-semibold">
             Details
@@ -101,23 +84,24 @@ export function MessageDetailClient({ initial, canWrite }: { initial: MessageDet
         </section>
       </div>
 
-      <h2 className="mt-8 mb-3 text-base font-semibold">Deliveries</h2>
-      {message.deliveries.length === 0 ? (
-        <EmptyState icon={Webhook} title="No endpoint received this message">
-          No endpoint subscribed to <span className="font-mono break-all">{message.eventType}</span> when it was published, or their filters
-          left it out. Try it in the{" "}
-          <Link href="/playground" className="font-medium text-brand-700 hover:underline">
-            Playground
-          </Link>{" "}
-          to see why each endpoint matched or not.
-        </EmptyState>
-      ) : (
-        <div className="space-y-4">
-          {message.deliveries.map((delivery) => (
-            <DeliveryCard key={delivery.id} delivery={delivery} canWrite={canWrite} resending={resending === delivery.id} onResend={resend} />
-          ))}
-        </div>
-      )}
+      <MessageDeliveries
+        message={message}
+        title="Deliveries"
+        emptyTitle="No endpoint received this message"
+        empty={
+          <>
+            No endpoint subscribed to <span className="font-mono break-all">{message.eventType}</span> when it was published, or their filters
+            left it out. Try it in the{" "}
+            <Link href="/playground" className="font-medium text-brand-700 hover:underline">
+              Playground
+            </Link>{" "}
+            to see why each endpoint matched or not.
+          </>
+        }
+        canWrite={canWrite}
+        resending={resending}
+        onResend={resend}
+      />
     </>
   );
 }
