@@ -32,3 +32,9 @@ function bytesToBigInt(bytes: Uint8Array): bigint {
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   return value;
 }
+
+/** `count` ULIDs of one instant that sort in the order given (random start, consecutive entropy). */
+export function consecutiveIds(count: number, time = Date.now()): string[] {
+  const base = bytesToBigInt(randomBytes(10)) >> 1n; // room to count up without wrapping
+  return Array.from({ length: count }, (_, index) => ulid(time, base + BigInt(index)));
+}

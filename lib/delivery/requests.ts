@@ -1,6 +1,8 @@
 import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
+import { intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
 import { query } from "@/lib/db/pool";
+import { usesLocalEngine } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { currentTraceparent } from "@/lib/tracing";
 
@@ -17,16 +19,8 @@ import { currentTraceparent } from "@/lib/tracing";
  */
 export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial") {
   if (deliveries.length === 0) return;
-  const traceparent = currentTraceparent();
   try {
-    await sendCoalesced(
-      deliveries.map((delivery) =>
-        deliveryRequested.create(
-          { deliveryId: delivery.id, endpointId: delivery.endpointId, ...(traceparent ? { traceparent } : {}) },
-          { id: `${delivery.id}:${round}` },
-        ),
-      ),
-    );
+    await sendCoalesced(requestEvents(deliveries, round));
   } catch (error) {
     logger().warn({ err: error, deliveries: deliveries.length }, "could not request deliveries; sweep will retry");
     // Not requested: make sure the sweep sees that (a requeue may have left an old timestamp).
@@ -37,6 +31,62 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
 }
 
 type RequestEvent = ReturnType<typeof deliveryRequested.create>;
+
+function requestEvents(deliveries: Array<{ id: string; endpointId: string }>, round: string): RequestEvent[] {
+  const traceparent = currentTraceparent();
+  return deliveries.map((delivery) =>
+    deliveryRequested.create(
+      { deliveryId: delivery.id, endpointId: delivery.endpointId, ...(traceparent ? { traceparent } : {}) },
+      { id: `${delivery.id}:${round}` },
+    ),
+  );
+}
+
+/** What a statement that creates deliveries appends to request them itself (see directRequests). */
+export type DirectRequests = { ctes: (firstParam: number) => string; params: unknown[] };
+
+/** A plan that is null (the functions are not synced yet, or need a send) is read again after this. */
+const NULL_PLAN_MS = 5_000;
+const globalForIntake = globalThis as unknown as { hooklineIntake?: { plan: Promise<IntakePlan | null>; at: number } };
+
+function intakePlan(): Promise<IntakePlan | null> {
+  const cached = globalForIntake.hooklineIntake;
+  if (cached && Date.now() - cached.at < NULL_PLAN_MS) return cached.plan;
+  const plan = loadIntakePlan((name, text, values) => query(name, text, values), deliveryRequested.name);
+  const entry = { plan, at: Date.now() };
+  globalForIntake.hooklineIntake = entry;
+  // A plan is kept until a statement finds it stale; a null one (or a failed read) only briefly.
+  void plan.then(
+    (value) => value && (entry.at = Infinity),
+    () => globalForIntake.hooklineIntake === entry && (globalForIntake.hooklineIntake = undefined),
+  );
+  return plan;
+}
+
+/**
+ * On the local engine, the events that request these deliveries are written by the statement that
+ * creates the deliveries (inngest/engine/intake.ts): requested atomically with their creation, so
+ * no send follows the commit and no crash can leave them stored but unrequested. The statement
+ * appends `ctes(n)` to its WITH list, passes `params` as $n…, and reads `intake_done` in its final
+ * SELECT. Undefined when requests must be sent after the commit instead (`requestDeliveries`): on
+ * Inngest, or while the engine's functions are not synced.
+ */
+export async function directRequests(deliveries: Array<{ id: string; endpointId: string }>, round = "initial"): Promise<DirectRequests | undefined> {
+  if (!deliveries.length || !usesLocalEngine()) return undefined;
+  const plan = await intakePlan();
+  if (!plan) return undefined;
+  return { ctes: intakeCtes, params: intakeParams(plan, requestEvents(deliveries, round).map(({ name, data, id }) => ({ name, data, id: id! }))) };
+}
+
+/**
+ * The statement carrying `directRequests` failed because the engine's functions were re-synced
+ * since its plan was read: nothing was written; forget the plan and run the statement again.
+ */
+export function staleDirectRequests(error: unknown): boolean {
+  if (!isStalePlan(error)) return false;
+  globalForIntake.hooklineIntake = undefined;
+  return true;
+}
 type Waiting = { events: RequestEvent[]; settle: (error?: unknown) => void };
 
 /** Events per send: well under the local engine's 4 MiB body and Inngest's per-request limits. */

@@ -43,9 +43,11 @@ let services: {
   requestUnsentDeliveries: typeof import("@/lib/delivery/maintenance").requestUnsentDeliveries;
 };
 let stopStack = async () => {};
+let pool: pg.Pool;
 
 beforeAll(async () => {
   ({ db, url } = await useTestDb());
+  pool = new pg.Pool({ connectionString: url, max: 2 });
   const { startDeliveryStack } = await import("@/tests/fixtures/delivery/stack");
   const stack = await startDeliveryStack({ databaseUrl: url });
   stopStack = stack.stop;
@@ -55,7 +57,10 @@ beforeAll(async () => {
     requestUnsentDeliveries: (await import("@/lib/delivery/maintenance")).requestUnsentDeliveries,
   };
 });
-afterAll(() => stopStack());
+afterAll(async () => {
+  await pool.end();
+  await stopStack();
+});
 
 const deliveryStatus = (id: string) => db.delivery.findUniqueOrThrow({ where: { id } }).then((d) => d.status);
 
@@ -157,12 +162,79 @@ describe("delivery on the local engine", () => {
     expect(await services.requestUnsentDeliveries()).toBe(0);
   });
 
-  it("sends the requests of concurrent publishes together (group commit) and delivers each once", async () => {
+  it("requests a publish's deliveries in the publish's own statement on the local engine: no send, nothing left unrequested", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver(() => 200);
+    const endpoints = await Promise.all(["a", "b", "c"].map((title) => services.createEndpoint(ctx, { title, url: target.url, eventTypes: ["direct"] })));
+    const paused = await services.createEndpoint(ctx, { title: "off", url: target.url, eventTypes: ["direct"], enabled: false });
+    const { inngest } = await import("@/inngest/client");
+    const send = vi.spyOn(inngest, "send");
+    try {
+      const published = await services.publish(ctx, { eventType: "direct", payload: { n: 1 } });
+      expect(send).not.toHaveBeenCalled();
+      const pending = published.deliveries.filter((d) => d.status === "PENDING");
+      expect(pending.map((d) => d.endpointId).sort()).toEqual(endpoints.map((e) => e.id).sort());
+      // Requested with their creation: the sweep's unsent rule never sees them.
+      const rows = await db.delivery.findMany({ where: { messageId: published.message.id } });
+      for (const row of rows) expect(row.requestedAt === null).toBe(row.endpointId === paused.id);
+      // The engine's events, as `inngest.send` would have stored them (same id, same data).
+      const { rows: events } = await pool.query(`SELECT name, payload, external_id FROM inngest_engine.events WHERE external_id = ANY($1) ORDER BY external_id`, [
+        pending.map((d) => `${d.id}:initial`),
+      ]);
+      expect(events).toHaveLength(3);
+      for (const event of events) {
+        expect(event.name).toBe("hookline/delivery.requested");
+        expect(event.payload).toMatchObject({ name: event.name, id: event.external_id, data: { deliveryId: event.external_id.split(":")[0] } });
+      }
+      await waitFor(async () => (await db.delivery.count({ where: { messageId: published.message.id, status: "SUCCEEDED" } })) === 3, 10_000, "3 SUCCEEDED");
+      // A later request of the same round (the sweep's) is dropped by the engine as a repeat.
+      await inngest.send(pending.map((d) => ({ name: "hookline/delivery.requested", data: { deliveryId: d.id, endpointId: d.endpointId }, id: `${d.id}:initial` })));
+      const { rows: again } = await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.events WHERE external_id = ANY($1)`, [pending.map((d) => `${d.id}:initial`)]);
+      expect(again[0].n).toBe(3);
+      expect(await db.attempt.count({ where: { delivery: { messageId: published.message.id } } })).toBe(3);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it("reads the engine's functions again when they were re-synced since publish last looked (nothing half-written)", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver(() => 200);
+    await services.createEndpoint(ctx, { title: "resync", url: target.url, eventTypes: ["resync"] });
+    await services.publish(ctx, { eventType: "resync", payload: { n: 0 } }); // the plan is read and kept
+    const { rows: before } = await pool.query(`SELECT id, config FROM inngest_engine.functions WHERE config->'events' ? 'hookline/delivery.requested'`);
+    // A re-sync that changed the function (here: a larger batch).
+    await pool.query(`UPDATE inngest_engine.functions SET config = jsonb_set(config, '{batch,maxSize}', '99') WHERE id = ANY($1)`, [before.map((row) => row.id)]);
+    try {
+      // A plan read before the re-sync no longer fits: its statement fails whole, writing nothing.
+      const { intakeCtes, intakeParams, isStalePlan, loadIntakePlan } = await import("@/inngest/engine/intake");
+      const read = (name: string, text: string, values: unknown[]) => pool.query({ name, text, values });
+      const stale = { ...(await loadIntakePlan(read, "hookline/delivery.requested"))!, digest: "before the re-sync" };
+      const event = { name: "hookline/delivery.requested", data: { deliveryId: "dlv_stale", endpointId: "ep_stale" }, id: "dlv_stale:initial" };
+      const statement = `WITH ${intakeCtes(1)} SELECT (SELECT count(*) FROM intake_done)::int AS n`;
+      const failure = await pool.query(statement, intakeParams(stale, [event])).catch((error: unknown) => error);
+      expect(isStalePlan(failure)).toBe(true);
+      expect((await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.events WHERE external_id = 'dlv_stale:initial'`)).rows[0].n).toBe(0);
+
+      const published = await services.publish(ctx, { eventType: "resync", payload: { n: 1 } });
+      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.events WHERE external_id = $1`, [`${published.deliveries[0]!.id}:initial`]);
+      expect(rows[0].n).toBe(1);
+      expect(await db.message.count({ where: { workspaceId: ctx.workspaceId } })).toBe(2);
+      await waitFor(async () => target.hits.length === 2, 10_000, "both delivered");
+    } finally {
+      for (const row of before) await pool.query(`UPDATE inngest_engine.functions SET config = $2 WHERE id = $1`, [row.id, row.config]);
+    }
+  });
+
+  it("sends the requests of concurrent publishes together (group commit) and delivers each once, when the executor is Inngest", async () => {
     const ctx = await makeWorkspace();
     const target = await receiver(() => 200);
     await services.createEndpoint(ctx, { title: "burst", url: target.url, eventTypes: ["burst"] });
     const { inngest } = await import("@/inngest/client");
     const send = vi.spyOn(inngest, "send");
+    // With Inngest (Cloud or self-hosted), the requests are sent after the publish committed.
+    process.env.HOOKLINE_EXECUTOR = "inngest";
+    resetEnv();
     try {
       const published = await Promise.all(Array.from({ length: 30 }, (_, i) => services.publish(ctx, { eventType: "burst", payload: { i } })));
       // Two sends may be on their way at once; the rest of the 30 requests wait and go out together.
@@ -175,6 +247,8 @@ describe("delivery on the local engine", () => {
       expect(await db.attempt.count({ where: { deliveryId: { in: ids } } })).toBe(30);
     } finally {
       send.mockRestore();
+      process.env.HOOKLINE_EXECUTOR = "local-engine";
+      resetEnv();
     }
   });
 });

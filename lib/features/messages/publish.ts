@@ -2,7 +2,7 @@ import "server-only";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { query } from "@/lib/db/pool";
 import { explainMatch } from "@/lib/delivery/filter";
-import { requestDeliveries } from "@/lib/delivery/requests";
+import { directRequests, requestDeliveries, staleDirectRequests, type DirectRequests } from "@/lib/delivery/requests";
 import type { Filter } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
 import { AppError, errors } from "@/lib/errors";
@@ -136,23 +136,26 @@ const LOOKUP = `
                      FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing`;
 
 // The messages and their deliveries in one statement: atomic without an interactive transaction.
-// `requestedAt` stays null until the executor took the request (see requestAfterCommit).
+// On the local engine the same statement also requests the PENDING deliveries (`direct`: the
+// engine's events, see directRequests), and `requestedAt` is set with them; otherwise it stays null
+// until the executor took the requests (see requestAfterCommit).
 // A key stored meanwhile by a concurrent publish fails it whole (unique violation); publishPrepared
 // then reads again and returns that message.
-const INSERT = `
+const insertStatement = (direct?: DirectRequests) => `
   WITH message AS (
     INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
     SELECT m.id, $1, m."eventType", m.account, m.body, m."idempotencyKey", $2, ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(id, "eventType", account, body, "idempotencyKey")
     RETURNING 1
   ), delivery AS (
-    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt")
+    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt", "requestedAt")
     SELECT d.id, $1, d."messageId", d."endpointId", d.status::"DeliveryStatus",
-           ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
+           ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3),
+           ${direct ? `CASE WHEN d.status = 'PENDING' THEN ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3) END` : "NULL::timestamp(3)"}
       FROM unnest($9::text[], $10::text[], $11::text[], $12::text[]) AS d(id, "messageId", "endpointId", status)
     RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries`;
+  )${direct ? `, ${direct.ctes(13)}` : ""}
+  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries${direct ? ", (SELECT count(*) FROM intake_done)::int AS requested" : ""}`;
 
 async function publishPrepared(
   ctx: ServiceContext,
@@ -208,8 +211,10 @@ async function publishPrepared(
 
   const createdAt = new Date().toISOString();
   const deliveries = fresh.flatMap(({ result }) => result.deliveries.map((delivery) => ({ ...delivery, messageId: result.message.id })));
+  const pending = deliveries.filter((delivery) => delivery.status === "PENDING");
+  const direct = await directRequests(pending);
   try {
-    await query("publish.insert", INSERT, [
+    await query(direct ? "publish.insert.requested" : "publish.insert", insertStatement(direct), [
       ctx.workspaceId,
       test,
       createdAt,
@@ -222,8 +227,11 @@ async function publishPrepared(
       deliveries.map((delivery) => delivery.messageId),
       deliveries.map((delivery) => delivery.endpointId),
       deliveries.map((delivery) => delivery.status),
+      ...(direct?.params ?? []),
     ]);
   } catch (error) {
+    // The engine's functions were re-synced since the plan was read: nothing was written; again.
+    if (direct && staleDirectRequests(error) && !retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
     // A concurrent publish stored one of the keys first: nothing of ours was written; read again.
     if ((error as { code?: string }).code === "23505" && keys.length) {
       if (retried) throw errors.conflict("An idempotency key of this request is being used by another request; retry");
@@ -232,15 +240,16 @@ async function publishPrepared(
     throw error;
   }
   for (const { result } of fresh) result.message.createdAt = createdAt;
-  noteAccepted(deliveries.filter((delivery) => delivery.status === "PENDING").length);
-  await requestAfterCommit(deliveries);
+  noteAccepted(pending.length);
+  if (!direct) await requestAfterCommit(pending);
   return results;
 }
 
 /**
- * Hands what a publish just committed to the executor. The one place publish asks for delivery:
- * how deliveries are requested (one event each, batched first attempts…) is decided there.
+ * Hands what a publish just committed to the executor, when the insert did not request it itself
+ * (`directRequests`). How deliveries are requested (one event each, batched first attempts…) is
+ * decided in lib/delivery/requests.ts.
  */
-async function requestAfterCommit(deliveries: Array<{ id: string; endpointId: string; status: string }>) {
-  await requestDeliveries(deliveries.filter((delivery) => delivery.status === "PENDING"));
+async function requestAfterCommit(pending: Array<{ id: string; endpointId: string }>) {
+  await requestDeliveries(pending);
 }
