@@ -15,9 +15,10 @@ export type FunctionConfig = {
   idempotency?: string;
   /**
    * Inngest `batchEvents`: events wait per key (`key` evaluated on each event) and a run gets up
-   * to `maxSize` of them. The local engine starts a batch as soon as no other batch of the same
-   * key is active (one batch per key at a time), with whatever is pending; it never waits for
-   * `timeoutMs`, which only says how long Inngest may wait for a batch to fill.
+   * to `maxSize` of them, one batch per key at a time. The local engine starts a key's batch when
+   * it is full or its oldest event waited `timeoutMs` (as Inngest does), and earlier, with whatever
+   * is pending, while few batch runs of the function are busy (Store.formBatches): at once when
+   * idle, gathering under load.
    */
   batch?: { maxSize: number; timeoutMs: number; key?: string };
 };

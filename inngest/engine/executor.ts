@@ -8,8 +8,13 @@
 import { invoke, type InvokeOptions } from "./protocol";
 import type { Job, Store } from "./store";
 
+/** How soon the loop looks again while batch keys wait to gather (see Store.formBatches). */
+const BATCH_WAIT_POLL_MS = 50;
+
 export type ExecutorOptions = {
   workers: number;
+  /** Batch runs per function started early, before a batch is full or timed out (see Store.formBatches). */
+  eagerBatches?: number;
   leaseMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -79,18 +84,22 @@ export class Executor {
     this.pumping = true;
     clearTimeout(this.timer);
     let delay = this.options.pollMs;
+    let waiting = false;
     try {
       do {
         this.dirty = false;
         const due = await this.store.dueTimers();
         if (due.crons) await this.store.fireDueCrons();
         if (due.sleeps) await this.store.wakeDueSleeps();
-        if (due.batches) await this.store.formBatches(this.options.workers);
+        if (due.batches) waiting = (await this.store.formBatches(this.options.workers, this.options.eagerBatches)).waiting > 0;
         const free = this.options.workers - this.inFlight.size;
         if (free > 0) for (const job of await this.store.claim(this.owner, free, this.options.leaseMs)) this.startJob(job);
       } while (this.dirty && !this.stopped);
       const next = await this.store.msUntilNextWork();
       if (next !== undefined) delay = Math.min(delay, Math.ceil(next) + 1);
+      // Batches left to gather start when a run ends (which kicks the loop) or, at the latest,
+      // at their function's timeout; this look again bounds how late that can be.
+      if (waiting) delay = Math.min(delay, BATCH_WAIT_POLL_MS);
     } catch (error) {
       this.options.log(`engine: worker loop: ${error instanceof Error ? error.message : String(error)}`);
     } finally {

@@ -34,6 +34,11 @@ export type EngineOptions = {
   port?: number;
   /** Concurrent calls of the app per instance. */
   workers?: number;
+  /**
+   * Batch runs per function that start before their batch is full or timed out (default 4):
+   * below this many busy batch runs, an event starts its batch at once; above, events gather.
+   */
+  eagerBatches?: number;
   log?: (line: string) => void;
   /** How long a claimed call stays ours without a heartbeat. */
   leaseMs?: number;
@@ -81,6 +86,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
 
   const executor = new Executor(store, owner, {
     workers,
+    eagerBatches: options.eagerBatches ?? 4,
     leaseMs: options.leaseMs ?? 30_000,
     retryBaseMs: options.retryBaseMs ?? 10_000,
     retryMaxMs: options.retryMaxMs ?? 3_600_000,

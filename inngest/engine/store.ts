@@ -19,6 +19,8 @@ export const NOTIFY_CHANNEL = "inngest_engine";
 export const OWNER_PREFIX = "inngest-engine/";
 const DISCOVERY = "step";
 const SCHEDULED_EVENT = "inngest/scheduled.timer";
+/** A batch run younger than this counts as busy when deciding whether to start batches early (formBatches). */
+const BUSY_MS = 250;
 
 export type IncomingEvent = {
   name: string;
@@ -272,28 +274,50 @@ export class Store {
   }
 
   /**
-   * Starts batch runs (Inngest `batchEvents`): for each batch key with pending events and no
-   * active batch run, one run with up to `maxSize` of them, oldest first. Called on every pass of
-   * the worker loop, so a batch starts as soon as the previous one of its key ended (or at once
-   * when none is active), never later: the function's `timeout` is an upper bound on Inngest,
-   * not a wait here. One instance forms batches at a time (a try-lock; the others skip).
-   * Returns how many runs it started.
+   * Starts batch runs (Inngest `batchEvents`): one run per batch key at a time, with up to
+   * `maxSize` of its pending events, oldest first. A key with no active run starts
+   * - at once when it is full, or when its oldest event waited the function's `timeout` (Inngest's
+   *   own rule);
+   * - otherwise at once while fewer than `eager` batch runs of the function are busy (started
+   *   within the last BUSY_MS): an idle engine starts a batch as soon as an event arrives (low
+   *   latency), a busy one lets events gather so each run carries more of them (a run's fixed
+   *   cost is spread over its batch). Runs older than BUSY_MS (a slow endpoint's) do not count,
+   *   so they never hold other keys back.
+   * Called on every pass of the worker loop. One instance forms batches at a time (a try-lock; the
+   * others skip). Returns how many runs it started and how many keys it left waiting.
    */
-  async formBatches(maxRuns: number): Promise<number> {
-    if (maxRuns <= 0) return 0;
+  async formBatches(maxRuns: number, eager = 4): Promise<{ started: number; waiting: number }> {
+    if (maxRuns <= 0) return { started: 0, waiting: 0 };
     return this.tx(async (db) => {
       const { rows: locked } = await db.query({ name: "engine.batch.lock", text: `SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok` });
-      if (!locked[0].ok) return 0;
-      const { rows: ready } = await db.query<{ function_id: string; batch_key: string; config: FunctionConfig }>({
+      if (!locked[0].ok) return { started: 0, waiting: 0 };
+      const { rows: keys } = await db.query<{ function_id: string; batch_key: string; config: FunctionConfig; due: boolean; busy: number }>({
         name: "engine.batch.ready",
-        text: `SELECT k.function_id, k.batch_key, f.config
-                 FROM (SELECT DISTINCT function_id, batch_key FROM inngest_engine.batch_items) k
+        text: `WITH pending AS (
+                 SELECT function_id, batch_key, count(*) AS n, min(received_at) AS oldest
+                   FROM inngest_engine.batch_items GROUP BY function_id, batch_key)
+               SELECT k.function_id, k.batch_key, f.config,
+                      k.n >= (f.config->'batch'->>'maxSize')::int
+                        OR k.oldest <= now() - (f.config->'batch'->>'timeoutMs')::float8 * interval '1 millisecond' AS due,
+                      (SELECT count(*)::int FROM inngest_engine.runs r
+                        WHERE r.function_id = k.function_id AND r.batch_key IS NOT NULL AND r.status IN ('RUNNING', 'SLEEPING')
+                          AND r.started_at > now() - $1 * interval '1 millisecond') AS busy
+                 FROM pending k
                  JOIN inngest_engine.functions f ON f.id = k.function_id
                 WHERE NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
                                    WHERE r.function_id = k.function_id AND r.batch_key = k.batch_key AND r.status IN ('RUNNING', 'SLEEPING'))
-                LIMIT $1`,
-        values: [maxRuns],
+                ORDER BY k.oldest`,
+        values: [BUSY_MS],
       });
+      const budget = new Map<string, number>();
+      const ready = keys
+        .filter((key) => {
+          if (key.due) return true;
+          const left = budget.get(key.function_id) ?? eager - key.busy;
+          budget.set(key.function_id, left - 1);
+          return left > 0;
+        })
+        .slice(0, maxRuns);
       const runs: NewRun[] = [];
       for (const row of ready) {
         const { rows: taken } = await db.query<{ event_id: string; payload: Record<string, unknown> }>({
@@ -314,7 +338,7 @@ export class Store {
       }
       await insertRuns(db, runs);
       if (runs.length) await notify(db, this.owner);
-      return runs.length;
+      return { started: runs.length, waiting: keys.length - ready.length };
     }, { asyncCommit: true });
   }
 

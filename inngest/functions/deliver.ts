@@ -36,8 +36,9 @@ const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
  * results, not errors; function retries are for infrastructure faults only (a replayed step finds
  * recorded deliveries done or not yet due).
  *
- * On Inngest the batch starts when full or at `timeout`; the local engine starts it as soon as
- * the endpoint's previous batch ended (see inngest/engine/config.ts).
+ * On Inngest the batch starts when full or at `timeout`; the local engine also starts it as soon
+ * as the endpoint's previous batch ended while the engine is not busy, and lets it gather
+ * (up to `timeout`) while it is (see Store.formBatches in inngest/engine/store.ts).
  */
 export const deliverBatch = inngest.createFunction(
   {
