@@ -14,7 +14,8 @@ import path from "node:path";
 import { freePort } from "@/lib/db/embedded";
 import { Api, publishClosedLoop } from "./lib/client";
 import { Receiver } from "./lib/receiver";
-import { buildApp, snapshotTree, startServer, stopServer, type Server } from "./lib/server";
+import pg from "pg";
+import { buildApp, databaseUrl, snapshotTree, startServer, stopServer, type Server } from "./lib/server";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -54,6 +55,7 @@ try {
   await sleep(1000);
   const before = cpuByRole(server);
   const load = os.loadavg()[0]!;
+  const since = new Date();
   const started = performance.now();
   const publishes = await publishClosedLoop(api, { eventType: "bench.cost", count, concurrency, payloadBytes: 1024, label: "publish" });
   const published = performance.now();
@@ -61,6 +63,15 @@ try {
   const delivered = performance.now();
   await sleep(500);
   const after = cpuByRole(server);
+  // How many events each batch run carried: its fixed cost is spread over them.
+  const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
+  await db.connect();
+  const { rows: batches } = await db.query(
+    `SELECT count(*)::int AS runs, round(avg(cardinality(batch_event_ids)), 1)::float8 AS "eventsPerRun"
+       FROM inngest_engine.runs WHERE batch_event_ids IS NOT NULL AND started_at >= $1`,
+    [since],
+  );
+  await db.end();
   const perPublish = Object.fromEntries(Object.keys(after).map((role) => [role, round((after[role]! - before[role]!) / publishes.length, 2)]));
   const latency = summarize(publishes.map((p) => p.latencyMs));
   console.log(
@@ -72,6 +83,7 @@ try {
         deliveredAfterMs: round(delivered - started, 0),
         publishLatencyMs: { p50: latency.p50, p99: latency.p99 },
         cpuMsPerPublish: perPublish,
+        batches: batches[0],
         loadAverage: { before: round(load, 2), after: round(os.loadavg()[0]!, 2) },
       },
       null,

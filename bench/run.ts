@@ -229,7 +229,18 @@ type DeliveryRun = {
   cpuMsPerDelivery: { node: number; postgres: number };
   /** 1-minute load average at the phase's start and end. */
   loadAverage: { before: number; after: number };
+  /** Batch runs the engine started during the phase and their events per run: how far batching amortized each run's fixed cost. */
+  batches: { runs: number; eventsPerRun: number };
 };
+
+async function batchRuns(since: Date) {
+  const { rows } = await dbClient!.query(
+    `SELECT count(*)::int AS runs, coalesce(avg(cardinality(batch_event_ids)), 0)::float8 AS per_run
+       FROM inngest_engine.runs WHERE batch_event_ids IS NOT NULL AND started_at >= $1`,
+    [since],
+  );
+  return { runs: rows[0].runs as number, eventsPerRun: round(rows[0].per_run as number, 1) };
+}
 
 async function deliveryRun(label: string, eventType: string, endpoints: Endpoint[], healthy: Endpoint[], monitor: ReturnType<typeof memoryMonitor>): Promise<DeliveryRun> {
   const prefix = healthy[0]!.route.replace(/\/[^/]*$/, "/");
@@ -237,6 +248,7 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
   const before = await pgStats();
   const cpuBefore = cpuMs(server!);
   const loadBefore = os.loadavg()[0]!;
+  const startedDate = new Date();
   const started = now();
   const publishes = await publishClosedLoop(api!, {
     eventType,
@@ -275,11 +287,12 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
       postgres: round((cpuAfter.postgresMs - cpuBefore.postgresMs) / Math.max(1, receiver!.distinct(prefix)), 2),
     },
     loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0]!, 2) },
+    batches: await batchRuns(startedDate),
   };
   log(
     `${label}: ${run.publishesPerSecond} publishes/s (p50 ${run.publishLatencyMs.p50} ms, p99 ${run.publishLatencyMs.p99} ms), ` +
       `${run.deliveriesPerSecond} deliveries/s, publish→first attempt p50 ${run.publishToFirstAttemptMs.p50} ms p99 ${run.publishToFirstAttemptMs.p99} ms, RSS peak ${run.rssPeakMb.totalMb} MB (PSS ${run.rssPeakMb.pssMb} MB), ` +
-      `CPU per delivery ${run.cpuMsPerDelivery.node} ms node + ${run.cpuMsPerDelivery.postgres} ms postgres (load ${run.loadAverage.before} → ${run.loadAverage.after})`,
+      `CPU per delivery ${run.cpuMsPerDelivery.node} ms node + ${run.cpuMsPerDelivery.postgres} ms postgres, ${run.batches.runs} batch runs × ${run.batches.eventsPerRun} events (load ${run.loadAverage.before} → ${run.loadAverage.after})`,
   );
   return run;
 }

@@ -29,22 +29,22 @@ export function renderMarkdown(r: Record<string, any>): string {
   lines.push("");
   lines.push("## Delivery");
   lines.push("");
-  lines.push("| phase | publishes/s | publish p50 / p99 ms | deliveries/s | publish → first attempt p50 / p99 ms | RSS peak MB (all / node / postgres; PSS all) | DB per delivery: tx, rows ins/upd/del, WAL KiB | CPU ms per delivery: node + postgres (load 1-min before → after) |");
-  lines.push("|---|---|---|---|---|---|---|---|");
-  if (r.limit) lines.push(`| limit (no DB, concurrency ${r.limit.concurrency}) | – | – | ${Math.round(r.limit.perSecond)} | – | – | – | – |`);
-  if (r.idle) lines.push(`| idle probe (50 × 100 ms apart, 1 endpoint) | – | ${ms(r.idle.publishLatencyMs)} | – | ${ms(r.idle.publishToFirstAttemptMs)} | – | – | – |`);
+  lines.push("| phase | publishes/s | publish p50 / p99 ms | deliveries/s | publish → first attempt p50 / p99 ms | RSS peak MB (all / node / postgres; PSS all) | DB per delivery: tx, rows ins/upd/del, WAL KiB | CPU ms per delivery: node + postgres (load 1-min before → after) | batch runs × events per run |");
+  lines.push("|---|---|---|---|---|---|---|---|---|");
+  if (r.limit) lines.push(`| limit (no DB, concurrency ${r.limit.concurrency}) | – | – | ${Math.round(r.limit.perSecond)} | – | – | – | – | – |`);
+  if (r.idle) lines.push(`| idle probe (50 × 100 ms apart, 1 endpoint) | – | ${ms(r.idle.publishLatencyMs)} | – | ${ms(r.idle.publishToFirstAttemptMs)} | – | – | – | – |`);
   for (const [name, run] of [["end to end", r.e2e], [`isolation (healthy ${(r.config?.endpoints ?? 20) - (r.config?.hanging ?? 2)} of ${r.config?.endpoints ?? 20})`, r.isolation]] as const) {
     if (!run) continue;
     const db = run.database ?? {};
     lines.push(
       `| ${name}${run.completed ? "" : " (incomplete)"} | ${run.publishesPerSecond} | ${ms(run.publishLatencyMs)} | ${run.deliveriesPerSecond} | ${ms(run.publishToFirstAttemptMs)} | ` +
         `${run.rssPeakMb.totalMb} / ${run.rssPeakMb.nodeMb} / ${run.rssPeakMb.postgresMb}; ${run.rssPeakMb.pssMb ?? "–"} | ${db.transactions}, ${db.rowsInserted}/${db.rowsUpdated}/${db.rowsDeleted}, ${db.walKiB}${db.statements !== undefined ? `; ${db.statements} statements` : ""} | ` +
-        `${run.cpuMsPerDelivery ? `${run.cpuMsPerDelivery.node} + ${run.cpuMsPerDelivery.postgres} (${run.loadAverage?.before} → ${run.loadAverage?.after})` : "–"} |`,
+        `${run.cpuMsPerDelivery ? `${run.cpuMsPerDelivery.node} + ${run.cpuMsPerDelivery.postgres} (${run.loadAverage?.before} → ${run.loadAverage?.after})` : "–"} | ${run.batches ? `${run.batches.runs} × ${run.batches.eventsPerRun}` : "–"} |`,
     );
   }
   if (r.paced) {
     lines.push(
-      `| paced ${r.paced.rate}/s × ${r.paced.seconds} s (fan-out ${r.paced.fanout}) | ${r.paced.achievedPerSecond} | ${ms(r.paced.publishLatencyMs)} | – | ${ms(r.paced.publishToFirstAttemptMs)} | ${r.paced.rssPeakMb.totalMb} / ${r.paced.rssPeakMb.nodeMb} / ${r.paced.rssPeakMb.postgresMb}; ${r.paced.rssPeakMb.pssMb ?? "–"} | – | – |`,
+      `| paced ${r.paced.rate}/s × ${r.paced.seconds} s (fan-out ${r.paced.fanout}) | ${r.paced.achievedPerSecond} | ${ms(r.paced.publishLatencyMs)} | – | ${ms(r.paced.publishToFirstAttemptMs)} | ${r.paced.rssPeakMb.totalMb} / ${r.paced.rssPeakMb.nodeMb} / ${r.paced.rssPeakMb.postgresMb}; ${r.paced.rssPeakMb.pssMb ?? "–"} | – | – | – |`,
     );
   }
   for (const [name, run] of [["end to end", r.e2e], ["isolation", r.isolation]] as const) {

@@ -91,7 +91,7 @@ export class Executor {
         const due = await this.store.dueTimers();
         if (due.crons) await this.store.fireDueCrons();
         if (due.sleeps) await this.store.wakeDueSleeps();
-        if (due.batches) waiting = (await this.store.formBatches(this.options.workers, this.options.eagerBatches)).waiting > 0;
+        if (due.batches) waiting = (await this.store.formBatches(this.options.workers, { eager: this.options.eagerBatches })).waiting > 0;
         const free = this.options.workers - this.inFlight.size;
         if (free > 0) for (const job of await this.store.claim(this.owner, free, this.options.leaseMs)) this.startJob(job);
       } while (this.dirty && !this.stopped);

@@ -70,6 +70,9 @@ const ALIVE = `SELECT application_name FROM pg_stat_activity WHERE application_n
 const ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
 
 export class Store {
+  /** When this instance last started a batch per function and key, for formBatches' linger. */
+  private readonly batchStarts = new Map<string, number>();
+
   /** `owner` tags this instance's NOTIFYs so its own listener can ignore them. */
   constructor(
     readonly pool: pg.Pool,
@@ -282,11 +285,15 @@ export class Store {
    *   within the last BUSY_MS): an idle engine starts a batch as soon as an event arrives (low
    *   latency), a busy one lets events gather so each run carries more of them (a run's fixed
    *   cost is spread over its batch). Runs older than BUSY_MS (a slow endpoint's) do not count,
-   *   so they never hold other keys back.
+   *   so they never hold other keys back;
+   * - and a key whose last batch this instance started less than `lingerMs` ago waits out the rest
+   *   of that time unless it is full or timed out: a hot key (an endpoint receiving hundreds of
+   *   events a second) gets one batch per `lingerMs` with everything that arrived meanwhile,
+   *   instead of a run per handful of events.
    * Called on every pass of the worker loop. One instance forms batches at a time (a try-lock; the
    * others skip). Returns how many runs it started and how many keys it left waiting.
    */
-  async formBatches(maxRuns: number, eager = 4): Promise<{ started: number; waiting: number }> {
+  async formBatches(maxRuns: number, { eager = 4, lingerMs = 50 }: { eager?: number; lingerMs?: number } = {}): Promise<{ started: number; waiting: number }> {
     if (maxRuns <= 0) return { started: 0, waiting: 0 };
     return this.tx(async (db) => {
       const { rows: locked } = await db.query({ name: "engine.batch.lock", text: `SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok` });
@@ -309,10 +316,13 @@ export class Store {
                 ORDER BY k.oldest`,
         values: [BUSY_MS],
       });
+      const now = Date.now();
+      for (const [key, at] of this.batchStarts) if (now - at >= lingerMs) this.batchStarts.delete(key);
       const budget = new Map<string, number>();
       const ready = keys
         .filter((key) => {
           if (key.due) return true;
+          if (this.batchStarts.has(`${key.function_id}\0${key.batch_key}`)) return false; // lingering
           const left = budget.get(key.function_id) ?? eager - key.busy;
           budget.set(key.function_id, left - 1);
           return left > 0;
@@ -338,6 +348,7 @@ export class Store {
       }
       await insertRuns(db, runs);
       if (runs.length) await notify(db, this.owner);
+      for (const run of runs) this.batchStarts.set(`${run.functionId}\0${run.batchKey}`, now);
       return { started: runs.length, waiting: keys.length - ready.length };
     }, { asyncCommit: true });
   }
