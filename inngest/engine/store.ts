@@ -223,13 +223,21 @@ export class Store {
     });
   }
 
-  /** Due cron ticks and sleeps; cheap to ask on every pass of the worker loop. */
-  async dueTimers(): Promise<{ crons: boolean; sleeps: boolean; batches: boolean }> {
+  /**
+   * What a pass of the worker loop has to do: due cron ticks, sleeps, batch keys with pending
+   * events and no active run (only those can start: see formBatches), due calls. One statement,
+   * so a pass that finds nothing to do costs little.
+   */
+  async dueTimers(): Promise<{ crons: boolean; sleeps: boolean; batches: boolean; calls: boolean }> {
     const { rows } = await this.pool.query({
       name: "engine.due",
       text: `SELECT EXISTS (SELECT 1 FROM inngest_engine.crons WHERE next_at <= now()) AS crons,
                     EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now()) AS sleeps,
-                    EXISTS (SELECT 1 FROM inngest_engine.batch_items) AS batches`,
+                    EXISTS (SELECT 1 FROM inngest_engine.batch_items b
+                             WHERE NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                                                WHERE r.function_id = b.function_id AND r.batch_key = b.batch_key
+                                                  AND r.status IN ('RUNNING', 'SLEEPING'))) AS batches,
+                    EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'call' AND lease_owner IS NULL AND due_at <= now()) AS calls`,
     });
     return rows[0];
   }
@@ -296,11 +304,12 @@ export class Store {
   async formBatches(maxRuns: number, { eager = 4, lingerMs = 50 }: { eager?: number; lingerMs?: number } = {}): Promise<{ started: number; waiting: number }> {
     if (maxRuns <= 0) return { started: 0, waiting: 0 };
     return this.tx(async (db) => {
-      const { rows: locked } = await db.query({ name: "engine.batch.lock", text: `SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok` });
-      if (!locked[0].ok) return { started: 0, waiting: 0 };
+      // No rows when another instance holds the try-lock.
       const { rows: keys } = await db.query<{ function_id: string; batch_key: string; config: FunctionConfig; due: boolean; busy: number }>({
         name: "engine.batch.ready",
-        text: `WITH pending AS (
+        text: `WITH locked AS (
+                 SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok
+               ), pending AS (
                  SELECT function_id, batch_key, count(*) AS n, min(received_at) AS oldest
                    FROM inngest_engine.batch_items GROUP BY function_id, batch_key)
                SELECT k.function_id, k.batch_key, f.config,
@@ -309,9 +318,9 @@ export class Store {
                       (SELECT count(*)::int FROM inngest_engine.runs r
                         WHERE r.function_id = k.function_id AND r.batch_key IS NOT NULL AND r.status IN ('RUNNING', 'SLEEPING')
                           AND r.started_at > now() - $1 * interval '1 millisecond') AS busy
-                 FROM pending k
+                 FROM locked, pending k
                  JOIN inngest_engine.functions f ON f.id = k.function_id
-                WHERE NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                WHERE locked.ok AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
                                    WHERE r.function_id = k.function_id AND r.batch_key = k.batch_key AND r.status IN ('RUNNING', 'SLEEPING'))
                 ORDER BY k.oldest`,
         values: [BUSY_MS],
