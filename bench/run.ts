@@ -6,6 +6,9 @@
  *
  * Flags: --deliveries 20000   end-to-end and isolation size (messages = deliveries / 20)
  *        --attempts 1000000   read-path rows (0 skips the read path)
+ *        --history 0          after everything else: fill the engine's tables with this many delivered
+ *                             deliveries (events, batch runs, memos) and run end to end again: does
+ *                             the rate hold once they are big? (1000000: "after 1 M delivered")
  *        --skip-build         reuse .next-bench
  *        --publish-concurrency 16   client concurrency of the end-to-end publishers
  *        --limit-concurrency N      default: min(engine workers, 20 × endpoint concurrency)
@@ -29,6 +32,7 @@ import { Receiver } from "./lib/receiver";
 import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, startServer, stopServer, type Server } from "./lib/server";
 import { checkDeadline, DeadlineError, log, now, parseArgs, progress, round, setDeadline, sleep, summarize, type Summary } from "./lib/util";
 import { renderMarkdown } from "./lib/report";
+import { fillEngineHistory } from "./lib/history";
 
 const args = parseArgs(process.argv.slice(2));
 const ENDPOINTS = 20;
@@ -37,6 +41,7 @@ const PAYLOAD_BYTES = 1024;
 const deliveries = Math.max(ENDPOINTS, args.number("deliveries", 20_000));
 const messages = Math.ceil(deliveries / ENDPOINTS);
 const readAttempts = args.number("attempts", 1_000_000);
+const history = args.number("history", 0);
 const publishConcurrency = args.number("publish-concurrency", 16);
 // The server reads the same variables through lib/env.ts; read them the same way here.
 const { HOOKLINE_ENGINE_WORKERS: engineWorkers, HOOKLINE_ENDPOINT_CONCURRENCY: endpointConcurrency, HOOKLINE_DELIVERY_WORKERS: deliveryWorkers } = env();
@@ -456,6 +461,21 @@ async function main() {
   Object.assign(results.paced as Record<string, unknown>, { publishToFirstAttemptMs: pacedLatency.summary, missing: pacedLatency.missing });
   log(`paced: publish→first attempt p50 ${pacedLatency.summary.p50} ms, p99 ${pacedLatency.summary.p99} ms, ${pacedLatency.missing} not delivered`);
   results.rssPeakMb = monitor.peak();
+
+  // 6. The same end to end once the engine's tables hold `history` delivered deliveries.
+  if (history > 0) {
+    log(`6. after ${history} delivered: filling the engine's tables, then end to end again`);
+    const filled = await fillEngineHistory(dbClient, history);
+    const later: Endpoint[] = [];
+    for (let i = 0; i < ENDPOINTS; i++) later.push(await createEndpoint(`bench history ${i}`, `history/${i}`, "bench.history"));
+    const laterRun = await deliveryRun("after history", "bench.history", later, later, monitor);
+    results.afterHistory = {
+      ...laterRun,
+      filled,
+      ratioToLimit: round(laterRun.deliveriesPerSecond / limit.perSecond, 3),
+      vsEndToEnd: round(laterRun.deliveriesPerSecond / e2eRun.deliveriesPerSecond, 2),
+    };
+  }
   monitor.stop();
 
 
@@ -500,6 +520,13 @@ function targets(r: Record<string, any>): Target[] {
       target: "healthy p99 within 1.2 × when 2 endpoints hang",
       value: `${r.isolation.publishToFirstAttemptMs.p99} ms vs ${e2e.publishToFirstAttemptMs.p99} ms = ${r.isolation.healthyP99VsE2e}×`,
       pass: r.isolation.healthyP99VsE2e !== null && r.isolation.healthyP99VsE2e <= 1.2,
+    });
+  }
+  if (r.afterHistory && e2e) {
+    out.push({
+      target: `rate holds after ${r.afterHistory.filled.events} delivered (within 0.8 × of end to end)`,
+      value: `${r.afterHistory.deliveriesPerSecond} vs ${e2e.deliveriesPerSecond} deliveries/s = ${r.afterHistory.vsEndToEnd}×`,
+      pass: r.afterHistory.vsEndToEnd >= 0.8,
     });
   }
   const last10 = r.readPath?.queries?.[0];

@@ -33,7 +33,8 @@ export function renderMarkdown(r: Record<string, any>): string {
   lines.push("|---|---|---|---|---|---|---|---|---|");
   if (r.limit) lines.push(`| limit (no DB, concurrency ${r.limit.concurrency}) | – | – | ${Math.round(r.limit.perSecond)} | – | – | – | – | – |`);
   if (r.idle) lines.push(`| idle probe (50 × 100 ms apart, 1 endpoint) | – | ${ms(r.idle.publishLatencyMs)} | – | ${ms(r.idle.publishToFirstAttemptMs)} | – | – | – | – |`);
-  for (const [name, run] of [["end to end", r.e2e], [`isolation (healthy ${(r.config?.endpoints ?? 20) - (r.config?.hanging ?? 2)} of ${r.config?.endpoints ?? 20})`, r.isolation]] as const) {
+  const afterHistory = r.afterHistory ? `end to end after ${r.afterHistory.filled.events} delivered (engine history)` : "after history";
+  for (const [name, run] of [["end to end", r.e2e], [`isolation (healthy ${(r.config?.endpoints ?? 20) - (r.config?.hanging ?? 2)} of ${r.config?.endpoints ?? 20})`, r.isolation], [afterHistory, r.afterHistory]] as const) {
     if (!run) continue;
     const db = run.database ?? {};
     lines.push(
