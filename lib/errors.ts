@@ -31,7 +31,7 @@ export const errors = {
   backlogFull: (message: string, retryAfterSeconds: number, details?: unknown) =>
     new AppError("delivery_backlog_full", message, 429, details, retryAfterSeconds),
   /** A dependency cannot serve now (database down or out of connections); retrying later works. */
-  unavailable: (code: "database_busy" | "database_unavailable" | "server_busy", message: string, retryAfterSeconds: number) =>
+  unavailable: (code: "database_busy" | "database_unavailable" | "server_busy" | "engine_resyncing", message: string, retryAfterSeconds: number) =>
     new AppError(code, message, 503, undefined, retryAfterSeconds),
 };
 

@@ -109,7 +109,8 @@ export class Executor {
       const due = await this.store.dueTimers();
       if (due.crons) await this.store.fireDueCrons();
       if (due.sleeps) await this.store.wakeDueSleeps();
-      let calls = due.calls;
+      // Waking a sleep or firing a cron tick makes a call due now.
+      let calls = due.calls || due.sleeps || due.crons;
       if (due.batches) {
         const batches = await this.store.formBatches(this.options.workers, { eager: this.options.eagerBatches });
         waiting = batches.waiting > 0;

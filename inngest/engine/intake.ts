@@ -3,9 +3,11 @@
  * app statement that creates work can store the engine's events itself, in that same statement,
  * instead of committing first and then sending the events over HTTP (a second transaction in the
  * worker, and a window in which a crash leaves the work stored but not yet requested). It does
- * what `Store.ingest` does for a `batchEvents` function's event: store the event, queue it in its
- * function's batch under its key, and NOTIFY the engines, as CTEs the caller appends to its own
- * statement (see lib/delivery/requests.ts).
+ * what `Store.ingest` does for a `batchEvents` function's event: store the event and queue it in
+ * its function's batch under its key, as CTEs the caller appends to its own statement (see
+ * lib/delivery/requests.ts); after the commit, `EngineWaker` NOTIFYs the engines. (A NOTIFY inside
+ * the caller's transaction would make every such commit queue for PostgreSQL's notify lock, which
+ * is held across the commit's WAL flush: publishes would commit one at a time.)
  *
  * Supported: events whose every triggered function is a `batchEvents` function without
  * idempotency (what `hookline/delivery.requested` triggers). `loadIntakePlan` returns null for any
@@ -50,9 +52,8 @@ export async function loadIntakePlan(query: Query, eventName: string): Promise<I
 }
 
 /**
- * The CTEs, using parameters $at … $at+7 (see `intakeParams`), and a `intake_done` CTE the
- * caller's final SELECT must read (`(SELECT count(*) FROM intake_done)`): a CTE that is not read
- * is not run.
+ * The CTEs, using parameters $at … $at+7 (see `intakeParams`). `intake_done` holds the number of
+ * batch items queued, for the caller's final SELECT.
  */
 export function intakeCtes(at: number): string {
   const p = (offset: number) => `$${at + offset}`;
@@ -73,7 +74,7 @@ export function intakeCtes(at: number): string {
       JOIN intake_events e ON e.id = i.event_id
     RETURNING 1
   ), intake_done AS (
-    SELECT pg_notify('${NOTIFY_CHANNEL}', '') FROM (SELECT count(*) FROM intake_items) AS items
+    SELECT count(*) AS n FROM intake_items
   )`;
 }
 
@@ -102,4 +103,38 @@ export function intakeParams(plan: IntakePlan, events: IntakeEvent[]): unknown[]
 /** The statement failed because the plan it carried is out of date (nothing was written). */
 export function isStalePlan(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "22012"; // division_by_zero, from intake_guard
+}
+
+/** Passes of the engines' loops this wakes at most, per second: more would only cost statements. */
+const WAKE_INTERVAL_MS = 5;
+
+/**
+ * Wakes the engines (NOTIFY) after commits that wrote events with `intakeCtes`, coalesced: one
+ * NOTIFY at a time, at most one per WAKE_INTERVAL_MS, and one more after it for commits that
+ * came while it was on its way. Losing one (a crash right after the commit) delays the events
+ * until the engine's next pass (its safety-net poll, 2 s), nothing more.
+ */
+export class EngineWaker {
+  private pending = false;
+  private busy = false;
+
+  constructor(
+    private readonly query: Query,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {}
+
+  wake() {
+    this.pending = true;
+    if (!this.busy) void this.send();
+  }
+
+  private async send() {
+    this.busy = true;
+    while (this.pending) {
+      this.pending = false;
+      await this.query("engine.wake", `SELECT pg_notify('${NOTIFY_CHANNEL}', '')`, []).catch(this.onError);
+      await new Promise((resolve) => setTimeout(resolve, WAKE_INTERVAL_MS));
+    }
+    this.busy = false;
+  }
 }

@@ -345,7 +345,12 @@ export class Store {
                    DELETE FROM inngest_engine.batch_items
                     WHERE (function_id, batch_key, event_id) IN (
                       SELECT function_id, batch_key, event_id FROM inngest_engine.batch_items
-                       WHERE function_id = $1 AND batch_key = $2 ORDER BY received_at, event_id LIMIT $3)
+                       WHERE function_id = $1 AND batch_key = $2
+                         -- Checked again here: this statement's snapshot is the first taken after
+                         -- the try-lock, so it sees a batch another instance started just before.
+                         AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                                          WHERE r.function_id = $1 AND r.batch_key = $2 AND r.status IN ('RUNNING', 'SLEEPING'))
+                       ORDER BY received_at, event_id LIMIT $3)
                    RETURNING event_id, received_at)
                  SELECT t.event_id, e.payload FROM taken t JOIN inngest_engine.events e ON e.id = t.event_id
                   ORDER BY t.received_at, t.event_id`,

@@ -1,6 +1,6 @@
 import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
-import { intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
+import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
 import { query } from "@/lib/db/pool";
 import { usesLocalEngine } from "@/lib/env";
 import { logger } from "@/lib/log";
@@ -42,12 +42,22 @@ function requestEvents(deliveries: Array<{ id: string; endpointId: string }>, ro
   );
 }
 
-/** What a statement that creates deliveries appends to request them itself (see directRequests). */
-export type DirectRequests = { ctes: (firstParam: number) => string; params: unknown[] };
+/**
+ * What a statement that creates deliveries appends to request them itself (see directRequests);
+ * `committed()` wakes the engine once that statement committed.
+ */
+export type DirectRequests = { ctes: (firstParam: number) => string; params: unknown[]; committed: () => void };
 
 /** A plan that is null (the functions are not synced yet, or need a send) is read again after this. */
 const NULL_PLAN_MS = 5_000;
-const globalForIntake = globalThis as unknown as { hooklineIntake?: { plan: Promise<IntakePlan | null>; at: number } };
+const globalForIntake = globalThis as unknown as { hooklineIntake?: { plan: Promise<IntakePlan | null>; at: number }; hooklineWaker?: EngineWaker };
+
+function waker(): EngineWaker {
+  return (globalForIntake.hooklineWaker ??= new EngineWaker(
+    (name, text, values) => query(name, text, values),
+    (error) => logger().warn({ err: error }, "could not wake the engine; it finds the deliveries at its next poll"),
+  ));
+}
 
 function intakePlan(): Promise<IntakePlan | null> {
   const cached = globalForIntake.hooklineIntake;
@@ -67,15 +77,19 @@ function intakePlan(): Promise<IntakePlan | null> {
  * On the local engine, the events that request these deliveries are written by the statement that
  * creates the deliveries (inngest/engine/intake.ts): requested atomically with their creation, so
  * no send follows the commit and no crash can leave them stored but unrequested. The statement
- * appends `ctes(n)` to its WITH list, passes `params` as $n…, and reads `intake_done` in its final
- * SELECT. Undefined when requests must be sent after the commit instead (`requestDeliveries`): on
+ * appends `ctes(n)` to its WITH list, passes `params` as $n…, and calls `committed()` once it
+ * committed. Undefined when requests must be sent after the commit instead (`requestDeliveries`): on
  * Inngest, or while the engine's functions are not synced.
  */
 export async function directRequests(deliveries: Array<{ id: string; endpointId: string }>, round = "initial"): Promise<DirectRequests | undefined> {
   if (!deliveries.length || !usesLocalEngine()) return undefined;
   const plan = await intakePlan();
   if (!plan) return undefined;
-  return { ctes: intakeCtes, params: intakeParams(plan, requestEvents(deliveries, round).map(({ name, data, id }) => ({ name, data, id: id! }))) };
+  return {
+    ctes: intakeCtes,
+    params: intakeParams(plan, requestEvents(deliveries, round).map(({ name, data, id }) => ({ name, data, id: id! }))),
+    committed: () => waker().wake(),
+  };
 }
 
 /**

@@ -169,9 +169,16 @@ describe("delivery on the local engine", () => {
     const paused = await services.createEndpoint(ctx, { title: "off", url: target.url, eventTypes: ["direct"], enabled: false });
     const { inngest } = await import("@/inngest/client");
     const send = vi.spyOn(inngest, "send");
+    // The engine is woken after the commit (a NOTIFY outside the publish's transaction).
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    const wakes: string[] = [];
+    listener.on("notification", (message) => wakes.push(message.payload ?? ""));
+    await listener.query("LISTEN inngest_engine");
     try {
       const published = await services.publish(ctx, { eventType: "direct", payload: { n: 1 } });
       expect(send).not.toHaveBeenCalled();
+      await waitFor(async () => wakes.includes(""), 5_000, "the engine to be woken");
       const pending = published.deliveries.filter((d) => d.status === "PENDING");
       expect(pending.map((d) => d.endpointId).sort()).toEqual(endpoints.map((e) => e.id).sort());
       // Requested with their creation: the sweep's unsent rule never sees them.
@@ -194,6 +201,7 @@ describe("delivery on the local engine", () => {
       expect(await db.attempt.count({ where: { delivery: { messageId: published.message.id } } })).toBe(3);
     } finally {
       send.mockRestore();
+      await listener.end();
     }
   });
 
@@ -203,8 +211,10 @@ describe("delivery on the local engine", () => {
     await services.createEndpoint(ctx, { title: "resync", url: target.url, eventTypes: ["resync"] });
     await services.publish(ctx, { eventType: "resync", payload: { n: 0 } }); // the plan is read and kept
     const { rows: before } = await pool.query(`SELECT id, config FROM inngest_engine.functions WHERE config->'events' ? 'hookline/delivery.requested'`);
-    // A re-sync that changed the function (here: a larger batch).
-    await pool.query(`UPDATE inngest_engine.functions SET config = jsonb_set(config, '{batch,maxSize}', '99') WHERE id = ANY($1)`, [before.map((row) => row.id)]);
+    // A re-sync that changed the function: its batches are now keyed by delivery, not endpoint.
+    await pool.query(`UPDATE inngest_engine.functions SET config = jsonb_set(config, '{batch,key}', '"event.data.deliveryId"') WHERE id = ANY($1)`, [
+      before.map((row) => row.id),
+    ]);
     try {
       // A plan read before the re-sync no longer fits: its statement fails whole, writing nothing.
       const { intakeCtes, intakeParams, isStalePlan, loadIntakePlan } = await import("@/inngest/engine/intake");
@@ -217,8 +227,16 @@ describe("delivery on the local engine", () => {
       expect((await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.events WHERE external_id = 'dlv_stale:initial'`)).rows[0].n).toBe(0);
 
       const published = await services.publish(ctx, { eventType: "resync", payload: { n: 1 } });
-      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.events WHERE external_id = $1`, [`${published.deliveries[0]!.id}:initial`]);
-      expect(rows[0].n).toBe(1);
+      const deliveryId = published.deliveries[0]!.id;
+      const { rows } = await pool.query(`SELECT id FROM inngest_engine.events WHERE external_id = $1`, [`${deliveryId}:initial`]);
+      expect(rows).toHaveLength(1);
+      // Queued under the re-synced key: publish read the plan again.
+      const { rows: keys } = await pool.query(
+        `SELECT batch_key FROM inngest_engine.batch_items WHERE event_id = $1
+         UNION ALL SELECT batch_key FROM inngest_engine.runs WHERE $1 = ANY(batch_event_ids)`,
+        [rows[0].id],
+      );
+      expect(keys).toEqual([{ batch_key: deliveryId }]);
       expect(await db.message.count({ where: { workspaceId: ctx.workspaceId } })).toBe(2);
       await waitFor(async () => target.hits.length === 2, 10_000, "both delivered");
     } finally {

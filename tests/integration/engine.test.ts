@@ -62,7 +62,8 @@ function fixtureFunctions(client: Inngest.Any): InngestFunction.Any[] {
 beforeAll(async () => {
   const { url } = await createTestDatabase();
   pool = new pg.Pool({ connectionString: url });
-  engine = await startEngine({ databaseUrl: url, retryBaseMs: 20, retryMaxMs: 100 });
+  // The safety-net poll is out of reach: every wake-up here must be event-driven or timed exactly.
+  engine = await startEngine({ databaseUrl: url, retryBaseMs: 20, retryMaxMs: 100, pollMs: 60_000 });
   inngest = new Inngest({ id: "engine-test", isDev: true, baseUrl: engine.url, logger: quietLogger });
   app = await serveFunctions(inngest, fixtureFunctions(inngest));
   await engine.syncApp(app.url);

@@ -231,7 +231,10 @@ async function publishPrepared(
     ]);
   } catch (error) {
     // The engine's functions were re-synced since the plan was read: nothing was written; again.
-    if (direct && staleDirectRequests(error) && !retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+    if (direct && staleDirectRequests(error)) {
+      if (!retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+      throw errors.unavailable("engine_resyncing", "The delivery engine is being re-synced; nothing was published. Retry shortly", 1);
+    }
     // A concurrent publish stored one of the keys first: nothing of ours was written; read again.
     if ((error as { code?: string }).code === "23505" && keys.length) {
       if (retried) throw errors.conflict("An idempotency key of this request is being used by another request; retry");
@@ -241,7 +244,8 @@ async function publishPrepared(
   }
   for (const { result } of fresh) result.message.createdAt = createdAt;
   noteAccepted(pending.length);
-  if (!direct) await requestAfterCommit(pending);
+  if (direct) direct.committed();
+  else await requestAfterCommit(pending);
   return results;
 }
 
