@@ -105,8 +105,11 @@ export function isStalePlan(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === "22012"; // division_by_zero, from intake_guard
 }
 
-/** Passes of the engines' loops this wakes at most, per second: more would only cost statements. */
-const WAKE_INTERVAL_MS = 5;
+/**
+ * At most one wake-up per this many ms: the engine's loop passes at most once per 20 ms anyway
+ * (inngest/engine/executor.ts), so more NOTIFYs would only cost statements.
+ */
+const WAKE_INTERVAL_MS = 20;
 
 /**
  * Wakes the engines (NOTIFY) after commits that wrote events with `intakeCtes`, coalesced: one
