@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort } from "@/lib/db/embedded";
 import { Api, publishClosedLoop } from "./lib/client";
+import { batchRuns } from "./lib/history";
 import { Receiver } from "./lib/receiver";
 import pg from "pg";
 import { buildApp, databaseUrl, snapshotTree, startServer, stopServer, type Server } from "./lib/server";
@@ -66,11 +67,7 @@ try {
   // How many events each batch run carried: its fixed cost is spread over them.
   const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
   await db.connect();
-  const { rows: batches } = await db.query(
-    `SELECT count(*)::int AS runs, round(avg(cardinality(batch_event_ids)), 1)::float8 AS "eventsPerRun"
-       FROM inngest_engine.runs WHERE batch_event_ids IS NOT NULL AND started_at >= $1`,
-    [since],
-  );
+  const batches = await batchRuns(db, since);
   await db.end();
   const perPublish = Object.fromEntries(Object.keys(after).map((role) => [role, round((after[role]! - before[role]!) / publishes.length, 2)]));
   const latency = summarize(publishes.map((p) => p.latencyMs));
@@ -83,7 +80,7 @@ try {
         deliveredAfterMs: round(delivered - started, 0),
         publishLatencyMs: { p50: latency.p50, p99: latency.p99 },
         cpuMsPerPublish: perPublish,
-        batches: batches[0],
+        batches,
         loadAverage: { before: round(load, 2), after: round(os.loadavg()[0]!, 2) },
       },
       null,

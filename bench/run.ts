@@ -32,7 +32,7 @@ import { Receiver } from "./lib/receiver";
 import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, startServer, stopServer, type Server } from "./lib/server";
 import { checkDeadline, DeadlineError, log, now, parseArgs, progress, round, setDeadline, sleep, summarize, type Summary } from "./lib/util";
 import { renderMarkdown } from "./lib/report";
-import { fillEngineHistory } from "./lib/history";
+import { batchRuns, fillEngineHistory } from "./lib/history";
 
 const args = parseArgs(process.argv.slice(2));
 const ENDPOINTS = 20;
@@ -238,14 +238,7 @@ type DeliveryRun = {
   batches: { runs: number; eventsPerRun: number };
 };
 
-async function batchRuns(since: Date) {
-  const { rows } = await dbClient!.query(
-    `SELECT count(*)::int AS runs, coalesce(avg(cardinality(batch_event_ids)), 0)::float8 AS per_run
-       FROM inngest_engine.runs WHERE batch_event_ids IS NOT NULL AND started_at >= $1`,
-    [since],
-  );
-  return { runs: rows[0].runs as number, eventsPerRun: round(rows[0].per_run as number, 1) };
-}
+
 
 async function deliveryRun(label: string, eventType: string, endpoints: Endpoint[], healthy: Endpoint[], monitor: ReturnType<typeof memoryMonitor>): Promise<DeliveryRun> {
   const prefix = healthy[0]!.route.replace(/\/[^/]*$/, "/");
@@ -292,7 +285,7 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
       postgres: round((cpuAfter.postgresMs - cpuBefore.postgresMs) / Math.max(1, receiver!.distinct(prefix)), 2),
     },
     loadAverage: { before: round(loadBefore, 2), after: round(os.loadavg()[0]!, 2) },
-    batches: await batchRuns(startedDate),
+    batches: await batchRuns(dbClient!, startedDate),
   };
   log(
     `${label}: ${run.publishesPerSecond} publishes/s (p50 ${run.publishLatencyMs.p50} ms, p99 ${run.publishLatencyMs.p99} ms), ` +

@@ -55,3 +55,13 @@ export async function fillEngineHistory(client: pg.Client, deliveries: number) {
   bar.done(`${deliveries} events, ${runs} batch runs in ${((now() - started) / 1000).toFixed(0)} s`);
   return { events: deliveries, runs, seconds: Math.round((now() - started) / 1000) };
 }
+
+/** Batch runs the engine started since `since` and their events per run: how far batching spread each run's fixed cost. */
+export async function batchRuns(client: pg.Client, since: Date): Promise<{ runs: number; eventsPerRun: number }> {
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS runs, round(coalesce(avg(cardinality(batch_event_ids)), 0), 1)::float8 AS "eventsPerRun"
+       FROM inngest_engine.runs WHERE batch_event_ids IS NOT NULL AND started_at >= $1`,
+    [since],
+  );
+  return rows[0];
+}

@@ -23,8 +23,7 @@ export function seededEventIds(seed: string | undefined, count: number): string[
   if (!match) return undefined;
   const entropy = Buffer.from(match[2], "base64");
   if (entropy.length !== 10) return undefined;
-  const base = bytesToBigInt(entropy);
-  return Array.from({ length: count }, (_, index) => ulid(Number(match[1]), base + BigInt(index)));
+  return consecutiveIds(count, Number(match[1]), bytesToBigInt(entropy));
 }
 
 function bytesToBigInt(bytes: Uint8Array): bigint {
@@ -33,8 +32,10 @@ function bytesToBigInt(bytes: Uint8Array): bigint {
   return value;
 }
 
-/** `count` ULIDs of one instant that sort in the order given (random start, consecutive entropy). */
-export function consecutiveIds(count: number, time = Date.now()): string[] {
-  const base = bytesToBigInt(randomBytes(10)) >> 1n; // room to count up without wrapping
+/**
+ * `count` ULIDs of one instant that sort in the order given: consecutive entropy from `base`
+ * (random by default, with room to count up without wrapping).
+ */
+export function consecutiveIds(count: number, time = Date.now(), base = bytesToBigInt(randomBytes(10)) >> 1n): string[] {
   return Array.from({ length: count }, (_, index) => ulid(time, base + BigInt(index)));
 }

@@ -19,10 +19,9 @@
  * event changed since (a re-sync after an upgrade), the statement fails whole, nothing is written,
  * and `isStalePlan(error)` tells the caller to read the plan again.
  */
-import { evaluateKey } from "./expression";
-import { consecutiveIds } from "./ids";
-import { NOTIFY_CHANNEL } from "./store";
 import type { FunctionConfig } from "./config";
+import { consecutiveIds } from "./ids";
+import { batchKey, eventPayload, NOTIFY_CHANNEL } from "./store";
 
 /** A named (prepared) statement on the app's pool. */
 type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: unknown[] }>;
@@ -31,7 +30,7 @@ export type IntakePlan = {
   eventName: string;
   /** What the statement checks: a digest of the synced functions the event triggers. */
   digest: string;
-  batches: Array<{ functionId: string; key?: string }>;
+  batches: Array<{ functionId: string; batch: NonNullable<FunctionConfig["batch"]> }>;
 };
 
 export type IntakeEvent = { name: string; data: Record<string, unknown>; id: string };
@@ -48,12 +47,12 @@ export async function loadIntakePlan(query: Query, eventName: string): Promise<I
   )) as { rows: Array<{ digest: string; configs: FunctionConfig[] | null }> };
   const configs = rows[0]?.configs ?? [];
   if (!configs.length || configs.some((fn) => !fn.batch || fn.idempotency)) return null;
-  return { eventName, digest: rows[0]!.digest, batches: configs.map((fn) => ({ functionId: fn.id, key: fn.batch!.key })) };
+  return { eventName, digest: rows[0]!.digest, batches: configs.map((fn) => ({ functionId: fn.id, batch: fn.batch! })) };
 }
 
 /**
- * The CTEs, using parameters $at … $at+7 (see `intakeParams`). `intake_done` holds the number of
- * batch items queued, for the caller's final SELECT.
+ * The CTEs, using parameters $at … $at+7 (see `intakeParams`). They run whatever the caller's
+ * final SELECT reads (data-modifying CTEs always run to completion).
  */
 export function intakeCtes(at: number): string {
   const p = (offset: number) => `$${at + offset}`;
@@ -73,8 +72,6 @@ export function intakeCtes(at: number): string {
       FROM unnest(${p(5)}::text[], ${p(6)}::text[], ${p(7)}::text[]) AS i(function_id, batch_key, event_id)
       JOIN intake_events e ON e.id = i.event_id
     RETURNING 1
-  ), intake_done AS (
-    SELECT count(*) AS n FROM intake_items
   )`;
 }
 
@@ -88,12 +85,12 @@ export function intakeParams(plan: IntakePlan, events: IntakeEvent[]): unknown[]
   for (const [index, event] of events.entries()) {
     if (event.name !== plan.eventName) throw new Error(`direct intake: ${event.name} is not ${plan.eventName}`);
     const id = eventIds[index]!;
-    const payload = { name: event.name, data: event.data, id: event.id, ts };
+    const payload = eventPayload(event, id, ts); // exactly what Store.ingest stores
     ids.push(id);
     payloads.push(JSON.stringify(payload));
-    for (const batch of plan.batches) {
-      items.functionIds.push(batch.functionId);
-      items.keys.push(batch.key ? String(evaluateKey(batch.key, payload) ?? "") : "");
+    for (const { functionId, batch } of plan.batches) {
+      items.functionIds.push(functionId);
+      items.keys.push(batchKey(batch, payload));
       items.eventIds.push(id);
     }
   }

@@ -168,14 +168,7 @@ export class Store {
           continue;
         }
         const id = seeded?.[index] ?? ulid();
-        const payload = {
-          name: event.name,
-          data: event.data ?? {},
-          id: event.id ?? id,
-          ts: event.ts ?? Date.now(),
-          ...(event.user && { user: event.user }),
-          ...(event.v && { v: event.v }),
-        };
+        const payload = eventPayload(event, id);
         ids.push(id);
         if (event.id) known.set(event.id, id); // a repeat within this batch
         fresh.push({ id, name: event.name, payload, externalId: event.id ?? null });
@@ -201,8 +194,7 @@ export class Store {
         for (const { config } of functions) {
           if (!config.events.includes(event.name)) continue;
           if (config.batch) {
-            const key = config.batch.key ? String(evaluateKey(config.batch.key, event.payload) ?? "") : "";
-            batched.push({ functionId: config.id, key, eventId: event.id });
+            batched.push({ functionId: config.id, key: batchKey(config.batch, event.payload), eventId: event.id });
             continue;
           }
           const run = await prepareRun(db, config, event.id, event.payload);
@@ -252,7 +244,7 @@ export class Store {
       );
       for (const row of rows) {
         const id = ulid();
-        const payload = { name: SCHEDULED_EVENT, data: { cron: row.expression }, id, ts: Date.now() };
+        const payload = eventPayload({ name: SCHEDULED_EVENT, data: { cron: row.expression } }, id);
         await db.query(`INSERT INTO inngest_engine.events (id, name, payload) VALUES ($1, $2, $3)`, [id, SCHEDULED_EVENT, JSON.stringify(payload)]);
         const run = await prepareRun(db, row.config, id, payload);
         if (run) await insertRuns(db, [run]);
@@ -331,7 +323,7 @@ export class Store {
       const ready = keys
         .filter((key) => {
           if (key.due) return true;
-          if (this.batchStarts.has(`${key.function_id}\0${key.batch_key}`)) return false; // lingering
+          if (this.batchStarts.has(lane(key.function_id, key.batch_key))) return false; // lingering
           const left = budget.get(key.function_id) ?? eager - key.busy;
           budget.set(key.function_id, left - 1);
           return left > 0;
@@ -362,7 +354,7 @@ export class Store {
       }
       await insertRuns(db, runs);
       if (runs.length) await notify(db, this.owner);
-      for (const run of runs) this.batchStarts.set(`${run.functionId}\0${run.batchKey}`, now);
+      for (const run of runs) this.batchStarts.set(lane(run.functionId, run.batchKey!), now);
       return { started: runs.length, waiting: keys.length - ready.length };
     }, { asyncCommit: true });
   }
@@ -520,6 +512,26 @@ export class Store {
     return rows[0].ms === null ? undefined : Number(rows[0].ms);
   }
 }
+
+/** An event as the engine stores it and hands it to functions; `id` is the engine's, used when the sender gave none. */
+export function eventPayload(event: IncomingEvent, id: string, ts = Date.now()): Record<string, unknown> {
+  return {
+    name: event.name,
+    data: event.data ?? {},
+    id: event.id ?? id,
+    ts: event.ts ?? ts,
+    ...(event.user && { user: event.user }),
+    ...(event.v && { v: event.v }),
+  };
+}
+
+/** The batch an event joins (`batchEvents.key` evaluated on it; one batch when there is no key). */
+export function batchKey(batch: NonNullable<FunctionConfig["batch"]>, payload: Record<string, unknown>): string {
+  return batch.key ? String(evaluateKey(batch.key, payload) ?? "") : "";
+}
+
+/** One batch key of one function, as a map key. */
+const lane = (functionId: string, key: string) => `${functionId}\0${key}`;
 
 /** The payload names the instance that committed the work: its own listener ignores it (it kicks in-process). */
 async function notify(db: Db, owner: string) {

@@ -43,10 +43,13 @@ function requestEvents(deliveries: Array<{ id: string; endpointId: string }>, ro
 }
 
 /**
- * What a statement that creates deliveries appends to request them itself (see directRequests);
- * `committed()` wakes the engine once that statement committed.
+ * What a statement that creates deliveries passes to request them itself (see directRequests):
+ * the parameters of `directRequestCtes`; `committed()` wakes the engine once it committed.
  */
-export type DirectRequests = { ctes: (firstParam: number) => string; params: unknown[]; committed: () => void };
+export type DirectRequests = { params: unknown[]; committed: () => void };
+
+/** The CTEs a statement appends to its WITH list to request deliveries itself, using $firstParam…; see directRequests. */
+export const directRequestCtes: (firstParam: number) => string = intakeCtes;
 
 /** A plan that is null (the functions are not synced yet, or need a send) is read again after this. */
 const NULL_PLAN_MS = 5_000;
@@ -77,8 +80,8 @@ function intakePlan(): Promise<IntakePlan | null> {
  * On the local engine, the events that request these deliveries are written by the statement that
  * creates the deliveries (inngest/engine/intake.ts): requested atomically with their creation, so
  * no send follows the commit and no crash can leave them stored but unrequested. The statement
- * appends `ctes(n)` to its WITH list, passes `params` as $n…, and calls `committed()` once it
- * committed. Undefined when requests must be sent after the commit instead (`requestDeliveries`): on
+ * appends `directRequestCtes(n)` to its WITH list, passes `params` as $n…, and calls `committed()`
+ * once it committed. Undefined when requests must be sent after the commit instead (`requestDeliveries`): on
  * Inngest, or while the engine's functions are not synced.
  */
 export async function directRequests(deliveries: Array<{ id: string; endpointId: string }>, round = "initial"): Promise<DirectRequests | undefined> {
@@ -86,7 +89,6 @@ export async function directRequests(deliveries: Array<{ id: string; endpointId:
   const plan = await intakePlan();
   if (!plan) return undefined;
   return {
-    ctes: intakeCtes,
     params: intakeParams(plan, requestEvents(deliveries, round).map(({ name, data, id }) => ({ name, data, id: id! }))),
     committed: () => waker().wake(),
   };

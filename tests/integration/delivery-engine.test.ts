@@ -221,7 +221,7 @@ describe("delivery on the local engine", () => {
       const read = (name: string, text: string, values: unknown[]) => pool.query({ name, text, values });
       const stale = { ...(await loadIntakePlan(read, "hookline/delivery.requested"))!, digest: "before the re-sync" };
       const event = { name: "hookline/delivery.requested", data: { deliveryId: "dlv_stale", endpointId: "ep_stale" }, id: "dlv_stale:initial" };
-      const statement = `WITH ${intakeCtes(1)} SELECT (SELECT count(*) FROM intake_done)::int AS n`;
+      const statement = `WITH ${intakeCtes(1)} SELECT (SELECT count(*) FROM intake_items)::int AS n`;
       const failure = await pool.query(statement, intakeParams(stale, [event])).catch((error: unknown) => error);
       expect(isStalePlan(failure)).toBe(true);
       expect((await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.events WHERE external_id = 'dlv_stale:initial'`)).rows[0].n).toBe(0);

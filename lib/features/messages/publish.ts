@@ -2,7 +2,7 @@ import "server-only";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { query } from "@/lib/db/pool";
 import { explainMatch } from "@/lib/delivery/filter";
-import { directRequests, requestDeliveries, staleDirectRequests, type DirectRequests } from "@/lib/delivery/requests";
+import { directRequestCtes, directRequests, requestDeliveries, staleDirectRequests } from "@/lib/delivery/requests";
 import type { Filter } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
 import { AppError, errors } from "@/lib/errors";
@@ -136,12 +136,12 @@ const LOOKUP = `
                      FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing`;
 
 // The messages and their deliveries in one statement: atomic without an interactive transaction.
-// On the local engine the same statement also requests the PENDING deliveries (`direct`: the
-// engine's events, see directRequests), and `requestedAt` is set with them; otherwise it stays null
-// until the executor took the requests (see requestAfterCommit).
+// On the local engine the same statement also requests the PENDING deliveries (INSERT_REQUESTED:
+// the engine's events, see directRequests), and `requestedAt` is set with them; otherwise it stays
+// null until the executor took the requests (requestDeliveries, after the commit).
 // A key stored meanwhile by a concurrent publish fails it whole (unique violation); publishPrepared
 // then reads again and returns that message.
-const insertStatement = (direct?: DirectRequests) => `
+const insertStatement = (direct: boolean) => `
   WITH message AS (
     INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
     SELECT m.id, $1, m."eventType", m.account, m.body, m."idempotencyKey", $2, ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
@@ -154,8 +154,10 @@ const insertStatement = (direct?: DirectRequests) => `
            ${direct ? `CASE WHEN d.status = 'PENDING' THEN ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3) END` : "NULL::timestamp(3)"}
       FROM unnest($9::text[], $10::text[], $11::text[], $12::text[]) AS d(id, "messageId", "endpointId", status)
     RETURNING 1
-  )${direct ? `, ${direct.ctes(13)}` : ""}
-  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries${direct ? ", (SELECT count(*) FROM intake_done)::int AS requested" : ""}`;
+  )${direct ? `, ${directRequestCtes(13)}` : ""}
+  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries`;
+const INSERT = insertStatement(false);
+const INSERT_REQUESTED = insertStatement(true);
 
 async function publishPrepared(
   ctx: ServiceContext,
@@ -214,7 +216,7 @@ async function publishPrepared(
   const pending = deliveries.filter((delivery) => delivery.status === "PENDING");
   const direct = await directRequests(pending);
   try {
-    await query(direct ? "publish.insert.requested" : "publish.insert", insertStatement(direct), [
+    await query(direct ? "publish.insert.requested" : "publish.insert", direct ? INSERT_REQUESTED : INSERT, [
       ctx.workspaceId,
       test,
       createdAt,
@@ -244,16 +246,8 @@ async function publishPrepared(
   }
   for (const { result } of fresh) result.message.createdAt = createdAt;
   noteAccepted(pending.length);
+  // Requested by the insert itself, or handed to the executor now (lib/delivery/requests.ts).
   if (direct) direct.committed();
-  else await requestAfterCommit(pending);
+  else await requestDeliveries(pending);
   return results;
-}
-
-/**
- * Hands what a publish just committed to the executor, when the insert did not request it itself
- * (`directRequests`). How deliveries are requested (one event each, batched first attempts…) is
- * decided in lib/delivery/requests.ts.
- */
-async function requestAfterCommit(pending: Array<{ id: string; endpointId: string }>) {
-  await requestDeliveries(pending);
 }
