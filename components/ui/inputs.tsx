@@ -8,6 +8,21 @@ export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputE
   return <input ref={ref} className={cn(base, "h-9 px-3", className)} {...props} />;
 });
 
+/**
+ * An input with its unit written inside, at the right ("s", "failed deliveries"). `className`
+ * styles the input (its right padding must leave room for the unit), `wrapperClassName` the box.
+ */
+export const InputWithSuffix = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement> & { suffix: string; wrapperClassName?: string }>(
+  function InputWithSuffix({ suffix, wrapperClassName, ...props }, ref) {
+    return (
+      <div className={cn("relative", wrapperClassName)}>
+        <Input ref={ref} {...props} />
+        <span className="pointer-events-none absolute top-2 right-3 text-sm text-zinc-500">{suffix}</span>
+      </div>
+    );
+  },
+);
+
 export const Textarea = forwardRef<HTMLTextAreaElement, TextareaHTMLAttributes<HTMLTextAreaElement>>(function Textarea({ className, ...props }, ref) {
   return <textarea ref={ref} className={cn(base, "px-3 py-2", className)} {...props} />;
 });

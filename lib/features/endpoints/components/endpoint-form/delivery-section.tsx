@@ -4,7 +4,7 @@ import { Plus, Trash2 } from "lucide-react";
 import { useFieldArray, useFormContext, useWatch } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/field";
-import { FieldError as ErrorText, Input, Label, Select } from "@/components/ui/inputs";
+import { FieldError as ErrorText, Input, InputWithSuffix, Label, Select } from "@/components/ui/inputs";
 import { policyJitters, policyMaxDelay, retrySchedule } from "@/lib/delivery/policy";
 import { looksLikeCredential, RETRY_PRESETS } from "@/lib/delivery/schemas";
 import { parseDelays, type EndpointFormValues } from "../../form-model";
@@ -62,20 +62,18 @@ export function DeliverySection() {
         </div>
         <div>
           <Label htmlFor="timeoutSeconds">Timeout</Label>
-          <div className="relative">
-            <Input
-              id="timeoutSeconds"
-              type="number"
-              min={1}
-              max={30}
-              step={1}
-              {...register("timeoutSeconds", { valueAsNumber: true })}
-              className="pr-8"
-              aria-invalid={!!errors.timeoutSeconds || undefined}
-              aria-describedby="timeout-hint"
-            />
-            <span className="pointer-events-none absolute top-2 right-3 text-sm text-zinc-500">s</span>
-          </div>
+          <InputWithSuffix
+            suffix="s"
+            id="timeoutSeconds"
+            type="number"
+            min={1}
+            max={30}
+            step={1}
+            {...register("timeoutSeconds", { valueAsNumber: true })}
+            className="pr-8"
+            aria-invalid={!!errors.timeoutSeconds || undefined}
+            aria-describedby="timeout-hint"
+          />
           {errors.timeoutSeconds ? (
             <ErrorText id="timeout-hint">The timeout is between 1 and 30 seconds</ErrorText>
           ) : (
@@ -119,19 +117,18 @@ export function DeliverySection() {
         <SwitchField name="disableOnGone" label="410 Gone disables at once" description="Off: a 410 is one more failure, retried by the policy and counted toward auto-disable." />
         <div>
           <Label htmlFor="failureThreshold">Auto-disable after</Label>
-          <div className="relative max-w-48">
-            <Input
-              id="failureThreshold"
-              type="number"
-              min={1}
-              max={1000}
-              {...register("failureThreshold")}
-              className="pr-36"
-              aria-invalid={!!errors.failureThreshold || undefined}
-              aria-describedby="threshold-hint"
-            />
-            <span className="pointer-events-none absolute top-2 right-3 text-sm text-zinc-500">failed deliveries</span>
-          </div>
+          <InputWithSuffix
+            suffix="failed deliveries"
+            wrapperClassName="max-w-48"
+            id="failureThreshold"
+            type="number"
+            min={1}
+            max={1000}
+            {...register("failureThreshold")}
+            className="pr-36"
+            aria-invalid={!!errors.failureThreshold || undefined}
+            aria-describedby="threshold-hint"
+          />
           <p id="threshold-hint" className="mt-1 text-xs text-zinc-500">
             In a row (each after its retries). The endpoint is then paused: new deliveries wait until it is enabled again.
           </p>
