@@ -19,6 +19,12 @@ if (launcher) {
   timer.unref();
 }
 
+// Publishing with an API key is answered before Next's router (lib/api/direct.ts; README, "Publishing").
+if (process.env.HOOKLINE_DIRECT_PUBLISH !== "0") {
+  const { installDirectPublish } = await import("@/lib/api/direct");
+  installDirectPublish();
+}
+
 // A loopback-only metrics listener, when asked for (README, "Metrics").
 if (env().HOOKLINE_METRICS_PORT) {
   const { startMetricsServer } = await import("@/lib/metrics-server");

@@ -17,6 +17,7 @@ export function startMetricsServer(port: number, host = "127.0.0.1"): Promise<{ 
       .then((text) => response.writeHead(200, { "content-type": METRICS_CONTENT_TYPE }).end(text))
       .catch(() => response.writeHead(500).end());
   });
+  Object.assign(server, { hooklineInternal: true }); // its port never publishes (lib/api/direct.ts)
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

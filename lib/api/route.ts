@@ -11,15 +11,18 @@ import { hitBuffered, rateLimitHeaders } from "@/lib/rate-limit";
 
 type Handler<P> = (request: NextRequest, args: { ctx: ServiceContext; params: P }) => Promise<Response | unknown>;
 
+/** The caller of an `Authorization` header: a Bearer API key, else 401. */
+export async function apiKeyContext(header: string): Promise<ServiceContext> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const ctx = match ? await authenticateApiKey(match[1]!) : null;
+  if (!ctx) throw errors.unauthorized("The API key is missing, malformed, unknown or revoked");
+  return ctx;
+}
+
 /** Resolves the caller of an API request: a Bearer API key, else the console session. */
 export async function authenticate(request: NextRequest): Promise<ServiceContext> {
   const header = request.headers.get("authorization");
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const ctx = match ? await authenticateApiKey(match[1]!) : null;
-    if (!ctx) throw errors.unauthorized("The API key is missing, malformed, unknown or revoked");
-    return ctx;
-  }
+  if (header) return apiKeyContext(header);
   const session = await getRequestSessionContext(request);
   if (!session) throw errors.unauthorized();
   return session;
@@ -32,7 +35,7 @@ class RateLimited extends AppError {
 }
 
 /** Per API key, per minute (HOOKLINE_API_RATE_LIMIT), held in PostgreSQL so it holds across instances (counted in memory between syncs: see `hitBuffered`). */
-async function limitApiKey(ctx: ServiceContext): Promise<Record<string, string> | undefined> {
+export async function limitApiKey(ctx: ServiceContext): Promise<Record<string, string> | undefined> {
   const limit = env().HOOKLINE_API_RATE_LIMIT;
   if (ctx.actor.type !== "apiKey" || limit === 0) return undefined;
   const verdict = await hitBuffered(`api:${ctx.actor.id}`, { limit, windowMs: 60_000 });
@@ -41,16 +44,31 @@ async function limitApiKey(ctx: ServiceContext): Promise<Record<string, string> 
   return headers;
 }
 
-export function errorResponse(error: unknown, log: Logger = logger()) {
+/**
+ * An error as the API answers it: status, `{ error: { code, message } }` body, and headers
+ * (Retry-After; the rate-limit headers of the request, a refusal's own when it was the limit).
+ */
+export function errorReply(error: unknown, log: Logger = logger(), limitHeaders?: Record<string, string>) {
   const { status, body, retryAfterSeconds } = toErrorBody(error, (err) => log.error({ err }, "unexpected error"));
-  const headers = retryAfterSeconds === undefined ? undefined : { "retry-after": String(retryAfterSeconds) };
+  const headers: Record<string, string> = { ...(error instanceof RateLimited ? error.headers : limitHeaders) };
+  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
+  return { status, body, headers };
+}
+
+export function errorResponse(error: unknown, log: Logger = logger()) {
+  const { status, body, headers } = errorReply(error, log);
   return NextResponse.json(body, { status, headers });
 }
 
 /** The caller's `x-request-id` when it looks like one (a proxy's), else a new one; echoed on the response. */
-function requestId(request: Request): string {
-  const given = request.headers.get("x-request-id");
+export function requestId(given: string | null | undefined): string {
   return given && /^[\w.:-]{1,100}$/.test(given) ? given : crypto.randomUUID();
+}
+
+/** One access line per API call (no query string: it can carry account names). */
+export function logApiRequest(log: Logger, fields: { method: string; path: string; status: number; ms: number }) {
+  if (fields.status >= 500) log.error(fields, "api request failed");
+  else log.info(fields, "api request");
 }
 
 /**
@@ -61,7 +79,7 @@ function requestId(request: Request): string {
 export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
   return async (request: NextRequest, context: { params: Promise<P> }) => {
     const started = performance.now();
-    const reqId = requestId(request);
+    const reqId = requestId(request.headers.get("x-request-id"));
     const log = logger().child({ reqId });
     let response: Response;
     let limitHeaders: Record<string, string> | undefined;
@@ -72,15 +90,11 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
       response = result instanceof Response ? result : NextResponse.json(result);
       for (const [name, value] of Object.entries(limitHeaders ?? {})) response.headers.set(name, value);
     } catch (error) {
-      response = errorResponse(error, log);
-      const headers = error instanceof RateLimited ? error.headers : limitHeaders;
-      for (const [name, value] of Object.entries(headers ?? {})) response.headers.set(name, value);
+      const { status, body, headers } = errorReply(error, log, limitHeaders);
+      response = NextResponse.json(body, { status, headers });
     }
     response.headers.set("x-request-id", reqId);
-    // One access line per API call (no query string: it can carry account names).
-    const fields = { method: request.method, path: request.nextUrl.pathname, status: response.status, ms: Math.round(performance.now() - started) };
-    if (response.status >= 500) log.error(fields, "api request failed");
-    else log.info(fields, "api request");
+    logApiRequest(log, { method: request.method, path: request.nextUrl.pathname, status: response.status, ms: Math.round(performance.now() - started) });
     return response;
   };
 }
@@ -91,7 +105,7 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
  * about its length is cut off at the limit instead of being buffered whole.
  */
 async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<{ text: string; json: unknown }> {
-  const tooLarge = () => errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
+  const tooLarge = () => bodyTooLarge(maxBytes);
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > maxBytes) throw tooLarge();
   const chunks: Uint8Array[] = [];
@@ -109,7 +123,12 @@ async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<{ tex
       chunks.push(value);
     }
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks)); // as Request.text() decodes (BOM dropped)
+  return parseJsonBody(chunks);
+}
+
+/** A body's bytes as JSON text and value: decoded as Request.text() does (BOM dropped); empty is `{}`. */
+export function parseJsonBody(chunks: Uint8Array[]): { text: string; json: unknown } {
+  const text = new TextDecoder().decode(Buffer.concat(chunks));
   if (text.trim() === "") return { text: "{}", json: {} };
   try {
     return { text, json: JSON.parse(text) };
@@ -117,6 +136,8 @@ async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<{ tex
     throw errors.badRequest("The body is not valid JSON");
   }
 }
+
+export const bodyTooLarge = (maxBytes: number) => errors.tooLarge(`The body is over ${Math.round(maxBytes / 1024)} KiB`);
 
 /** The parsed JSON body; `parseBody.raw` also returns its exact text (publish keeps payload bytes as sent). */
 export const parseBody = Object.assign(

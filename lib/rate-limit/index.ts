@@ -38,7 +38,10 @@ export async function hit(key: string, { limit, windowMs }: Limit, cost = 1): Pr
  */
 type Buffered = { base: number; pending: number; until: number; synced: number; syncing?: Promise<void>; timer?: NodeJS.Timeout };
 
-const buffered = new Map<string, Buffered>();
+// On globalThis: Next bundles this module more than once (route handlers, the direct publish path
+// in instrumentation), and one process must count each key once.
+const globalForLimits = globalThis as unknown as { hooklineRateBuffers?: Map<string, Buffered> };
+const buffered = (globalForLimits.hooklineRateBuffers ??= new Map<string, Buffered>());
 /** How long this process counts a key on its own before it adds its count to the shared row. */
 export const BUFFER_SYNC_MS = 250;
 

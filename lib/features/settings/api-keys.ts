@@ -66,7 +66,10 @@ export async function revokeApiKey(ctx: ServiceContext, id: string) {
  */
 const API_KEY_CACHE_MS = 5_000;
 const API_KEY_CACHE_MAX = 1_000;
-const apiKeyCache = new Map<string, { ctx: ServiceContext; until: number }>();
+// On globalThis: Next bundles this module more than once (route handlers, the direct publish path
+// in instrumentation), and a revocation must clear the one cache every copy reads.
+const globalForKeys = globalThis as unknown as { hooklineApiKeys?: Map<string, { ctx: ServiceContext; until: number }> };
+const apiKeyCache = (globalForKeys.hooklineApiKeys ??= new Map<string, { ctx: ServiceContext; until: number }>());
 
 // The key and its lastUsedAt in one round trip: lastUsedAt is written at most once a minute, so
 // a busy key does not turn every cache miss into a write.
