@@ -20,7 +20,7 @@ if (launcher) {
 }
 
 // Publishing with an API key is answered before Next's router (lib/api/direct.ts; README, "Publishing").
-if (process.env.HOOKLINE_DIRECT_PUBLISH !== "0") {
+if (env().HOOKLINE_DIRECT_PUBLISH) {
   const { installDirectPublish } = await import("@/lib/api/direct");
   installDirectPublish();
 }

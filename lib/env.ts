@@ -29,6 +29,11 @@ const schema = z.object({
   HOOKLINE_WORKSPACE_NAME: z.string().min(1).max(80).default("Default"),
   HOOKLINE_ALLOW_PRIVATE_NETWORKS: bool,
   HOOKLINE_REQUIRE_HTTPS: bool,
+  // Default on: only "false" or "0" turns the direct publish path off (lib/api/direct.ts).
+  HOOKLINE_DIRECT_PUBLISH: z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((value) => value !== "false" && value !== "0"),
   HOOKLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
   // Requests per minute per API key, counted in PostgreSQL across instances; 0 turns the limit off.
   HOOKLINE_API_RATE_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(60_000),
