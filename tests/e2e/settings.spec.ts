@@ -62,12 +62,15 @@ test("renaming the workspace shows the new name in the shell", async ({ page }) 
   await page.goto("/settings");
   const input = page.getByLabel("Workspace name");
   const save = page.getByRole("button", { name: "Save name" });
-  // Typed before the form hydrated, a value is reset to the saved name (and Save stays disabled):
-  // type again until the form took it.
+  // Typed before the form hydrated, a value is reset to the saved name (and Save stays disabled);
+  // typed while it hydrates, it can land after the old name (the selection is lost mid-fill):
+  // type again until the form holds exactly the value.
   const saveName = async (value: string) => {
     await expect(async () => {
       await input.fill(value);
+      await expect(input).toHaveValue(value, { timeout: 500 });
       await expect(save).toBeEnabled({ timeout: 1_000 });
+      await expect(input).toHaveValue(value, { timeout: 100 });
     }).toPass({ timeout: 20_000 });
     await save.click();
   };
