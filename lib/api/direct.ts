@@ -1,11 +1,13 @@
 import "server-only";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import https from "node:https";
 import { apiKeyContext, bodyTooLarge, errorReply, limitApiKey, logApiRequest, parseJsonBody, requestId } from "@/lib/api/route";
 import { publishBatchRequest, publishRequest, type BodyReader, type Reply } from "@/lib/features/messages/publish-requests";
 import type { ServiceContext } from "@/lib/context";
+import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { inSpan } from "@/lib/tracing";
+import { tracer } from "@/lib/tracing";
 
 /**
  * The direct publish path. Publishing is the one API call an app makes hundreds of times a second,
@@ -22,19 +24,21 @@ const ROUTES: Record<string, (ctx: ServiceContext, readBody: BodyReader) => Prom
   "/api/v1/messages/batch": publishBatchRequest,
 };
 
-const globalForDirect = globalThis as unknown as { hooklineDirectInstalled?: boolean };
+const globalForDirect = globalThis as unknown as { hooklineDirect?: typeof direct };
 
 /**
  * Answers requests of the direct path on every HTTP(S) server of this process (Next's) but those
- * marked `hooklineInternal` (the metrics listener, lib/metrics-server.ts).
+ * marked `hooklineInternal` (the metrics listener, lib/metrics-server.ts). Installed once; each
+ * later load of this module (`next dev` recompiling it) only swaps in its own `direct`.
  */
 export function installDirectPublish() {
-  if (globalForDirect.hooklineDirectInstalled) return;
-  globalForDirect.hooklineDirectInstalled = true;
+  const installed = globalForDirect.hooklineDirect !== undefined;
+  globalForDirect.hooklineDirect = direct;
+  if (installed) return;
   for (const Server of [http.Server, https.Server]) {
     const emit = Server.prototype.emit;
     Server.prototype.emit = function (this: http.Server & { hooklineInternal?: boolean }, event: string | symbol, ...args: unknown[]) {
-      if (event === "request" && !this.hooklineInternal && direct(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+      if (event === "request" && !this.hooklineInternal && globalForDirect.hooklineDirect!(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
       return emit.apply(this, [event, ...args] as never);
     } as typeof emit;
   }
@@ -46,34 +50,41 @@ export function direct(request: IncomingMessage, response: ServerResponse): bool
   const url = request.url ?? "";
   const query = url.indexOf("?");
   const path = query < 0 ? url : url.slice(0, query);
-  const route = ROUTES[path];
+  const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   if (!route) return false;
-  void answer(request, response, path, route);
+  answer(request, response, path, route).catch((error) => {
+    // Only a bug gets here (answer maps every expected failure to a reply): never leave the client waiting.
+    logger().error({ err: error }, "direct publish failed");
+    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" }).end(INTERNAL_ERROR);
+    else response.destroy();
+  });
   return true;
 }
+
+const INTERNAL_ERROR = JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side" } });
 
 async function answer(request: IncomingMessage, response: ServerResponse, path: string, route: (typeof ROUTES)[string]) {
   const started = performance.now();
   const reqId = requestId(header(request, "x-request-id"));
   const log = logger().child({ reqId });
+  // The request's span, as Next makes one for a route: a child of the caller's trace context;
+  // an error only when the answer is a 5xx (a 4xx is the caller's).
+  const span = tracer().startSpan(`POST ${path}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": "POST", "url.path": path } }, propagation.extract(context.active(), request.headers));
   let reply: Reply & { headers: Record<string, string> };
   let limitHeaders: Record<string, string> | undefined;
   try {
-    reply = await inSpan(
-      `POST ${path}`,
-      { "http.request.method": "POST", "url.path": path },
-      async (span) => {
-        const ctx = await apiKeyContext(request.headers.authorization!);
-        limitHeaders = await limitApiKey(ctx);
-        const result = await route(ctx, (maxBytes) => readBody(request, maxBytes));
-        span.setAttribute("http.response.status_code", result.status);
-        return { ...result, headers: limitHeaders ?? {} };
-      },
-      header(request, "traceparent"),
-    );
+    reply = await context.with(trace.setSpan(context.active(), span), async () => {
+      const ctx = await apiKeyContext(request.headers.authorization!);
+      limitHeaders = await limitApiKey(ctx);
+      return { ...(await route(ctx, (maxBytes) => readBody(request, maxBytes))), headers: limitHeaders ?? {} };
+    });
   } catch (error) {
     reply = errorReply(error, log, limitHeaders);
+    if (reply.status >= 500) span.recordException(error as Error);
   }
+  span.setAttribute("http.response.status_code", reply.status);
+  if (reply.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
   const body = JSON.stringify(reply.body);
   if (!request.complete) reply.headers.connection = "close"; // a refused body is not read to its end
   if (!response.headersSent && !response.destroyed) {
@@ -88,14 +99,22 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The body, with the route's limits: a declared or streamed size over `maxBytes` stops reading (413). */
-function readBody(request: IncomingMessage, maxBytes: number): ReturnType<BodyReader> {
+/** The client hung up before its body arrived: nothing to answer, logged as the client's doing. */
+const clientGone = () => new AppError("client_closed_request", "The client closed the connection before its body arrived", 400);
+
+/**
+ * The body, with the route's limits: a declared or streamed size over `maxBytes` stops reading
+ * (413). A client that hung up (before or while the body came) ends it with `clientGone`.
+ */
+export function readBody(request: IncomingMessage, maxBytes: number): ReturnType<BodyReader> {
   if (Number(request.headers["content-length"] ?? 0) > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
+  if (request.readableAborted || (request.destroyed && !request.complete)) return Promise.reject(clientGone());
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     let size = 0;
+    const detach = () => request.off("data", onData).off("end", onEnd).off("error", onGone).off("close", onClose);
     const stop = (error: Error) => {
-      request.off("data", onData).off("end", onEnd).off("error", onError);
+      detach();
       request.resume(); // drained, not kept: the answer closes the connection
       reject(error);
     };
@@ -105,13 +124,15 @@ function readBody(request: IncomingMessage, maxBytes: number): ReturnType<BodyRe
       else chunks.push(chunk);
     };
     const onEnd = () => {
+      detach();
       try {
         resolve(parseJsonBody(chunks));
       } catch (error) {
         reject(error);
       }
     };
-    const onError = (error: Error) => stop(error);
-    request.on("data", onData).on("end", onEnd).on("error", onError);
+    const onGone = () => stop(clientGone());
+    const onClose = () => !request.complete && onGone();
+    request.on("data", onData).on("end", onEnd).on("error", onGone).on("close", onClose);
   });
 }

@@ -4,7 +4,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { direct } from "@/lib/api/direct";
+import { direct, installDirectPublish, readBody } from "@/lib/api/direct";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
 import { createApiKey, revokeApiKey } from "@/lib/features/settings/api-keys";
@@ -158,5 +158,44 @@ describe("the direct publish path", () => {
     expect((await post("/api/v1/messages", body, { authorization: `Bearer ${created.plaintext}` })).status).toBe(202);
     await revokeApiKey(owner, created.key.id);
     expect((await post("/api/v1/messages", body, { authorization: `Bearer ${created.plaintext}` })).status).toBe(401);
+  });
+
+  it("ends the body read with client_closed_request when the client hangs up, before or while its body comes", async () => {
+    const outcomes: Array<Promise<string>> = [];
+    const reader = http.createServer((req) => {
+      // Read at once, or only after the client is gone (the key check and rate limit come first).
+      const wait = req.headers["x-wait"] ? new Promise((resolve) => setTimeout(resolve, 150)) : Promise.resolve();
+      outcomes.push(wait.then(() => readBody(req, 1024 * 1024).then(() => "read", (error: { code?: string }) => error.code ?? "error")));
+    });
+    await new Promise<void>((resolve) => reader.listen(0, "127.0.0.1", resolve));
+    const port = (reader.address() as AddressInfo).port;
+    for (const wait of [false, true]) {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.write(`POST /api/v1/messages HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n${wait ? "x-wait: 1\r\n" : ""}\r\n{"eventType":`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+    }
+    await expect.poll(() => outcomes.length).toBe(2);
+    const settled = await Promise.race([Promise.all(outcomes), new Promise((resolve) => setTimeout(() => resolve("hung"), 2000))]);
+    expect(settled).toEqual(["client_closed_request", "client_closed_request"]);
+    await new Promise<void>((resolve) => reader.close(() => resolve()));
+  });
+
+  it("once installed, answers on the app's servers and never on one marked internal (the metrics listener)", async () => {
+    installDirectPublish();
+    installDirectPublish(); // idempotent: one wrapper
+    const servers = [http.createServer((_req, res) => res.writeHead(418).end()), Object.assign(http.createServer((_req, res) => res.writeHead(418).end()), { hooklineInternal: true })];
+    const statuses: number[] = [];
+    for (const each of servers) {
+      await new Promise<void>((resolve) => each.listen(0, "127.0.0.1", resolve));
+      const response = await fetch(`http://127.0.0.1:${(each.address() as AddressInfo).port}/api/v1/messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ownerKey}`, "content-type": "application/json" },
+        body: '{"eventType":"call.completed","payload":{}}',
+      });
+      statuses.push(response.status);
+      await new Promise<void>((resolve) => each.close(() => resolve()));
+    }
+    expect(statuses).toEqual([202, 418]);
   });
 });
