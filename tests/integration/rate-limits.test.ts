@@ -97,7 +97,11 @@ describe("API limits per key (finding 3)", () => {
 
 describe("buffered API counts (one UPSERT per key per sync, not per request)", () => {
   it("adds this process's count to the shared row and sees other instances' hits after a sync", async () => {
-    const limit = { limit: 10, windowMs: 60_000 };
+    // Windows are fixed (aligned to the clock): a test that crosses a boundary starts counting anew.
+    // An hour's window, and not within 5 s of its end.
+    const limit = { limit: 10, windowMs: 3_600_000 };
+    const left = limit.windowMs - (Date.now() % limit.windowMs);
+    if (left < 5_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
     const key = "api:buffered-test";
     const first = await hitBuffered(key, limit);
     expect(first).toMatchObject({ allowed: true, remaining: 9 });
