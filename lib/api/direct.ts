@@ -53,15 +53,14 @@ export function direct(request: IncomingMessage, response: ServerResponse): bool
   const route = Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
   if (!route) return false;
   answer(request, response, path, route).catch((error) => {
-    // Only a bug gets here (answer maps every expected failure to a reply): never leave the client waiting.
-    logger().error({ err: error }, "direct publish failed");
-    if (!response.headersSent) response.writeHead(500, { "content-type": "application/json", connection: "close" }).end(INTERNAL_ERROR);
+    // Only a bug gets here (answer maps every expected failure to a reply): never leave the client
+    // waiting. errorReply logs it and gives the API's 500 body.
+    const { status, body } = errorReply(error);
+    if (!response.headersSent) response.writeHead(status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify(body));
     else response.destroy();
   });
   return true;
 }
-
-const INTERNAL_ERROR = JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side" } });
 
 async function answer(request: IncomingMessage, response: ServerResponse, path: string, route: (typeof ROUTES)[string]) {
   const started = performance.now();

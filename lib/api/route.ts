@@ -55,8 +55,8 @@ export function errorReply(error: unknown, log: Logger = logger(), limitHeaders?
   return { status, body, headers };
 }
 
-export function errorResponse(error: unknown, log: Logger = logger()) {
-  const { status, body, headers } = errorReply(error, log);
+export function errorResponse(error: unknown, log: Logger = logger(), limitHeaders?: Record<string, string>) {
+  const { status, body, headers } = errorReply(error, log, limitHeaders);
   return NextResponse.json(body, { status, headers });
 }
 
@@ -90,8 +90,7 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
       response = result instanceof Response ? result : NextResponse.json(result);
       for (const [name, value] of Object.entries(limitHeaders ?? {})) response.headers.set(name, value);
     } catch (error) {
-      const { status, body, headers } = errorReply(error, log, limitHeaders);
-      response = NextResponse.json(body, { status, headers });
+      response = errorResponse(error, log, limitHeaders);
     }
     response.headers.set("x-request-id", reqId);
     logApiRequest(log, { method: request.method, path: request.nextUrl.pathname, status: response.status, ms: Math.round(performance.now() - started) });
