@@ -10,6 +10,8 @@ import type { Job, Store } from "./store";
 
 /** Passes of the loop start at least this far apart (see kick). */
 const MIN_PASS_INTERVAL_MS = 20;
+/** Calls of one run made in a row by one job before it goes back in the queue (see runJob). */
+const MAX_CONTINUATIONS = 25;
 /** How soon the loop looks again while batch keys wait to gather (see Store.formBatches). */
 const BATCH_WAIT_POLL_MS = 50;
 
@@ -144,36 +146,56 @@ export class Executor {
     this.inFlight.set(job.id, done);
   }
 
-  private async runJob(job: Job) {
-    this.options.afterClaim?.(job);
-    const call = job.call === undefined ? await this.store.loadCall(job.runId) : job.call;
-    if (!call) return; // the run ended meanwhile; its jobs are gone with it
-    const maxAttempts = call.fn?.maxAttempts ?? 1;
-    const outcome = call.fn
-      ? await invoke(
-          {
-            url: call.fn.url,
-            stepId: job.stepId,
-            runId: job.runId,
-            event: call.event,
-            events: call.events,
-            memos: call.memos,
-            attempt: job.attempt,
-            maxAttempts,
-            disableImmediateExecution: call.parallel,
-          },
-          {
-            signingKey: this.options.signingKey,
-            timeoutMs: this.options.callTimeoutMs,
-            inProcess: this.options.inProcess,
-            allowRemote: this.options.allowRemote,
-          },
-        )
-      : ({ kind: "error", retriable: false, error: { name: "FunctionNotFound", message: "the function is no longer registered (removed by a later sync)" } } as const);
-    if (outcome.kind === "error") {
-      this.options.log(`engine: run ${job.runId} attempt ${job.attempt + 1}/${maxAttempts}: ${outcome.error.name}: ${outcome.error.message}`);
+  /**
+   * Calls the run, and again at once for as long as each reply ran exactly one new step (the
+   * SDK's immediate execution) and the run goes on: the job keeps its lease, so its concurrency
+   * slot, and the next call gets the memos it already had plus the new one, as Inngest's own
+   * executor continues a run. A batch run's step call and the call that completes it follow each
+   * other without a claim or a pass of the loop in between. At most MAX_CONTINUATIONS in a row,
+   * then the run goes back in the queue with everything else.
+   */
+  private async runJob(claimed: Job) {
+    this.options.afterClaim?.(claimed);
+    let job = claimed;
+    let call = job.call === undefined ? await this.store.loadCall(job.runId) : job.call;
+    for (let hop = 0; call; hop++) {
+      const maxAttempts = call.fn?.maxAttempts ?? 1;
+      const outcome = call.fn
+        ? await invoke(
+            {
+              url: call.fn.url,
+              stepId: job.stepId,
+              runId: job.runId,
+              event: call.event,
+              events: call.events,
+              memos: call.memos,
+              attempt: job.attempt,
+              maxAttempts,
+              disableImmediateExecution: call.parallel,
+            },
+            {
+              signingKey: this.options.signingKey,
+              timeoutMs: this.options.callTimeoutMs,
+              inProcess: this.options.inProcess,
+              allowRemote: this.options.allowRemote,
+            },
+          )
+        : ({ kind: "error", retriable: false, error: { name: "FunctionNotFound", message: "the function is no longer registered (removed by a later sync)" } } as const);
+      if (outcome.kind === "error") {
+        this.options.log(`engine: run ${job.runId} attempt ${job.attempt + 1}/${maxAttempts}: ${outcome.error.name}: ${outcome.error.message}`);
+      }
+      const goOn = !this.stopped && hop < MAX_CONTINUATIONS;
+      const { continued } = await this.store.applyOutcome(
+        job,
+        this.owner,
+        outcome,
+        { maxAttempts, backoffMs: (attempt) => this.backoff(attempt) },
+        goOn ? { continueLeaseMs: this.options.leaseMs } : {},
+      );
+      if (!continued) return; // done here; whatever the run needs next is queued (or it ended)
+      job = { ...job, attempt: 0 };
+      call = { ...call, memos: [...call.memos, ...continued] };
     }
-    await this.store.applyOutcome(job, this.owner, outcome, { maxAttempts, backoffMs: (attempt) => this.backoff(attempt) });
   }
 
   /** Exponential backoff with ±20 % jitter, capped. */

@@ -470,14 +470,14 @@ export class Store {
    * instance no longer holds the job's lease (it expired and someone else
    * took over): the result is dropped and the step runs again, at least once.
    */
-  async applyOutcome(job: Job, owner: string, outcome: CallOutcome, policy: RetryPolicy): Promise<boolean> {
+  async applyOutcome(job: Job, owner: string, outcome: CallOutcome, policy: RetryPolicy, options: { continueLeaseMs?: number } = {}): Promise<ApplyResult> {
     return this.tx(async (db) => {
-      if (!(await lockRun(db, job.runId))) return false;
+      if (!(await lockRun(db, job.runId))) return { applied: false };
       const { rows } = await db.query<{ attempt: number; again: boolean }>(
         `SELECT attempt, again FROM inngest_engine.jobs WHERE id = $1 AND lease_owner = $2 FOR UPDATE`,
         [job.id, owner],
       );
-      if (!rows.length) return false;
+      if (!rows.length) return { applied: false };
       const current = { ...job, ...rows[0] };
       const exhausted = current.attempt + 1 >= policy.maxAttempts;
       if (outcome.kind === "complete") {
@@ -490,10 +490,16 @@ export class Store {
           await refreshRun(db, job.runId, { attempt: current.attempt + 1, error: outcome.error });
         }
       } else {
-        await applyOps(db, current, outcome.ops, { exhausted, retryInMs: outcome.retryAfterMs ?? policy.backoffMs(current.attempt) });
+        const continued = await applyOps(db, current, outcome.ops, {
+          exhausted,
+          retryInMs: outcome.retryAfterMs ?? policy.backoffMs(current.attempt),
+          continueLeaseMs: options.continueLeaseMs,
+        });
+        // The run goes on at once in this call's slot: nothing for another instance to pick up.
+        if (continued) return { applied: true, continued };
       }
       await notify(db, this.owner);
-      return true;
+      return { applied: true };
     }, { asyncCommit: true });
   }
 
@@ -619,10 +625,27 @@ async function lockRun(db: Db, runId: string): Promise<boolean> {
 
 type CurrentJob = Job & { again: boolean };
 
+/**
+ * What applyOutcome did: `applied` false when the lease was lost (nothing recorded); `continued`
+ * when the reply memoized one step of a discovery call and the job stays leased to the caller,
+ * due now, to call the run again at once with these memos appended (see Executor.runJob).
+ */
+export type ApplyResult = { applied: boolean; continued?: Memo[] };
+
 /** The 206 ops of one reply, as Inngest's executor treats them. */
-async function applyOps(db: Db, job: CurrentJob, ops: Op[], retry: { exhausted: boolean; retryInMs: number }) {
+async function applyOps(
+  db: Db,
+  job: CurrentJob,
+  ops: Op[],
+  retry: { exhausted: boolean; retryInMs: number; continueLeaseMs?: number },
+): Promise<Memo[] | undefined> {
   const runId = job.runId;
   let memoized = false;
+  const memos: Memo[] = [];
+  const remember = async (hashedId: string, name: string | null, op: string, result: StepResult) => {
+    if (await memoize(db, runId, hashedId, name, op, result, job.attempt)) memos.push({ hashedId, result });
+    memoized = true;
+  };
   let failedStep: SerializedError | undefined;
   let currentStep: string | null = job.name;
   for (const op of ops) {
@@ -630,18 +653,15 @@ async function applyOps(db: Db, job: CurrentJob, ops: Op[], retry: { exhausted: 
     switch (op.op) {
       case "StepRun":
       case "Step":
-        await memoize(db, runId, op.id, currentStep, op.op, { type: "data", data: op.data ?? null }, job.attempt);
-        memoized = true;
+        await remember(op.id, currentStep, op.op, { type: "data", data: op.data ?? null });
         break;
       case "StepFailed":
-        await memoize(db, runId, op.id, currentStep, op.op, { type: "error", error: op.error ?? null }, job.attempt);
-        memoized = true;
+        await remember(op.id, currentStep, op.op, { type: "error", error: op.error ?? null });
         break;
       case "StepError":
         // The SDK sends StepFailed on the last attempt; this covers a reply that did not.
         if (retry.exhausted) {
-          await memoize(db, runId, op.id, currentStep, "StepFailed", { type: "error", error: op.error ?? null }, job.attempt);
-          memoized = true;
+          await remember(op.id, currentStep, "StepFailed", { type: "error", error: op.error ?? null });
         } else {
           failedStep = (op.error as SerializedError) ?? { name: "Error", message: "step failed" };
         }
@@ -669,8 +689,22 @@ async function applyOps(db: Db, job: CurrentJob, ops: Op[], retry: { exhausted: 
     }
   }
 
+  // A discovery call that ran one new step (the SDK's immediate execution): the run goes on with
+  // the new memo, attempt counting restarts. With continueLeaseMs the caller calls again at once,
+  // keeping the lease (and so the concurrency slot), instead of a later pass claiming the job
+  // anew: no claim, no reload of the run's events and memos, no wait for the next pass.
+  // Not when something else asked for a discovery meanwhile (`again`: a parallel step or a sleep
+  // memoized since this call began): the memos in the caller's hands would miss theirs.
+  const continues = retry.continueLeaseMs !== undefined && ops.length === 1 && memos.length === 1 && !job.again;
   if (failedStep) {
     await retryJob(db, job, retry.retryInMs);
+  } else if (memoized && job.stepId === DISCOVERY && continues) {
+    await db.query({
+      name: "engine.job.continue",
+      text: `UPDATE inngest_engine.jobs SET attempt = 0, again = false, due_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond'
+              WHERE id = $1`,
+      values: [job.id, retry.continueLeaseMs],
+    });
   } else if (memoized && job.stepId === DISCOVERY) {
     await requeue(db, job.id); // the run continues with the new memo, attempt counting restarts
   } else {
@@ -691,15 +725,18 @@ async function applyOps(db: Db, job: CurrentJob, ops: Op[], retry: { exhausted: 
     error: failedStep ?? (memoized ? null : undefined),
     parallel: ops.length > 1,
   });
+  return continues && job.stepId === DISCOVERY && !failedStep ? memos : undefined;
 }
 
+/** Stores a step's result; false when the run already had one for that step (the first one stays). */
 async function memoize(db: Db, runId: string, hashedId: string, name: string | null, op: string, result: StepResult, attempt: number) {
-  await db.query(
+  const { rowCount } = await db.query(
     `INSERT INTO inngest_engine.steps (run_id, hashed_id, seq, name, op, result, attempt)
      VALUES ($1, $2, (SELECT coalesce(max(seq) + 1, 0) FROM inngest_engine.steps WHERE run_id = $1), $3, $4, $5, $6)
      ON CONFLICT (run_id, hashed_id) DO NOTHING`,
     [runId, hashedId, name, op, JSON.stringify(result), attempt],
   );
+  return rowCount === 1;
 }
 
 /** A planned step or a sleep; a parallel re-discovery reports pending ones again, so repeats are ignored. */

@@ -1,0 +1,98 @@
+import { Inngest } from "inngest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEngine, type Engine } from "@/inngest/engine";
+import { createTestDatabase } from "@/tests/helpers/db";
+import { quietLogger, serveFunctions } from "@/tests/fixtures/engine/app";
+import { finishedRun, stepsOf } from "@/tests/fixtures/engine/helpers";
+
+// A run whose reply ran one step goes on at once in the same slot (Executor.runJob): one claim
+// for the whole sequence, not one per call. Claims are counted through the engine's afterClaim seam.
+let engine: Engine;
+let pool: pg.Pool;
+let app: Awaited<ReturnType<typeof serveFunctions>>;
+let inngest: Inngest.Any;
+const claims = new Map<string, number>();
+const bodies = new Map<string, number>();
+
+beforeAll(async () => {
+  const { url } = await createTestDatabase();
+  pool = new pg.Pool({ connectionString: url });
+  engine = await startEngine({
+    databaseUrl: url,
+    retryBaseMs: 20,
+    retryMaxMs: 100,
+    pollMs: 60_000,
+    afterClaim: (job) => claims.set(job.runId, (claims.get(job.runId) ?? 0) + 1),
+  });
+  inngest = new Inngest({ id: "engine-continuation", isDev: true, baseUrl: engine.url, logger: quietLogger });
+  const seen = (key: string) => bodies.set(key, (bodies.get(key) ?? 0) + 1);
+  app = await serveFunctions(inngest, [
+    inngest.createFunction({ id: "sequence", triggers: [{ event: "test/sequence" }] }, async ({ event, step }) => {
+      const a = await step.run("a", () => (seen(`a:${event.data.n}`), event.data.n + 1));
+      const b = await step.run("b", () => (seen(`b:${event.data.n}`), a * 10));
+      const c = await step.run("c", () => (seen(`c:${event.data.n}`), `${a}/${b}`));
+      return { a, b, c };
+    }),
+    inngest.createFunction({ id: "nap", triggers: [{ event: "test/nap" }] }, async ({ step }) => {
+      const before = await step.run("before", () => "awake");
+      await step.sleep("nap", "1s");
+      return step.run("after", () => `${before} again`);
+    }),
+    inngest.createFunction({ id: "fails-then-goes-on", retries: 3, triggers: [{ event: "test/flaky" }] }, async ({ event, step }) => {
+      const first = await step.run("flaky", () => {
+        seen(`flaky:${event.data.n}`);
+        if ((bodies.get(`flaky:${event.data.n}`) ?? 0) < 2) throw new Error("not yet");
+        return "ok";
+      });
+      return step.run("then", () => `${first} then`);
+    }),
+  ]);
+  await engine.syncApp(app.url);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await engine?.stop();
+  await pool?.end();
+});
+
+async function send(name: string, data: Record<string, unknown>) {
+  const { ids } = await inngest.send({ name, data });
+  return ids[0]!;
+}
+
+describe("a run goes on in the same slot while each reply ran one step", () => {
+  it("runs three sequential steps and completes with one claim, each step once, memos in order", async () => {
+    const run = await finishedRun(pool, await send("test/sequence", { n: 4 }));
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toEqual({ a: 5, b: 50, c: "5/50" });
+    expect((await stepsOf(pool, run.id)).map(({ name, op, result }) => ({ name, op, result }))).toEqual([
+      { name: "a", op: "StepRun", result: { type: "data", data: 5 } },
+      { name: "b", op: "StepRun", result: { type: "data", data: 50 } },
+      { name: "c", op: "StepRun", result: { type: "data", data: "5/50" } },
+    ]);
+    expect(["a:4", "b:4", "c:4"].map((key) => bodies.get(key))).toEqual([1, 1, 1]);
+    expect(claims.get(run.id)).toBe(1);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.jobs WHERE run_id = $1`, [run.id]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it("stops at a sleep and is claimed again when it wakes", async () => {
+    const run = await finishedRun(pool, await send("test/nap", {}));
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toBe("awake again");
+    expect((await stepsOf(pool, run.id)).map((step) => step.op)).toEqual(["StepRun", "Sleep", "StepRun"]);
+    // the first call (then on through the sleep's op), and the call after the wake-up
+    expect(claims.get(run.id)).toBe(2);
+  });
+
+  it("leaves a failed step to its retry, then goes on after it succeeds", async () => {
+    const run = await finishedRun(pool, await send("test/flaky", { n: 1 }));
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toBe("ok then");
+    expect(bodies.get("flaky:1")).toBe(2);
+    // the first call (its step failed: a retry, not a continuation), then the retry's call, which goes on to the end
+    expect(claims.get(run.id)).toBe(2);
+  });
+});
