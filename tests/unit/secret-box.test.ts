@@ -37,3 +37,17 @@ describe("secret box (AES-256-GCM)", () => {
     }
   });
 });
+
+describe("secret box with the default key", () => {
+  it("opens the same sealed text again from memory, and still refuses a tampered one", () => {
+    const sealed = seal("whsec_default-key-secret");
+    expect(open(sealed)).toBe("whsec_default-key-secret");
+    expect(open(sealed)).toBe("whsec_default-key-secret");
+    const parts = sealed.split(".");
+    const tag = Buffer.from(parts[3]!, "base64url");
+    tag[0]! ^= 0x01;
+    expect(() => open([...parts.slice(0, 3), tag.toString("base64url")].join("."))).toThrow(SecretBoxError);
+    // a given key is never answered from the default key's memory
+    expect(() => open(sealed, key)).toThrow(SecretBoxError);
+  });
+});
