@@ -6,6 +6,7 @@
  * the machine runs, so it can compare two builds on a shared machine.
  *
  * Flags: --count 1500 --concurrency 16 --warmup 200 --build (run `next build` first)
+ *        --pg "name=value[,name=value]"   PostgreSQL settings (ALTER SYSTEM + reload) for an A/B run
  *        --cpu-prof <dir>   profiles of the server's node processes (see bench/profile-summary.ts)
  */
 import { readFileSync } from "node:fs";
@@ -23,6 +24,24 @@ const args = parseArgs(process.argv.slice(2));
 const count = args.number("count", 1500);
 const concurrency = args.number("concurrency", 16);
 const warmup = args.number("warmup", 200);
+
+/**
+ * PostgreSQL's CPU by whom its backends serve (application_name): Next's pool, the delivery
+ * worker's pool, the local engine's connections, and everything else (WAL writer, checkpointer,
+ * autovacuum, the postmaster).
+ */
+async function postgresByClient(server: Server, db: pg.Client) {
+  const { rows } = await db.query<{ pid: number; name: string }>(`SELECT pid, application_name AS name FROM pg_stat_activity`);
+  const names = new Map(rows.map((row) => [row.pid, row.name]));
+  const out: Record<string, number> = { next: 0, worker: 0, engine: 0, other: 0 };
+  for (const proc of snapshotTree(server)) {
+    if (!proc.comm.startsWith("postgres")) continue;
+    const name = names.get(proc.pid) ?? "";
+    const role = name === "hookline" ? "next" : name.startsWith("hookline-worker") ? "worker" : name.startsWith("inngest-engine/") ? "engine" : "other";
+    out[role]! += proc.cpuTicks * 10;
+  }
+  return out;
+}
 
 /** CPU ticks by role: next, worker (the delivery worker), launcher, postgres. */
 function cpuByRole(server: Server) {
@@ -53,8 +72,18 @@ try {
   if (!data) throw new Error("could not create the endpoint");
   await publishClosedLoop(api, { eventType: "bench.cost", count: warmup, concurrency, payloadBytes: 1024, label: "warm-up" });
   while (receiver.distinct("cost/") < warmup) await sleep(100);
+  const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
+  await db.connect();
+  for (const setting of args.string("pg", "").split(",").filter(Boolean)) {
+    const [name, value] = setting.split("=");
+    if (!/^[a-z_.]+$/.test(name ?? "") || value === undefined) throw new Error(`--pg: not name=value: ${setting}`);
+    await db.query(`ALTER SYSTEM SET ${name} = ${pg.escapeLiteral(value)}`);
+    await db.query("SELECT pg_reload_conf()");
+    log(`postgres: ${name} = ${value}`);
+  }
   await sleep(1000);
   const before = cpuByRole(server);
+  const pgBefore = await postgresByClient(server, db);
   const load = os.loadavg()[0]!;
   const since = new Date();
   const started = performance.now();
@@ -64,12 +93,12 @@ try {
   const delivered = performance.now();
   await sleep(500);
   const after = cpuByRole(server);
+  const pgAfter = await postgresByClient(server, db);
   // How many events each batch run carried: its fixed cost is spread over them.
-  const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
-  await db.connect();
   const batches = await batchRuns(db, since);
   await db.end();
   const perPublish = Object.fromEntries(Object.keys(after).map((role) => [role, round((after[role]! - before[role]!) / publishes.length, 2)]));
+  const postgresPerPublish = Object.fromEntries(Object.keys(pgAfter).map((role) => [role, round((pgAfter[role]! - pgBefore[role]!) / publishes.length, 2)]));
   const latency = summarize(publishes.map((p) => p.latencyMs));
   console.log(
     JSON.stringify(
@@ -80,6 +109,7 @@ try {
         deliveredAfterMs: round(delivered - started, 0),
         publishLatencyMs: { p50: latency.p50, p99: latency.p99 },
         cpuMsPerPublish: perPublish,
+        postgresCpuMsPerPublishByClient: postgresPerPublish,
         batches,
         loadAverage: { before: round(load, 2), after: round(os.loadavg()[0]!, 2) },
       },

@@ -22,7 +22,9 @@ export function createPool(connectionString: string) {
     // A statement stuck behind locks or an overloaded server fails (503) rather than holding a
     // connection, and the publish that waits on it, forever.
     statement_timeout: settings.HOOKLINE_DB_STATEMENT_TIMEOUT_MS,
-    application_name: "hookline",
+    // pg_stat_activity tells Next's connections from a delivery worker's (scripts/serve.ts gives
+    // each worker its index).
+    application_name: process.env.HOOKLINE_WORKER_INDEX === undefined ? "hookline" : `hookline-worker-${process.env.HOOKLINE_WORKER_INDEX}`,
   });
   // An idle connection dropped by the server (restart, failover) must not crash the process.
   created.on("error", (error) => logger().warn({ err: error }, "idle database connection lost"));
