@@ -1,0 +1,83 @@
+/**
+ * npx tsx --conditions=react-server bench/batch-timeline.ts [-- flags] — how one hot endpoint's
+ * batch runs follow each other at a paced publish rate (fan-out 1), on the existing `.next-bench`
+ * build: per run, its size, how long its oldest event waited for it, when its step was memoized,
+ * how long the run took and the gap since the previous run ended. The figures `npm run bench`'s
+ * paced phase only sums up as "publish → first attempt".
+ *
+ * Flags: --rate 300 --seconds 5 --rows 60
+ */
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { freePort } from "@/lib/db/embedded";
+import { Api, publishPaced } from "./lib/client";
+import { Receiver } from "./lib/receiver";
+import { databaseUrl, startServer, stopServer } from "./lib/server";
+import { log, parseArgs, round, sleep, summarize } from "./lib/util";
+
+const args = parseArgs(process.argv.slice(2));
+const rate = args.number("rate", 300);
+const seconds = args.number("seconds", 5);
+const shown = args.number("rows", 60);
+
+type RunRow = { events: number; startedMs: number; endedMs: number; oldestEventMs: number; stepMs: number | null };
+
+const receiver = await new Receiver().listen();
+const dataDir = path.resolve(`data/batch-timeline-${process.pid}`);
+const apiKey = `hk_timeline${process.pid}abcdefghijklmnop`;
+const server = await startServer({ dataDir, port: await freePort(), apiKey });
+const api = new Api(server.baseUrl, apiKey, 256);
+const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
+try {
+  await db.connect();
+  const { data } = await api.hookline.POST("/endpoints", { body: { title: "timeline", url: receiver.url("timeline/0"), eventTypes: ["bench.timeline"] } });
+  if (!data) throw new Error("could not create the endpoint");
+  await publishPaced(api, { eventType: "bench.timeline", rate: Math.min(rate, 100), seconds: 2, payloadBytes: 1024, label: "warm-up" });
+  await sleep(1500);
+  const since = new Date();
+  const paced = await publishPaced(api, { eventType: "bench.timeline", rate, seconds, payloadBytes: 1024, label: "paced" });
+  await sleep(3000);
+  // now() is each transaction's start: a run's formation, the step memo's record, the run's end.
+  const { rows } = await db.query<RunRow>(
+    `SELECT cardinality(r.batch_event_ids) AS events,
+            extract(epoch FROM r.started_at) * 1000 AS "startedMs", extract(epoch FROM r.ended_at) * 1000 AS "endedMs",
+            (SELECT extract(epoch FROM min(e.received_at)) * 1000 FROM inngest_engine.events e WHERE e.id = ANY(r.batch_event_ids)) AS "oldestEventMs",
+            (SELECT extract(epoch FROM min(s.created_at)) * 1000 FROM inngest_engine.steps s WHERE s.run_id = r.id) AS "stepMs"
+       FROM inngest_engine.runs r
+      WHERE r.batch_event_ids IS NOT NULL AND r.started_at >= $1 AND r.ended_at IS NOT NULL
+      ORDER BY r.started_at`,
+    [since],
+  );
+  const runs = rows.map((row) => ({
+    events: Number(row.events),
+    waited: Number(row.startedMs) - Number(row.oldestEventMs),
+    step: row.stepMs === null ? NaN : Number(row.stepMs) - Number(row.startedMs),
+    took: Number(row.endedMs) - Number(row.startedMs),
+    started: Number(row.startedMs),
+    ended: Number(row.endedMs),
+  }));
+  console.log("events  oldest waited  step memoized at  run took  gap since previous end (ms)");
+  runs.slice(0, shown).forEach((run, index) => {
+    const gap = index ? run.started - runs[index - 1]!.ended : NaN;
+    console.log(
+      [run.events, run.waited, run.step, run.took, gap].map((value, column) => (Number.isNaN(value) ? "–" : Math.round(value)).toString().padStart(column ? 14 : 6)).join(""),
+    );
+  });
+  const fmt = (values: number[]) => {
+    const summary = summarize(values.filter((value) => !Number.isNaN(value)));
+    return `p50 ${summary.p50} / p99 ${summary.p99}`;
+  };
+  const latency = summarize(paced.results.map((result) => result.latencyMs));
+  log(
+    `${rate}/s × ${seconds} s: ${runs.length} batch runs, ${round(runs.reduce((sum, run) => sum + run.events, 0) / Math.max(1, runs.length), 1)} events each; ` +
+      `oldest event waited ${fmt(runs.map((run) => run.waited))} ms; run took ${fmt(runs.map((run) => run.took))} ms; ` +
+      `publish p50 ${latency.p50} / p99 ${latency.p99} ms; load ${os.loadavg()[0]!.toFixed(2)}`,
+  );
+} finally {
+  await db.end().catch(() => {});
+  api.close();
+  await stopServer(server).catch(() => 0);
+  await receiver.close();
+  (await import("node:fs")).rmSync(dataDir, { recursive: true, force: true });
+}
