@@ -184,7 +184,7 @@ export class Executor {
       if (outcome.kind === "error") {
         this.options.log(`engine: run ${job.runId} attempt ${job.attempt + 1}/${maxAttempts}: ${outcome.error.name}: ${outcome.error.message}`);
       }
-      const goOn = !this.stopped && hop < MAX_CONTINUATIONS;
+      const goOn = !this.stopped && hop + 1 < MAX_CONTINUATIONS;
       const { continued } = await this.store.applyOutcome(
         job,
         this.owner,
@@ -193,8 +193,11 @@ export class Executor {
         goOn ? { continueLeaseMs: this.options.leaseMs } : {},
       );
       if (!continued) return; // done here; whatever the run needs next is queued (or it ended)
+      // Stopped meanwhile (stop() no longer renews leases): no new call. The job stays leased to
+      // this instance, due now, until the engine hands its leases back as it stops.
+      if (this.stopped) return;
       job = { ...job, attempt: 0 };
-      call = { ...call, memos: [...call.memos, ...continued] };
+      call = { ...call, memos: [...call.memos, ...continued.memos], fn: continued.fn };
     }
   }
 

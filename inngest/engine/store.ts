@@ -496,7 +496,15 @@ export class Store {
           continueLeaseMs: options.continueLeaseMs,
         });
         // The run goes on at once in this call's slot: nothing for another instance to pick up.
-        if (continued) return { applied: true, continued };
+        // Its function is read again, as a claim would: a sync may have changed or removed it.
+        if (continued) {
+          const { rows: fn } = await db.query<{ config: FunctionConfig | null }>({
+            name: "engine.continue.fn",
+            text: `SELECT f.config FROM inngest_engine.runs r LEFT JOIN inngest_engine.functions f ON f.id = r.function_id WHERE r.id = $1`,
+            values: [job.runId],
+          });
+          return { applied: true, continued: { memos: continued, fn: fn[0]?.config ?? undefined } };
+        }
       }
       await notify(db, this.owner);
       return { applied: true };
@@ -628,9 +636,10 @@ type CurrentJob = Job & { again: boolean };
 /**
  * What applyOutcome did: `applied` false when the lease was lost (nothing recorded); `continued`
  * when the reply memoized one step of a discovery call and the job stays leased to the caller,
- * due now, to call the run again at once with these memos appended (see Executor.runJob).
+ * due now, to call the run again at once with these memos appended and the function as it is
+ * registered now (undefined: removed by a sync) (see Executor.runJob).
  */
-export type ApplyResult = { applied: boolean; continued?: Memo[] };
+export type ApplyResult = { applied: boolean; continued?: { memos: Memo[]; fn?: FunctionConfig } };
 
 /** The 206 ops of one reply, as Inngest's executor treats them. */
 async function applyOps(

@@ -34,6 +34,11 @@ beforeAll(async () => {
       const c = await step.run("c", () => (seen(`c:${event.data.n}`), `${a}/${b}`));
       return { a, b, c };
     }),
+    inngest.createFunction({ id: "long", triggers: [{ event: "test/long" }] }, async ({ step }) => {
+      let total = 0;
+      for (let i = 0; i < 25; i++) total += await step.run(`s${i}`, () => i);
+      return total;
+    }),
     inngest.createFunction({ id: "nap", triggers: [{ event: "test/nap" }] }, async ({ step }) => {
       const before = await step.run("before", () => "awake");
       await step.sleep("nap", "1s");
@@ -76,6 +81,15 @@ describe("a run goes on in the same slot while each reply ran one step", () => {
     expect(claims.get(run.id)).toBe(1);
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.jobs WHERE run_id = $1`, [run.id]);
     expect(rows[0].n).toBe(0);
+  });
+
+  it("makes at most 25 calls in a row, then goes back in the queue", async () => {
+    const run = await finishedRun(pool, await send("test/long", {}));
+    expect(run.status).toBe("COMPLETED");
+    expect(run.output).toBe(300);
+    expect(await stepsOf(pool, run.id)).toHaveLength(25);
+    // 26 calls (25 steps, then the one that completes): 25 on the first claim, 1 on a second
+    expect(claims.get(run.id)).toBe(2);
   });
 
   it("stops at a sleep and is claimed again when it wakes", async () => {
