@@ -496,15 +496,7 @@ export class Store {
           continueLeaseMs: options.continueLeaseMs,
         });
         // The run goes on at once in this call's slot: nothing for another instance to pick up.
-        // Its function is read again, as a claim would: a sync may have changed or removed it.
-        if (continued) {
-          const { rows: fn } = await db.query<{ config: FunctionConfig | null }>({
-            name: "engine.continue.fn",
-            text: `SELECT f.config FROM inngest_engine.runs r LEFT JOIN inngest_engine.functions f ON f.id = r.function_id WHERE r.id = $1`,
-            values: [job.runId],
-          });
-          return { applied: true, continued: { memos: continued, fn: fn[0]?.config ?? undefined } };
-        }
+        if (continued) return { applied: true, continued };
       }
       await notify(db, this.owner);
       return { applied: true };
@@ -647,7 +639,7 @@ async function applyOps(
   job: CurrentJob,
   ops: Op[],
   retry: { exhausted: boolean; retryInMs: number; continueLeaseMs?: number },
-): Promise<Memo[] | undefined> {
+): Promise<ApplyResult["continued"]> {
   const runId = job.runId;
   let memoized = false;
   const memos: Memo[] = [];
@@ -704,16 +696,21 @@ async function applyOps(
   // anew: no claim, no reload of the run's events and memos, no wait for the next pass.
   // Not when something else asked for a discovery meanwhile (`again`: a parallel step or a sleep
   // memoized since this call began): the memos in the caller's hands would miss theirs.
-  const continues = retry.continueLeaseMs !== undefined && ops.length === 1 && memos.length === 1 && !job.again;
+  const continues =
+    !failedStep && job.stepId === DISCOVERY && retry.continueLeaseMs !== undefined && ops.length === 1 && memos.length === 1 && !job.again;
+  // The function is read again with it, as a claim would: a sync may have changed or removed it.
+  let continued: ApplyResult["continued"];
   if (failedStep) {
     await retryJob(db, job, retry.retryInMs);
-  } else if (memoized && job.stepId === DISCOVERY && continues) {
-    await db.query({
+  } else if (continues) {
+    const { rows } = await db.query<{ config: FunctionConfig | null }>({
       name: "engine.job.continue",
-      text: `UPDATE inngest_engine.jobs SET attempt = 0, again = false, due_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond'
-              WHERE id = $1`,
+      text: `UPDATE inngest_engine.jobs j SET attempt = 0, again = false, due_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond'
+              WHERE j.id = $1
+          RETURNING (SELECT f.config FROM inngest_engine.runs r JOIN inngest_engine.functions f ON f.id = r.function_id WHERE r.id = j.run_id) AS config`,
       values: [job.id, retry.continueLeaseMs],
     });
+    continued = { memos, fn: rows[0]?.config ?? undefined };
   } else if (memoized && job.stepId === DISCOVERY) {
     await requeue(db, job.id); // the run continues with the new memo, attempt counting restarts
   } else {
@@ -734,7 +731,7 @@ async function applyOps(
     error: failedStep ?? (memoized ? null : undefined),
     parallel: ops.length > 1,
   });
-  return continues && job.stepId === DISCOVERY && !failedStep ? memos : undefined;
+  return continued;
 }
 
 /** Stores a step's result; false when the run already had one for that step (the first one stays). */
