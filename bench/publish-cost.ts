@@ -6,6 +6,7 @@
  * the machine runs, so it can compare two builds on a shared machine.
  *
  * Flags: --count 1500 --concurrency 16 --warmup 200 --build (run `next build` first)
+ *        --endpoints 1   fan-out: every message goes to this many endpoints (figures stay per publish)
  *        --pg "name=value[,name=value]"   PostgreSQL settings (ALTER SYSTEM + reload) for an A/B run
  *        --cpu-prof <dir>   profiles of the server's node processes (see bench/profile-summary.ts)
  */
@@ -24,6 +25,7 @@ const args = parseArgs(process.argv.slice(2));
 const count = args.number("count", 1500);
 const concurrency = args.number("concurrency", 16);
 const warmup = args.number("warmup", 200);
+const fanout = args.number("endpoints", 1);
 
 /**
  * PostgreSQL's CPU by whom its backends serve (application_name): Next's pool, the delivery
@@ -68,10 +70,12 @@ const extraEnv = profDir
 const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv });
 const api = new Api(server.baseUrl, apiKey, 128);
 try {
-  const { data } = await api.hookline.POST("/endpoints", { body: { title: "cost", url: receiver.url("cost/0"), eventTypes: ["bench.cost"] } });
-  if (!data) throw new Error("could not create the endpoint");
+  for (let index = 0; index < fanout; index++) {
+    const { data } = await api.hookline.POST("/endpoints", { body: { title: `cost ${index}`, url: receiver.url(`cost/${index}`), eventTypes: ["bench.cost"] } });
+    if (!data) throw new Error("could not create the endpoint");
+  }
   await publishClosedLoop(api, { eventType: "bench.cost", count: warmup, concurrency, payloadBytes: 1024, label: "warm-up" });
-  while (receiver.distinct("cost/") < warmup) await sleep(100);
+  while (receiver.distinct("cost/") < warmup * fanout) await sleep(100);
   const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
   await db.connect();
   for (const setting of args.string("pg", "").split(",").filter(Boolean)) {
@@ -89,7 +93,7 @@ try {
   const started = performance.now();
   const publishes = await publishClosedLoop(api, { eventType: "bench.cost", count, concurrency, payloadBytes: 1024, label: "publish" });
   const published = performance.now();
-  while (receiver.distinct("cost/") < warmup + publishes.length) await sleep(20);
+  while (receiver.distinct("cost/") < (warmup + publishes.length) * fanout) await sleep(20);
   const delivered = performance.now();
   await sleep(500);
   const after = cpuByRole(server);
@@ -105,6 +109,7 @@ try {
       {
         count: publishes.length,
         concurrency,
+        endpoints: fanout,
         publishesPerSecond: round(publishes.length / ((published - started) / 1000), 1),
         deliveredAfterMs: round(delivered - started, 0),
         publishLatencyMs: { p50: latency.p50, p99: latency.p99 },
