@@ -69,6 +69,61 @@ const ALIVE = `SELECT application_name FROM pg_stat_activity WHERE application_n
  */
 const ASYNC_COMMIT = "SET LOCAL synchronous_commit = off";
 
+/**
+ * The distinct (function, batch key) pairs with queued events, as a recursive CTE named
+ * `batch_keys`: a skip scan of batch_items' primary key, one index probe per key. The engine's
+ * passes look at keys, never at every queued event, so a pass costs the same with a backlog of
+ * 100 or 1,000,000 events (a GROUP BY over batch_items would read every queued event, every
+ * 20 ms).
+ */
+const BATCH_KEYS = `batch_keys AS (
+    (SELECT function_id, batch_key FROM inngest_engine.batch_items ORDER BY function_id, batch_key LIMIT 1)
+    UNION ALL
+    SELECT next.function_id, next.batch_key FROM batch_keys k CROSS JOIN LATERAL (
+      SELECT b.function_id, b.batch_key FROM inngest_engine.batch_items b
+       WHERE (b.function_id, b.batch_key) > (k.function_id, k.batch_key)
+       ORDER BY b.function_id, b.batch_key LIMIT 1) next
+  )`;
+
+/** What a pass of the worker loop has to do (Store.dueTimers). */
+export const DUE_TIMERS = `WITH RECURSIVE ${BATCH_KEYS}
+             SELECT EXISTS (SELECT 1 FROM inngest_engine.crons WHERE next_at <= now()) AS crons,
+                    EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now()) AS sleeps,
+                    EXISTS (SELECT 1 FROM batch_keys k
+                             WHERE NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                                                WHERE r.function_id = k.function_id AND r.batch_key = k.batch_key
+                                                  AND r.status IN ('RUNNING', 'SLEEPING'))) AS batches,
+                    EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'call' AND lease_owner IS NULL AND due_at <= now()) AS calls`;
+
+/**
+ * The batch keys that can start a batch (Store.formBatches): per key without an active batch,
+ * whether a full batch is queued (counting at most maxSize items), and its oldest item (one probe
+ * of batch_items_order_idx); `busy` counts the function's batch runs younger than $1 ms.
+ * No rows when another instance holds the try-lock.
+ */
+export const BATCH_READY = `WITH RECURSIVE locked AS (
+                 SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok
+               ), ${BATCH_KEYS}, pending AS (
+                 SELECT k.function_id, k.batch_key, f.config,
+                        (SELECT count(*) FROM (SELECT 1 FROM inngest_engine.batch_items b
+                                                WHERE b.function_id = k.function_id AND b.batch_key = k.batch_key
+                                                LIMIT (f.config->'batch'->>'maxSize')::int) full_batch)
+                          >= (f.config->'batch'->>'maxSize')::int AS full,
+                        (SELECT b.received_at FROM inngest_engine.batch_items b
+                          WHERE b.function_id = k.function_id AND b.batch_key = k.batch_key
+                          ORDER BY b.received_at, b.event_id LIMIT 1) AS oldest
+                   FROM locked, batch_keys k
+                   JOIN inngest_engine.functions f ON f.id = k.function_id
+                  WHERE locked.ok AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
+                                     WHERE r.function_id = k.function_id AND r.batch_key = k.batch_key AND r.status IN ('RUNNING', 'SLEEPING')))
+               SELECT k.function_id, k.batch_key, k.config,
+                      k.full OR k.oldest <= now() - (k.config->'batch'->>'timeoutMs')::float8 * interval '1 millisecond' AS due,
+                      (SELECT count(*)::int FROM inngest_engine.runs r
+                        WHERE r.function_id = k.function_id AND r.batch_key IS NOT NULL AND r.status IN ('RUNNING', 'SLEEPING')
+                          AND r.started_at > now() - $1 * interval '1 millisecond') AS busy
+                 FROM pending k
+                ORDER BY k.oldest`;
+
 export class Store {
   /** When this instance last started a batch per function and key, for formBatches' linger. */
   private readonly batchStarts = new Map<string, number>();
@@ -217,19 +272,14 @@ export class Store {
 
   /**
    * What a pass of the worker loop has to do: due cron ticks, sleeps, batch keys with pending
-   * events and no active run (only those can start: see formBatches), due calls. One statement,
-   * so a pass that finds nothing to do costs little.
+   * events and no active run (only those can start: see formBatches), due calls. One statement
+   * that reads per batch key, never per queued event, so a pass that finds nothing to do costs
+   * little whatever the backlog.
    */
   async dueTimers(): Promise<{ crons: boolean; sleeps: boolean; batches: boolean; calls: boolean }> {
     const { rows } = await this.pool.query({
       name: "engine.due",
-      text: `SELECT EXISTS (SELECT 1 FROM inngest_engine.crons WHERE next_at <= now()) AS crons,
-                    EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'wake' AND due_at <= now()) AS sleeps,
-                    EXISTS (SELECT 1 FROM inngest_engine.batch_items b
-                             WHERE NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
-                                                WHERE r.function_id = b.function_id AND r.batch_key = b.batch_key
-                                                  AND r.status IN ('RUNNING', 'SLEEPING'))) AS batches,
-                    EXISTS (SELECT 1 FROM inngest_engine.jobs WHERE kind = 'call' AND lease_owner IS NULL AND due_at <= now()) AS calls`,
+      text: DUE_TIMERS,
     });
     return rows[0];
   }
@@ -296,25 +346,9 @@ export class Store {
   async formBatches(maxRuns: number, { eager = 4, lingerMs = 50 }: { eager?: number; lingerMs?: number } = {}): Promise<{ started: number; waiting: number }> {
     if (maxRuns <= 0) return { started: 0, waiting: 0 };
     return this.tx(async (db) => {
-      // No rows when another instance holds the try-lock.
       const { rows: keys } = await db.query<{ function_id: string; batch_key: string; config: FunctionConfig; due: boolean; busy: number }>({
         name: "engine.batch.ready",
-        text: `WITH locked AS (
-                 SELECT pg_try_advisory_xact_lock(hashtextextended('inngest_engine.batches', 0)) AS ok
-               ), pending AS (
-                 SELECT function_id, batch_key, count(*) AS n, min(received_at) AS oldest
-                   FROM inngest_engine.batch_items GROUP BY function_id, batch_key)
-               SELECT k.function_id, k.batch_key, f.config,
-                      k.n >= (f.config->'batch'->>'maxSize')::int
-                        OR k.oldest <= now() - (f.config->'batch'->>'timeoutMs')::float8 * interval '1 millisecond' AS due,
-                      (SELECT count(*)::int FROM inngest_engine.runs r
-                        WHERE r.function_id = k.function_id AND r.batch_key IS NOT NULL AND r.status IN ('RUNNING', 'SLEEPING')
-                          AND r.started_at > now() - $1 * interval '1 millisecond') AS busy
-                 FROM locked, pending k
-                 JOIN inngest_engine.functions f ON f.id = k.function_id
-                WHERE locked.ok AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
-                                   WHERE r.function_id = k.function_id AND r.batch_key = k.batch_key AND r.status IN ('RUNNING', 'SLEEPING'))
-                ORDER BY k.oldest`,
+        text: BATCH_READY,
         values: [BUSY_MS],
       });
       const now = Date.now();

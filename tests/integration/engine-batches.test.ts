@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FunctionConfig } from "@/inngest/engine/config";
-import { Store } from "@/inngest/engine/store";
+import { BATCH_READY, DUE_TIMERS, Store } from "@/inngest/engine/store";
 import { createTestDatabase } from "@/tests/helpers/db";
 
 // When the local engine starts a `batchEvents` batch (Store.formBatches): full or timed out
@@ -73,4 +73,59 @@ describe("batch start on the local engine", () => {
     const { rows } = await db.query(`SELECT cardinality(batch_event_ids) AS n FROM inngest_engine.runs WHERE batch_key = 'hot' ORDER BY started_at, id`);
     expect(rows).toEqual([{ n: 1 }, { n: 3 }]);
   });
+
+  it("looks at batch keys, not at every queued event: a pass reads the same few rows whatever the backlog", async () => {
+    // Five keys, each with a batch run in progress (its endpoint is slow), and 20,000 events queued behind them.
+    await db.query(`UPDATE inngest_engine.runs SET status = 'COMPLETED'`);
+    await db.query(`DELETE FROM inngest_engine.batch_items`);
+    const keys = ["k1", "k2", "k3", "k4", "k5"];
+    for (const key of keys) await store.ingest(items(key, 1));
+    expect(await store.formBatches(10, { eager: 10, lingerMs: 0 })).toEqual({ started: 5, waiting: 0 });
+    await db.query(
+      `WITH e AS (
+         INSERT INTO inngest_engine.events (id, name, payload)
+         SELECT 'backlog' || lpad(g::text, 6, '0'), 'test/item', json_build_object('name', 'test/item', 'data', json_build_object('key', 'k' || (g % 5 + 1)))
+           FROM generate_series(1, 20000) g RETURNING id, payload)
+       INSERT INTO inngest_engine.batch_items (function_id, batch_key, event_id, received_at)
+       SELECT $1, payload->'data'->>'key', id, now() - interval '10 seconds' FROM e`,
+      [fn.id],
+    );
+    await db.query("ANALYZE inngest_engine.batch_items");
+
+    // Nothing can start: every key's batch is busy. Both statements read a handful of index entries.
+    expect(await store.dueTimers()).toMatchObject({ batches: false });
+    expect(await store.formBatches(10, { eager: 10, lingerMs: 0 })).toEqual({ started: 0, waiting: 0 });
+    expect(await rowsRead(DUE_TIMERS, [])).toBeLessThan(50);
+    expect(await rowsRead(BATCH_READY, [250])).toBeLessThan(50);
+
+    // One key's run ends: it is due (full, and its oldest event waited past the timeout) and starts
+    // a full batch of its oldest events; reading a key that can start costs at most maxSize more rows.
+    await db.query(`UPDATE inngest_engine.runs SET status = 'COMPLETED' WHERE batch_key = 'k3'`);
+    expect(await store.dueTimers()).toMatchObject({ batches: true });
+    expect(await rowsRead(BATCH_READY, [250])).toBeLessThan(50 + fn.batch!.maxSize);
+    expect(await store.formBatches(10, { eager: 10, lingerMs: 0 })).toEqual({ started: 1, waiting: 0 });
+    const { rows } = await db.query(
+      `SELECT batch_event_ids FROM inngest_engine.runs WHERE batch_key = 'k3' AND status = 'RUNNING'`,
+    );
+    expect(rows).toEqual([{ batch_event_ids: ["backlog000002", "backlog000007", "backlog000012"] }]);
+    const { rows: left } = await db.query(`SELECT count(*)::int AS n FROM inngest_engine.batch_items`);
+    expect(left).toEqual([{ n: 20_000 - 3 }]);
+  });
 });
+
+/** Rows the statement read from batch_items (EXPLAIN ANALYZE: actual rows × loops of its scans). */
+async function rowsRead(statement: string, values: unknown[]): Promise<number> {
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN"); // the try-lock is transaction-scoped: released by the rollback
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`, values);
+    await client.query("ROLLBACK");
+    type PlanNode = { "Relation Name"?: string; "Actual Rows": number; "Actual Loops": number; Plans?: PlanNode[] };
+    const sum = (node: PlanNode): number =>
+      (node["Relation Name"] === "batch_items" ? node["Actual Rows"] * node["Actual Loops"] : 0) +
+      (node.Plans ?? []).reduce((total, child) => total + sum(child), 0);
+    return sum(rows[0]["QUERY PLAN"][0].Plan);
+  } finally {
+    client.release();
+  }
+}
