@@ -365,7 +365,7 @@ export class Store {
         .slice(0, maxRuns);
       const runs: NewRun[] = [];
       for (const row of ready) {
-        const { rows: taken } = await db.query<{ event_id: string; payload: Record<string, unknown> }>({
+        const { rows: taken } = await db.query<{ event_id: string; payload: Record<string, unknown> | null }>({
           name: "engine.batch.take",
           text: `WITH taken AS (
                    DELETE FROM inngest_engine.batch_items
@@ -377,13 +377,17 @@ export class Store {
                          AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
                                           WHERE r.function_id = $1 AND r.batch_key = $2 AND r.status IN ('RUNNING', 'SLEEPING'))
                        ORDER BY received_at, event_id LIMIT $3)
-                   RETURNING event_id, received_at)
-                 SELECT t.event_id, e.payload FROM taken t JOIN inngest_engine.events e ON e.id = t.event_id
-                  ORDER BY t.received_at, t.event_id`,
+                   RETURNING event_id, received_at
+                 ), ordered AS (
+                   SELECT event_id, row_number() OVER (ORDER BY received_at, event_id) AS n FROM taken)
+                 -- The run is started from its first event (prepareRun); the call reads them all.
+                 SELECT o.event_id,
+                        CASE WHEN o.n = 1 THEN (SELECT e.payload FROM inngest_engine.events e WHERE e.id = o.event_id) END AS payload
+                   FROM ordered o ORDER BY o.n`,
           values: [row.function_id, row.batch_key, row.config.batch?.maxSize ?? 1],
         });
         if (!taken.length) continue;
-        const run = await prepareRun(db, row.config, taken[0].event_id, taken[0].payload);
+        const run = await prepareRun(db, row.config, taken[0].event_id, taken[0].payload!);
         if (run) runs.push({ ...run, batchEventIds: taken.map((t) => t.event_id), batchKey: row.batch_key });
       }
       await insertRuns(db, runs);
