@@ -79,7 +79,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // are all gone (process killed), its leases are free at once, not at expiry.
   // At most 20 connections: calls hold none while the function runs, and their bookkeeping
   // statements are short; more backends only compete for the same cores (and memory).
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: Math.min(workers + 4, 20) });
+  // A few stay open through quiet spells (see lib/db/pool.ts): a wake-up after one must not pay
+  // for new connections and fresh plans of the loop's statements.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: Math.min(workers + 4, 20), min: 4 });
   pool.on("error", (error) => log(`engine: idle database connection: ${error.message}`));
   const store = new Store(pool, owner);
   await store.assertSchema();

@@ -13,11 +13,16 @@ import { logger } from "@/lib/log";
  */
 const globalForPool = globalThis as unknown as { hooklinePool?: pg.Pool };
 
-export function createPool(connectionString: string) {
+export function createPool(connectionString: string, overrides: Pick<pg.PoolConfig, "idleTimeoutMillis"> = {}) {
   const settings = env();
   const created = new pg.Pool({
     connectionString,
     max: settings.HOOKLINE_DB_POOL,
+    // Two connections stay open through quiet spells (the rest close after 10 s idle): a new one
+    // costs its authentication, a server process and a fresh plan of every prepared statement,
+    // which made the first publish after 10 quiet seconds take ~80 ms instead of ~12.
+    min: 2,
+    ...overrides,
     connectionTimeoutMillis: settings.HOOKLINE_DB_CONNECT_TIMEOUT_MS,
     // A statement stuck behind locks or an overloaded server fails (503) rather than holding a
     // connection, and the publish that waits on it, forever.
