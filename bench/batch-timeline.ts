@@ -8,12 +8,9 @@
  * Flags: --rate 300 --seconds 5 --rows 60
  */
 import os from "node:os";
-import path from "node:path";
 import pg from "pg";
-import { freePort } from "@/lib/db/embedded";
-import { Api, publishPaced } from "./lib/client";
-import { Receiver } from "./lib/receiver";
-import { databaseUrl, startServer, stopServer } from "./lib/server";
+import { startBenchApp } from "./lib/app";
+import { publishPaced } from "./lib/client";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -23,12 +20,9 @@ const shown = args.number("rows", 60);
 
 type RunRow = { events: number; startedMs: number; endedMs: number; oldestEventMs: number; stepMs: number | null };
 
-const receiver = await new Receiver().listen();
-const dataDir = path.resolve(`data/batch-timeline-${process.pid}`);
-const apiKey = `hk_timeline${process.pid}abcdefghijklmnop`;
-const server = await startServer({ dataDir, port: await freePort(), apiKey });
-const api = new Api(server.baseUrl, apiKey, 256);
-const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
+const app = await startBenchApp("batch-timeline", { apiConcurrency: 256 });
+const { api, receiver } = app;
+const db = new pg.Client({ connectionString: app.databaseUrl });
 try {
   await db.connect();
   const { data } = await api.hookline.POST("/endpoints", { body: { title: "timeline", url: receiver.url("timeline/0"), eventTypes: ["bench.timeline"] } });
@@ -76,8 +70,5 @@ try {
   );
 } finally {
   await db.end().catch(() => {});
-  api.close();
-  await stopServer(server).catch(() => 0);
-  await receiver.close();
-  (await import("node:fs")).rmSync(dataDir, { recursive: true, force: true });
+  await app.stop();
 }

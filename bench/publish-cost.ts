@@ -13,12 +13,11 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "@/lib/db/embedded";
-import { Api, publishClosedLoop } from "./lib/client";
-import { batchRuns } from "./lib/history";
-import { Receiver } from "./lib/receiver";
 import pg from "pg";
-import { buildApp, databaseUrl, snapshotTree, startServer, stopServer, type Server } from "./lib/server";
+import { startBenchApp } from "./lib/app";
+import { publishClosedLoop } from "./lib/client";
+import { batchRuns } from "./lib/history";
+import { buildApp, snapshotTree, type Server } from "./lib/server";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -59,16 +58,13 @@ function cpuByRole(server: Server) {
   return out;
 }
 
-const receiver = await new Receiver().listen();
-const dataDir = path.resolve(`data/publish-cost-${process.pid}`);
-const apiKey = `hk_cost${process.pid}abcdefghijklmnop`;
 if (args.bool("build")) await buildApp();
 const profDir = args.string("cpu-prof", "");
 const extraEnv = profDir
   ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`.trim(), HOOKLINE_BENCH_PROF_DIR: path.resolve(profDir) }
   : undefined;
-const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv });
-const api = new Api(server.baseUrl, apiKey, 128);
+const app = await startBenchApp("publish-cost", { apiConcurrency: 128, extraEnv });
+const { api, receiver, server } = app;
 try {
   for (let index = 0; index < fanout; index++) {
     const { data } = await api.hookline.POST("/endpoints", { body: { title: `cost ${index}`, url: receiver.url(`cost/${index}`), eventTypes: ["bench.cost"] } });
@@ -76,7 +72,7 @@ try {
   }
   await publishClosedLoop(api, { eventType: "bench.cost", count: warmup, concurrency, payloadBytes: 1024, label: "warm-up" });
   while (receiver.distinct("cost/") < warmup * fanout) await sleep(100);
-  const db = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
+  const db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
   for (const setting of args.string("pg", "").split(",").filter(Boolean)) {
     const [name, value] = setting.split("=");
@@ -123,9 +119,6 @@ try {
     ),
   );
 } finally {
-  api.close();
-  await stopServer(server).catch(() => 0);
-  await receiver.close();
-  (await import("node:fs")).rmSync(dataDir, { recursive: true, force: true });
+  await app.stop();
   log("stopped");
 }

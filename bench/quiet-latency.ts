@@ -6,23 +6,17 @@
  * idle; this shows what an app that publishes now and then sees.
  *   npx tsx --conditions=react-server bench/quiet-latency.ts [--gap 12000] [--count 6] [--build]
  */
-import { rmSync } from "node:fs";
-import path from "node:path";
-import { freePort } from "@/lib/db/embedded";
-import { Api, publishOne } from "./lib/client";
-import { Receiver } from "./lib/receiver";
-import { buildApp, startServer, stopServer } from "./lib/server";
+import { startBenchApp } from "./lib/app";
+import { publishOne } from "./lib/client";
+import { buildApp } from "./lib/server";
 import { log, parseArgs, round, sleep } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
 const gapMs = args.number("gap", 12_000);
 const count = args.number("count", 6);
 if (args.bool("build")) await buildApp();
-const receiver = await new Receiver().listen();
-const dataDir = path.resolve(`data/quiet-latency-${process.pid}`);
-const apiKey = `hk_quiet${process.pid}abcdefghijklmnop`;
-const server = await startServer({ dataDir, port: await freePort(), apiKey });
-const api = new Api(server.baseUrl, apiKey, 4);
+const app = await startBenchApp("quiet-latency", { apiConcurrency: 4 });
+const { api, receiver } = app;
 try {
   const { data } = await api.hookline.POST("/endpoints", { body: { title: "quiet", url: receiver.url("quiet/0"), eventTypes: ["bench.quiet"] } });
   if (!data) throw new Error("could not create the endpoint");
@@ -41,8 +35,5 @@ try {
   }
   console.log(JSON.stringify({ gapMs, samples }));
 } finally {
-  api.close();
-  await stopServer(server).catch(() => 0);
-  await receiver.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await app.stop();
 }

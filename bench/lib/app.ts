@@ -1,0 +1,35 @@
+/**
+ * What the single-purpose bench scripts (publish-cost, batch-timeline, quiet-latency) each start:
+ * a loopback receiver, Hookline's production build from `.next-bench` (`npm start`'s launcher) on a
+ * fresh data dir with a bootstrapped API key, and an API client; `stop()` ends all of it and
+ * removes the data dir. `npm run bench` (bench/run.ts) manages its own, with restarts and deadlines.
+ */
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { freePort } from "@/lib/db/embedded";
+import { Api } from "./client";
+import { Receiver } from "./receiver";
+import { databaseUrl, startServer, stopServer } from "./server";
+
+export async function startBenchApp(name: string, options: { apiConcurrency: number; extraEnv?: Record<string, string> }) {
+  const receiver = await new Receiver().listen();
+  const dataDir = path.resolve(`data/${name}-${process.pid}`);
+  const apiKey = `hk_${name.replace(/[^a-z]/g, "")}${process.pid}abcdefghijklmnop`;
+  const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv }).catch(async (error) => {
+    await receiver.close();
+    throw error;
+  });
+  const api = new Api(server.baseUrl, apiKey, options.apiConcurrency);
+  return {
+    receiver,
+    server,
+    api,
+    databaseUrl: databaseUrl(dataDir, server.pgPort),
+    async stop() {
+      api.close();
+      await stopServer(server).catch(() => 0);
+      await receiver.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
