@@ -1,14 +1,16 @@
 import "server-only";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
+import { Coalescer } from "@/lib/db/coalesce";
 import { query } from "@/lib/db/pool";
 import { explainMatch } from "@/lib/delivery/filter";
-import { directRequestCtes, directRequests, requestDeliveries, staleDirectRequests } from "@/lib/delivery/requests";
+import { directRequests, requestDeliveries, staleDirectRequests } from "@/lib/delivery/requests";
 import type { Filter } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
 import { AppError, errors } from "@/lib/errors";
 import { assertPublishable, type PublishableEventType } from "@/lib/features/event-types/service";
 import { newId } from "@/lib/ids";
 import { admit, noteAccepted } from "@/lib/features/messages/admission";
+import { storePublish } from "@/lib/features/messages/store";
 import { publishBatchSchema, publishSchema, type PublishInput } from "@/lib/features/messages/schema";
 import { parseWith } from "@/lib/validation";
 import { recordPublish } from "@/lib/metrics";
@@ -33,7 +35,8 @@ type Prepared = { index: number; eventType: string; payload: Record<string, unkn
  * The one publish verb (API, server actions, server code): stores the body once, byte for byte,
  * fans out to matching endpoints in the same statement (disabled ones get PAUSED deliveries:
  * nothing is lost), then hands PENDING deliveries to the `deliver` function. Two statements on
- * the hot pool (one read, one insert) and one call to the executor.
+ * the hot pool (one read, one insert; under load both shared with concurrent publishes) and, unless
+ * the insert requested the deliveries itself (local engine), one call to the executor.
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
   const started = performance.now();
@@ -135,29 +138,30 @@ const LOOKUP = `
                                               FROM "Delivery" d WHERE d."messageId" = m.id), '[]'::json)))
                      FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing`;
 
-// The messages and their deliveries in one statement: atomic without an interactive transaction.
-// On the local engine the same statement also requests the PENDING deliveries (INSERT_REQUESTED:
-// the engine's events, see directRequests), and `requestedAt` is set with them; otherwise it stays
-// null until the executor took the requests (requestDeliveries, after the commit).
-// A key stored meanwhile by a concurrent publish fails it whole (unique violation); publishPrepared
-// then reads again and returns that message.
-const insertStatement = (direct: boolean) => `
-  WITH message AS (
-    INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
-    SELECT m.id, $1, m."eventType", m.account, m.body, m."idempotencyKey", $2, ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3)
-      FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS m(id, "eventType", account, body, "idempotencyKey")
-    RETURNING 1
-  ), delivery AS (
-    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt", "requestedAt")
-    SELECT d.id, $1, d."messageId", d."endpointId", d.status::"DeliveryStatus",
-           ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3), ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3),
-           ${direct ? `CASE WHEN d.status = 'PENDING' THEN ($3::timestamptz AT TIME ZONE 'UTC')::timestamp(3) END` : "NULL::timestamp(3)"}
-      FROM unnest($9::text[], $10::text[], $11::text[], $12::text[]) AS d(id, "messageId", "endpointId", status)
-    RETURNING 1
-  )${direct ? `, ${directRequestCtes(13)}` : ""}
-  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries`;
-const INSERT = insertStatement(false);
-const INSERT_REQUESTED = insertStatement(true);
+type LookupJob = { workspaceId: string; eventTypes: string[]; keys: string[] };
+const globalForLookup = globalThis as unknown as { hooklineLookup?: Coalescer<LookupJob, Lookup> };
+
+/**
+ * The lookup of concurrent publishes to one workspace, in one statement (lib/db/coalesce.ts): the
+ * union of their event types and keys. Each publish then takes what is its own (its event types'
+ * schemas, the endpoints that match its messages, its keys' messages). A statement started after
+ * the publish came, so an endpoint created before it is seen.
+ */
+function lookupFor(job: LookupJob): Promise<Lookup> {
+  globalForLookup.hooklineLookup ??= new Coalescer<LookupJob, Lookup>({
+    maxInFlight: 2,
+    joins: (group, next) => {
+      if (next.workspaceId !== group[0]!.workspaceId) return "skip";
+      return group.length < 100 && group.reduce((sum, one) => sum + one.keys.length, next.keys.length) <= 1_000;
+    },
+    run: async (jobs) => {
+      const eventTypes = [...new Set(jobs.flatMap((one) => one.eventTypes))];
+      const { rows } = await query<Lookup>("publish.lookup", LOOKUP, [jobs[0]!.workspaceId, eventTypes, jobs.flatMap((one) => one.keys)]);
+      return jobs.map(() => ({ status: "fulfilled", value: rows[0]! }));
+    },
+  });
+  return globalForLookup.hooklineLookup.add(job);
+}
 
 async function publishPrepared(
   ctx: ServiceContext,
@@ -172,10 +176,8 @@ async function publishPrepared(
   // Without idempotency keys nothing can be answered from storage: refuse before any query.
   if (!keys.length) await admit();
   const eventTypeNames = [...new Set(items.map((item) => item.eventType))];
-  const {
-    rows: [lookup],
-  } = await query<Lookup>("publish.lookup", LOOKUP, [ctx.workspaceId, eventTypeNames, keys]);
-  const existing = new Map(lookup!.existing.map((message) => [message.idempotencyKey!, message]));
+  const lookup = await lookupFor({ workspaceId: ctx.workspaceId, eventTypes: eventTypeNames, keys });
+  const existing = new Map(lookup.existing.map((message) => [message.idempotencyKey!, message]));
 
   const results: PublishResult[] = [];
   const fresh: Array<{ result: PublishResult; item: Prepared }> = [];
@@ -193,13 +195,13 @@ async function publishPrepared(
       continue;
     }
     try {
-      assertPublishable(item.eventType, lookup!.eventTypes[item.eventType] ?? null, item.payload);
+      assertPublishable(item.eventType, lookup.eventTypes[item.eventType] ?? null, item.payload);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       problems.push({ index: item.index, error });
       continue;
     }
-    const deliveries = lookup!.endpoints
+    const deliveries = lookup.endpoints
       .filter((endpoint) => explainMatch(endpoint, item).matched)
       .map((endpoint) => ({ id: newId("dlv"), endpointId: endpoint.id, status: endpoint.enabled ? "PENDING" : "PAUSED" }));
     const message = { id: newId("msg"), eventType: item.eventType, account: item.account, idempotencyKey: item.idempotencyKey, createdAt: "" };
@@ -216,21 +218,14 @@ async function publishPrepared(
   const pending = deliveries.filter((delivery) => delivery.status === "PENDING");
   const direct = await directRequests(pending);
   try {
-    await query(direct ? "publish.insert.requested" : "publish.insert", direct ? INSERT_REQUESTED : INSERT, [
-      ctx.workspaceId,
+    await storePublish({
+      workspaceId: ctx.workspaceId,
       test,
       createdAt,
-      fresh.map(({ result }) => result.message.id),
-      fresh.map(({ item }) => item.eventType),
-      fresh.map(({ item }) => item.account),
-      fresh.map(({ item }) => item.body),
-      fresh.map(({ item }) => item.idempotencyKey),
-      deliveries.map((delivery) => delivery.id),
-      deliveries.map((delivery) => delivery.messageId),
-      deliveries.map((delivery) => delivery.endpointId),
-      deliveries.map((delivery) => delivery.status),
-      ...(direct?.params ?? []),
-    ]);
+      messages: fresh.map(({ result, item }) => ({ id: result.message.id, eventType: item.eventType, account: item.account, body: item.body, idempotencyKey: item.idempotencyKey })),
+      deliveries,
+      direct,
+    });
   } catch (error) {
     // The engine's functions were re-synced since the plan was read: nothing was written; again.
     if (direct && staleDirectRequests(error)) {

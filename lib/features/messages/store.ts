@@ -1,0 +1,119 @@
+import "server-only";
+import pg from "pg";
+import { Coalescer } from "@/lib/db/coalesce";
+import { query } from "@/lib/db/pool";
+import { directRequestCtes, type DirectRequests } from "@/lib/delivery/requests";
+
+/** One publish's rows: its messages and their deliveries (see publishPrepared in ./publish.ts). */
+export type StoreJob = {
+  workspaceId: string;
+  test: boolean;
+  createdAt: string;
+  messages: Array<{ id: string; eventType: string; account: string | null; body: string; idempotencyKey: string | null }>;
+  deliveries: Array<{ id: string; messageId: string; endpointId: string; status: string }>;
+  /** On the local engine: the events that request the PENDING deliveries, written by the same statement. */
+  direct?: DirectRequests;
+};
+
+// The messages and their deliveries of any number of publishes in one statement: atomic without
+// an interactive transaction. With the local engine the same statement also stores the engine's
+// events for the PENDING deliveries it requests (`requested`), and sets their `requestedAt`;
+// otherwise `requestedAt` stays null until the executor took the requests (requestDeliveries,
+// after the commit).
+const statement = (direct: boolean) => `
+  WITH message AS (
+    INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
+    SELECT m.id, m."workspaceId", m."eventType", m.account, m.body, m."idempotencyKey", m.test, (m.at AT TIME ZONE 'UTC')::timestamp(3)
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::timestamptz[])
+           AS m(id, "workspaceId", "eventType", account, body, "idempotencyKey", test, at)
+    RETURNING 1
+  ), delivery AS (
+    INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt", "requestedAt")
+    SELECT d.id, d."workspaceId", d."messageId", d."endpointId", d.status::"DeliveryStatus",
+           (d.at AT TIME ZONE 'UTC')::timestamp(3), (d.at AT TIME ZONE 'UTC')::timestamp(3),
+           CASE WHEN d.requested THEN (d.at AT TIME ZONE 'UTC')::timestamp(3) END
+      FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::boolean[])
+           AS d(id, "workspaceId", "messageId", "endpointId", status, at, requested)
+    RETURNING 1
+  )${direct ? `, ${directRequestCtes(16)}` : ""}
+  SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries`;
+const INSERT = statement(false);
+const INSERT_REQUESTED = statement(true);
+
+/** What one statement carries at most (a single publish over it goes alone). */
+const MAX_DELIVERIES = 2_000;
+const MAX_MESSAGES = 500;
+
+/** The event name and digest of the plan a publish's direct requests were made with. */
+function planOf(job: StoreJob): string | undefined {
+  return job.direct ? `${String(job.direct.params[0])}\n${String(job.direct.params[1])}` : undefined;
+}
+
+const globalForStore = globalThis as unknown as { hooklineStore?: Coalescer<StoreJob, void> };
+
+/**
+ * Stores one publish's rows; resolves once they are committed. Concurrent publishes share
+ * statements (lib/db/coalesce.ts): sixteen single-message publishes each committing on their own
+ * cost PostgreSQL about 0.7 ms apiece, eight to a statement about 0.15 ms. A statement PostgreSQL
+ * refused (an idempotency key stored meanwhile, a stale intake plan) wrote nothing: its publishes
+ * are then stored one by one, in the order they came, so each gets its own outcome (of two with
+ * one new key the first is stored; publishPrepared handles the other's error). A lost connection
+ * or a timeout is not retried: it fails every publish of the statement.
+ */
+export function storePublish(job: StoreJob): Promise<void> {
+  globalForStore.hooklineStore ??= new Coalescer<StoreJob, void>({
+    maxInFlight: 2,
+    joins: (group, next) => {
+      const fits =
+        group.reduce((sum, one) => sum + one.deliveries.length, next.deliveries.length) <= MAX_DELIVERIES &&
+        group.reduce((sum, one) => sum + one.messages.length, next.messages.length) <= MAX_MESSAGES;
+      if (!fits) return false;
+      // Publishes carrying the engine's events share one plan per statement (after a re-sync, the next).
+      const plan = group.map(planOf).find(Boolean);
+      return plan && planOf(next) && planOf(next) !== plan ? "skip" : true;
+    },
+    run: async (jobs) => {
+      try {
+        await insert(jobs);
+        return jobs.map(() => ({ status: "fulfilled", value: undefined }));
+      } catch (error) {
+        if (jobs.length === 1 || !(error instanceof pg.DatabaseError)) throw error;
+        const outcomes: Array<PromiseSettledResult<void>> = [];
+        for (const job of jobs) {
+          outcomes.push(await insert([job]).then(
+            () => ({ status: "fulfilled", value: undefined }) as const,
+            (reason: unknown) => ({ status: "rejected", reason }) as const,
+          ));
+        }
+        return outcomes;
+      }
+    },
+  });
+  return globalForStore.hooklineStore.add(job);
+}
+
+async function insert(jobs: StoreJob[]) {
+  const messages = jobs.flatMap((job) => job.messages.map((message) => ({ ...message, job })));
+  const deliveries = jobs.flatMap((job) => job.deliveries.map((delivery) => ({ ...delivery, job })));
+  const direct = jobs.flatMap((job) => (job.direct ? [job.direct.params] : []));
+  // The intake CTEs' parameters: the plan's name and digest, then arrays, joined across publishes.
+  const intake = direct.length ? [direct[0]![0], direct[0]![1], ...[2, 3, 4, 5, 6, 7].map((at) => direct.flatMap((params) => params[at] as unknown[]))] : [];
+  await query(direct.length ? "publish.store.requested" : "publish.store", direct.length ? INSERT_REQUESTED : INSERT, [
+    messages.map((message) => message.id),
+    messages.map((message) => message.job.workspaceId),
+    messages.map((message) => message.eventType),
+    messages.map((message) => message.account),
+    messages.map((message) => message.body),
+    messages.map((message) => message.idempotencyKey),
+    messages.map((message) => message.job.test),
+    messages.map((message) => message.job.createdAt),
+    deliveries.map((delivery) => delivery.id),
+    deliveries.map((delivery) => delivery.job.workspaceId),
+    deliveries.map((delivery) => delivery.messageId),
+    deliveries.map((delivery) => delivery.endpointId),
+    deliveries.map((delivery) => delivery.status),
+    deliveries.map((delivery) => delivery.job.createdAt),
+    deliveries.map((delivery) => delivery.job.direct !== undefined && delivery.status === "PENDING"),
+    ...intake,
+  ]);
+}
