@@ -243,41 +243,77 @@ const RECORD = `
 
 type RecordedEndpoint = { id: string; enabled: boolean; consecutiveFailures: number; failureThreshold: number };
 
+/** How long a scheduled attempt's record may wait for others to share its statement. */
+const RECORD_LINGER_MS = 10;
+/** Records in a statement at most; this many waiting are written at once. */
+const RECORD_GROUP = 500;
+
+type RecordEntry = {
+  record: AttemptRecord;
+  at: number;
+  urgent: boolean;
+  resolve: (value: { recorded: boolean; endpoint?: RecordedEndpoint }) => void;
+  reject: (error: unknown) => void;
+};
+
 /**
- * Group commit of attempt records: a result is written as soon as it comes when no write is in
- * flight, otherwise with whatever else arrived meanwhile, in one multi-row statement. So a slow
- * response never delays the record of a fast one, and a burst costs a few statements, not one per
- * attempt. Resolves each entry with whether it was recorded (false: its lease was lost).
+ * Group commit of attempt records, in one multi-row statement each: a result waits at most
+ * RECORD_LINGER_MS for others (at once when a person waits for it: a test or a manual resend),
+ * and while a write is in flight whatever arrives meanwhile goes in the next. So a slow response
+ * never delays the record of a fast one, and a burst costs a few statements, not one per attempt.
+ * Without the wait, one endpoint's batch (its requests finishing a few ms apart, at most its
+ * concurrency limit at once) wrote one or two records per statement: a commit, and an update of
+ * the endpoint's counters, for nearly every attempt. Losing records that wait (a crash) is
+ * losing them before the write: their leases run out and the deliveries are attempted again.
+ * Resolves each entry with whether it was recorded (false: its lease was lost).
  */
 class Recorder {
-  private queue: Array<{ record: AttemptRecord; resolve: (value: { recorded: boolean; endpoint?: RecordedEndpoint }) => void; reject: (error: unknown) => void }> = [];
+  private queue: RecordEntry[] = [];
   private flushing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private urgentWaiting = 0;
 
-  add(record: AttemptRecord) {
+  add(record: AttemptRecord, urgent: boolean) {
     return new Promise<{ recorded: boolean; endpoint?: RecordedEndpoint }>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.queue.push({ record, at: Date.now(), urgent, resolve, reject });
+      if (urgent) this.urgentWaiting++;
+      this.schedule();
     });
+  }
+
+  private schedule() {
+    if (this.flushing || !this.queue.length) return;
+    const due = this.queue.length >= RECORD_GROUP || this.urgentWaiting ? 0 : this.queue[0]!.at + RECORD_LINGER_MS - Date.now();
+    if (due > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, due);
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    void this.flush();
   }
 
   private async flush() {
     this.flushing = true;
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, 500);
-      try {
-        const { rows } = await query<{ recorded: string[]; endpoints: RecordedEndpoint[] }>("delivery.record", RECORD, [
-          JSON.stringify(batch.map((entry) => entry.record)),
-        ]);
-        const recorded = new Set(rows[0].recorded);
-        const endpoints = new Map(rows[0].endpoints.map((endpoint) => [endpoint.id, endpoint]));
-        for (const entry of batch) {
-          entry.resolve({ recorded: recorded.has(entry.record.deliveryId), endpoint: endpoints.get(entry.record.endpointId) });
-        }
-      } catch (error) {
-        for (const entry of batch) entry.reject(error);
+    const batch = this.queue.splice(0, RECORD_GROUP);
+    this.urgentWaiting -= batch.filter((entry) => entry.urgent).length;
+    try {
+      const { rows } = await query<{ recorded: string[]; endpoints: RecordedEndpoint[] }>("delivery.record", RECORD, [
+        JSON.stringify(batch.map((entry) => entry.record)),
+      ]);
+      const recorded = new Set(rows[0].recorded);
+      const endpoints = new Map(rows[0].endpoints.map((endpoint) => [endpoint.id, endpoint]));
+      for (const entry of batch) {
+        entry.resolve({ recorded: recorded.has(entry.record.deliveryId), endpoint: endpoints.get(entry.record.endpointId) });
       }
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
     }
     this.flushing = false;
+    this.schedule();
   }
 }
 
@@ -344,7 +380,7 @@ export async function attemptBatch(
       const waiting = notClaimed(row, claimable, now);
       outcome = waiting
         ? { ...base, ...waiting }
-        : { ...base, ...(await laneFor(row).run(() => send(row, { trigger: "SCHEDULED", scheduleAttempt: item.scheduleAttempt }, now))) };
+        : { ...base, ...(await laneFor(row).run((release) => send(row, { trigger: "SCHEDULED", scheduleAttempt: item.scheduleAttempt }, now, release))) };
     }
     if (late) await options.onLate?.(outcome);
     else settled.push(outcome);
@@ -387,19 +423,26 @@ class Lane {
     readonly perSecond: number | null,
   ) {}
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` in a slot; `work` may free its slot early (`release`: its request is answered). */
+  async run<T>(work: (release: () => void) => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.waiting.shift()?.();
+    };
     try {
       if (this.perSecond) {
         const at = Math.max(Date.now(), this.nextStart);
         this.nextStart = at + 1000 / this.perSecond;
         if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
       }
-      return await work();
+      return await work(release);
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      release();
     }
   }
 }
@@ -418,8 +461,8 @@ function notClaimed(row: ClaimRow, claimable: DeliveryStatus[], now: () => Date)
   return { ...skipped(reason), next: { action: "retry", delayMs: at.getTime() - now().getTime(), retryAt: at.toISOString() } };
 }
 
-/** Signs, sends and records one claimed delivery. */
-async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date): Promise<AttemptOutcome> {
+/** Signs, sends and records one claimed delivery; `answered` runs once the request is over (its lane slot is free). */
+async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date, answered?: () => void): Promise<AttemptOutcome> {
   const message = { id: delivery.messageId, eventType: delivery.eventType, body: delivery.body };
 
   // A key problem must not leave the delivery claimed (SENDING): the claim is handed back, exactly
@@ -476,6 +519,8 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
         requireHttps: env().HOOKLINE_REQUIRE_HTTPS || endpoint.requireHttps,
       })
     : { ok: false, bodyTruncated: false, durationMs: 0, errorCode: "SIGNING", errorMessage: signingError! };
+  // The endpoint's concurrency limit counts requests: the slot is free while the result is recorded.
+  answered?.();
 
   const finishedAt = startedAt.getTime() + response.durationMs;
   const next: AttemptNext = request ? decide(response, options, endpoint, finishedAt) : { action: "failed" };
@@ -498,7 +543,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
         ? "PENDING"
         : "FAILED";
   const nextAttemptAt = next.action === "retry" ? next.retryAt : keepSchedule ? (delivery.nextAttemptAt?.toISOString() ?? null) : null;
-  const { endpoint: updated } = await recorder().add({
+  const record: AttemptRecord = {
     attemptId,
     workspaceId: delivery.workspaceId,
     deliveryId: delivery.id,
@@ -526,7 +571,9 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     completedAt: next.action === "retry" || keepSchedule ? null : now().toISOString(),
     keepCompleted: keepSuccess,
     claimedLease: delivery.claimedLease!.toISOString(),
-  });
+  };
+  // A person waits for a test or a manual resend: its record is written at once.
+  const { endpoint: updated } = await recorder().add(record, options.trigger !== "SCHEDULED");
 
   // 410 Gone disables at once; so does reaching the threshold of consecutive failed deliveries.
   // The rare disable is a second statement: if it is lost (crash), the count stays at or above the

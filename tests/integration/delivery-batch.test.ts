@@ -115,6 +115,27 @@ describe("batched attempts", () => {
     expect(await db.attempt.count({ where: { deliveryId: { in: [...slowIds, ...pacedIds] } } })).toBe(14);
   });
 
+  it("writes the results of one endpoint's batch in a few statements, and frees each request's slot before its record", async () => {
+    const ctx = await makeWorkspace();
+    // One request at a time, each answered after 3 ms: the results come one by one, ~4 ms apart.
+    const target = await receiver({ delayMs: 3 });
+    const endpoint = await createEndpoint(ctx, { title: "one at a time", url: target.url, eventTypes: ["serial"], maxConcurrency: 1 });
+    const ids = await deliveriesTo(ctx, endpoint.id, 12, "serial");
+    const outcomes = await attemptBatch(items(ids));
+    expect(outcomes.every((outcome) => outcome.next.action === "succeeded")).toBe(true);
+    expect(target.stats.maxInFlight).toBe(1);
+    // Records wait up to 10 ms for company, so a dozen results share a few statements (rows one
+    // statement wrote share its transaction id). Written one per result, they took 12; and had
+    // each request held the endpoint's one slot until its record was written, the next could not
+    // start meanwhile and every record would have gone alone (12 again).
+    const [{ n }] = await db.$queryRawUnsafe<Array<{ n: number }>>(
+      `SELECT count(DISTINCT xmin::text)::int AS n FROM "Attempt" WHERE "deliveryId" = ANY($1::text[])`,
+      ids,
+    );
+    expect(n).toBeLessThanOrEqual(6);
+    expect(await db.delivery.count({ where: { id: { in: ids }, status: "SUCCEEDED" } })).toBe(12);
+  });
+
   it("records fast results while a hanging endpoint's attempt is in flight, and leaves that one to finish late", async () => {
     const ctx = await makeWorkspace();
     const hanging = await receiver({ status: () => "hang" });
