@@ -92,7 +92,8 @@ export function storePublish(job: StoreJob): Promise<void> {
   return globalForStore.hooklineStore.add(job);
 }
 
-async function insert(jobs: StoreJob[]) {
+/** One statement for these publishes, whatever else is on its way (bench/publish-grouping.ts compares). */
+export async function insert(jobs: StoreJob[]) {
   const messages = jobs.flatMap((job) => job.messages.map((message) => ({ ...message, job })));
   const deliveries = jobs.flatMap((job) => job.deliveries.map((delivery) => ({ ...delivery, job })));
   const direct = jobs.flatMap((job) => (job.direct ? [job.direct.params] : []));
