@@ -6,13 +6,14 @@
  * Prints PostgreSQL's CPU per publish (every process of the embedded cluster) and statements used.
  *   npx tsx --conditions=react-server bench/publish-grouping.ts [--publishes 4000] [--clients 16]
  */
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { createPool, setPool } from "@/lib/db/pool";
 import { insert, storePublish, type StoreJob } from "@/lib/features/messages/store";
 import { newId } from "@/lib/ids";
+import { readProcs } from "./lib/server";
 import { parseArgs } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -23,20 +24,11 @@ const postgres = await startEmbeddedPostgres({ dataDir, password: "bench", datab
 const pool = createPool(postgres.url);
 setPool(pool);
 
-/** CPU ms of the cluster: the postmaster, its live children, and what exited children left. */
+/** CPU ms of the cluster: the postmaster (with what its exited children left) and its live children. */
 function postgresCpuMs(): number {
   const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
   let ticks = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const pid = Number(entry);
-      if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
-      ticks += Number(fields[11]) + Number(fields[12]) + (pid === postmaster ? Number(fields[13]) + Number(fields[14]) : 0);
-    } catch {}
-  }
+  for (const proc of readProcs().values()) if (proc.pid === postmaster || proc.ppid === postmaster) ticks += proc.cpuTicks;
   return ticks * 10;
 }
 

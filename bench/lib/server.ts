@@ -159,7 +159,7 @@ function pidAlive(pid: number) {
 
 type Proc = { pid: number; ppid: number; comm: string; rssKb: number; cpuTicks: number };
 
-function readProcs(): Map<number, Proc> {
+export function readProcs(): Map<number, Proc> {
   const procs = new Map<number, Proc>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -29,18 +29,20 @@ export class Coalescer<Job, Result> {
   private pump() {
     while (this.inFlight < this.options.maxInFlight && this.queue.length) {
       const group = [this.queue.shift()!];
+      const jobs = [group[0]!.job];
       for (let index = 0; index < this.queue.length; ) {
-        const joins = this.options.joins(
-          group.map((entry) => entry.job),
-          this.queue[index]!.job,
-        );
+        const joins = this.options.joins(jobs, this.queue[index]!.job);
         if (joins === false) break;
         if (joins === "skip") index++;
-        else group.push(this.queue.splice(index, 1)[0]!);
+        else {
+          const [entry] = this.queue.splice(index, 1);
+          group.push(entry!);
+          jobs.push(entry!.job);
+        }
       }
       this.inFlight++;
       void this.options
-        .run(group.map((entry) => entry.job))
+        .run(jobs)
         .then(
           (outcomes) =>
             group.forEach((entry, index) => {

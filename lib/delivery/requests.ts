@@ -1,6 +1,7 @@
 import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
 import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
+import { Coalescer } from "@/lib/db/coalesce";
 import { query } from "@/lib/db/pool";
 import { usesLocalEngine } from "@/lib/env";
 import { logger } from "@/lib/log";
@@ -103,25 +104,30 @@ export function staleDirectRequests(error: unknown): boolean {
   globalForIntake.hooklineIntake = undefined;
   return true;
 }
-type Waiting = { events: RequestEvent[]; settle: (error?: unknown) => void };
-
 /** Events per send: well under the local engine's 4 MiB body and Inngest's per-request limits. */
 const MAX_EVENTS_PER_SEND = 500;
-/** Sends on their way at once; further requests wait for one of them and go out together. */
-const MAX_SENDS_IN_FLIGHT = 2;
-const coalescer: { queue: Waiting[]; inFlight: number } = { queue: [], inFlight: 0 };
+const globalForSends = globalThis as unknown as { hooklineSends?: Coalescer<RequestEvent[], void> };
 
 /**
- * `inngest.send` with group commit: when MAX_SENDS_IN_FLIGHT sends are already on their way,
+ * `inngest.send` with group commit (lib/db/coalesce.ts): when two sends are already on their way,
  * the requests that arrive meanwhile leave together in the next one (one HTTP request and one
  * intake transaction for many publishes under load; no added wait when idle). Each caller still
  * learns whether its own events were accepted: a failed send fails every request in it.
  */
 function sendCoalesced(events: RequestEvent[]): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    coalescer.queue.push({ events, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-    pumpSends();
+  globalForSends.hooklineSends ??= new Coalescer<RequestEvent[], void>({
+    maxInFlight: 2,
+    joins: (group, next) => group.reduce((sum, one) => sum + one.length, next.length) <= MAX_EVENTS_PER_SEND,
+    run: async (groups) => {
+      const all = groups.flat();
+      await inngest.send(all).catch((error: unknown) => {
+        throw error ?? new Error("the event send failed");
+      });
+      await markRequested(all);
+      return groups.map(() => ({ status: "fulfilled", value: undefined }));
+    },
   });
+  return globalForSends.hooklineSends.add(events);
 }
 
 /** The executor has these deliveries' events: one statement for the whole send. */
@@ -133,34 +139,3 @@ async function markRequested(events: RequestEvent[]) {
     logger().warn({ err: error, deliveries: events.length }, "could not mark deliveries requested");
   });
 }
-
-function pumpSends() {
-  while (coalescer.inFlight < MAX_SENDS_IN_FLIGHT && coalescer.queue.length) {
-    const group: Waiting[] = [coalescer.queue.shift()!];
-    let size = group[0]!.events.length;
-    while (coalescer.queue.length && size + coalescer.queue[0]!.events.length <= MAX_EVENTS_PER_SEND) {
-      const next = coalescer.queue.shift()!;
-      group.push(next);
-      size += next.events.length;
-    }
-    coalescer.inFlight++;
-    const events = group.flatMap((waiting) => waiting.events);
-    inngest
-      .send(events)
-      .then(
-        () => markRequested(events),
-        (error: unknown) => {
-          throw error ?? new Error("the event send failed");
-        },
-      )
-      .then(
-        () => group.forEach((waiting) => waiting.settle()),
-        (error: unknown) => group.forEach((waiting) => waiting.settle(error)),
-      )
-      .finally(() => {
-        coalescer.inFlight--;
-        pumpSends();
-      });
-  }
-}
-
