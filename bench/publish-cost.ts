@@ -60,9 +60,14 @@ function cpuByRole(server: Server) {
 
 if (args.bool("build")) await buildApp();
 const profDir = args.string("cpu-prof", "");
-const extraEnv = profDir
-  ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`.trim(), HOOKLINE_BENCH_PROF_DIR: path.resolve(profDir) }
-  : undefined;
+const extraEnv: Record<string, string> = {
+  // What a publish costs, not admission control: the whole run fits in the backlog (at fan-out 20
+  // the default 20,000 would answer 429 from about 1,000 publishes on).
+  HOOKLINE_MAX_BACKLOG: String(Math.max(20_000, 2 * (warmup + count) * fanout)),
+  ...(profDir
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`.trim(), HOOKLINE_BENCH_PROF_DIR: path.resolve(profDir) }
+    : {}),
+};
 const app = await startBenchApp("publish-cost", { apiConcurrency: 128, extraEnv });
 const { api, receiver, server } = app;
 try {
@@ -73,6 +78,8 @@ try {
   await publishClosedLoop(api, { eventType: "bench.cost", count: warmup, concurrency, payloadBytes: 1024, label: "warm-up" });
   while (receiver.distinct("cost/") < warmup * fanout) await sleep(100);
   const db = new pg.Client({ connectionString: app.databaseUrl });
+  // The server stopping (a failed run's cleanup) ends this connection: not a crash of its own.
+  db.on("error", (error) => log(`database connection: ${error.message}`));
   await db.connect();
   for (const setting of args.string("pg", "").split(",").filter(Boolean)) {
     const [name, value] = setting.split("=");

@@ -4,7 +4,7 @@
  * fresh data dir with a bootstrapped API key, and an API client; `stop()` ends all of it and
  * removes the data dir. `npm run bench` (bench/run.ts) manages its own, with restarts and deadlines.
  */
-import { rmSync } from "node:fs";
+import { appendFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/lib/db/embedded";
 import { Api } from "./client";
@@ -15,7 +15,10 @@ export async function startBenchApp(name: string, options: { apiConcurrency: num
   const receiver = await new Receiver().listen();
   const dataDir = path.resolve(`data/${name}-${process.pid}`);
   const apiKey = `hk_${name.replace(/[^a-z]/g, "")}${process.pid}abcdefghijklmnop`;
-  const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv }).catch(async (error) => {
+  // BENCH_SERVER_LOG=<file>: keep the server's output (when a bench dies, its last lines say why).
+  const logTo = process.env.BENCH_SERVER_LOG;
+  const logFile = logTo ? (line: string) => appendFileSync(logTo, `${line}\n`) : undefined;
+  const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv, logFile }).catch(async (error) => {
     await receiver.close();
     throw error;
   });
