@@ -6,21 +6,24 @@
  * paced phase only sums up as "publish → first attempt".
  *
  * Flags: --rate 300 --seconds 5 --rows 60
+ *        --pgss   restart postgres with pg_stat_statements and print the paced phase's statements per publish
  */
 import os from "node:os";
 import pg from "pg";
 import { startBenchApp } from "./lib/app";
 import { publishPaced } from "./lib/client";
+import { pgssTop, printPerUnit, resetPgss } from "./lib/pgss";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
 const rate = args.number("rate", 300);
 const seconds = args.number("seconds", 5);
 const shown = args.number("rows", 60);
+const pgss = args.bool("pgss");
 
 type RunRow = { events: number; startedMs: number; endedMs: number; oldestEventMs: number; stepMs: number | null };
 
-const app = await startBenchApp("batch-timeline", { apiConcurrency: 256 });
+const app = await startBenchApp("batch-timeline", { apiConcurrency: 256, pgss });
 const { api, receiver } = app;
 const db = new pg.Client({ connectionString: app.databaseUrl });
 try {
@@ -29,9 +32,11 @@ try {
   if (!data) throw new Error("could not create the endpoint");
   await publishPaced(api, { eventType: "bench.timeline", rate: Math.min(rate, 100), seconds: 2, payloadBytes: 1024, label: "warm-up" });
   await sleep(1500);
+  if (pgss) await resetPgss(db);
   const since = new Date();
   const paced = await publishPaced(api, { eventType: "bench.timeline", rate, seconds, payloadBytes: 1024, label: "paced" });
   await sleep(3000);
+  if (pgss) printPerUnit(await pgssTop(db, 25, "total_exec_time"), paced.results.length, "publish");
   // now() is each transaction's start: a run's formation, the step memo's record, the run's end.
   const { rows } = await db.query<RunRow>(
     `SELECT cardinality(r.batch_event_ids) AS events,

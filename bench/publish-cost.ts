@@ -9,6 +9,7 @@
  *        --endpoints 1   fan-out: every message goes to this many endpoints (figures stay per publish)
  *        --pg "name=value[,name=value]"   PostgreSQL settings (ALTER SYSTEM + reload) for an A/B run
  *        --cpu-prof <dir>   profiles of the server's node processes (see bench/profile-summary.ts)
+ *        --pgss   restart postgres with pg_stat_statements and print the statements per publish
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -17,6 +18,7 @@ import pg from "pg";
 import { startBenchApp } from "./lib/app";
 import { publishClosedLoop } from "./lib/client";
 import { batchRuns } from "./lib/history";
+import { pgssTop, printPerUnit, resetPgss } from "./lib/pgss";
 import { buildApp, snapshotTree, type Server } from "./lib/server";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
@@ -25,6 +27,7 @@ const count = args.number("count", 1500);
 const concurrency = args.number("concurrency", 16);
 const warmup = args.number("warmup", 200);
 const fanout = args.number("endpoints", 1);
+const pgss = args.bool("pgss");
 
 /**
  * PostgreSQL's CPU by whom its backends serve (application_name): Next's pool, the delivery
@@ -68,7 +71,7 @@ const extraEnv: Record<string, string> = {
     ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`.trim(), HOOKLINE_BENCH_PROF_DIR: path.resolve(profDir) }
     : {}),
 };
-const app = await startBenchApp("publish-cost", { apiConcurrency: 128, extraEnv });
+const app = await startBenchApp("publish-cost", { apiConcurrency: 128, extraEnv, pgss });
 const { api, receiver, server } = app;
 try {
   for (let index = 0; index < fanout; index++) {
@@ -89,6 +92,7 @@ try {
     log(`postgres: ${name} = ${value}`);
   }
   await sleep(1000);
+  if (pgss) await resetPgss(db);
   const before = cpuByRole(server);
   const pgBefore = await postgresByClient(server, db);
   const load = os.loadavg()[0]!;
@@ -103,6 +107,7 @@ try {
   const pgAfter = await postgresByClient(server, db);
   // How many events each batch run carried: its fixed cost is spread over them.
   const batches = await batchRuns(db, since);
+  if (pgss) printPerUnit(await pgssTop(db, 25, "total_exec_time"), publishes.length, "publish");
   await db.end();
   const perPublish = Object.fromEntries(Object.keys(after).map((role) => [role, round((after[role]! - before[role]!) / publishes.length, 2)]));
   const postgresPerPublish = Object.fromEntries(Object.keys(pgAfter).map((role) => [role, round((pgAfter[role]! - pgBefore[role]!) / publishes.length, 2)]));

@@ -33,6 +33,7 @@ import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfile
 import { checkDeadline, DeadlineError, log, now, parseArgs, progress, round, setDeadline, sleep, summarize, type Summary } from "./lib/util";
 import { renderMarkdown } from "./lib/report";
 import { batchRuns, fillEngineHistory } from "./lib/history";
+import { preloadPgss, pgssTop, resetPgss } from "./lib/pgss";
 
 const args = parseArgs(process.argv.slice(2));
 const ENDPOINTS = 20;
@@ -295,17 +296,6 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
   return run;
 }
 
-async function pgssTop(limit = 30) {
-  const { rows } = await dbClient!.query(
-    `SELECT calls::int, round(total_exec_time::numeric, 1)::float8 AS total_ms, round(mean_exec_time::numeric, 3)::float8 AS mean_ms,
-            rows::int, left(regexp_replace(query, '\\s+', ' ', 'g'), 220) AS query
-       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      ORDER BY calls DESC LIMIT $1`,
-    [limit],
-  );
-  return rows as Array<{ calls: number; total_ms: number; mean_ms: number; rows: number; query: string }>;
-}
-
 async function main() {
   log(`deliveries ${deliveries} (${messages} messages × ${ENDPOINTS} endpoints), read path ${readAttempts} attempts, deadline ${deadlineMin} min`);
   log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, node ${process.version}`);
@@ -336,11 +326,7 @@ async function main() {
   server = await startServer(startOpts);
   log(`server ready in ${Math.round(now() - t)} ms (postgres on 127.0.0.1:${server.pgPort}, engine ${server.engineUrl})`);
   if (pgss) {
-    const admin = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort) });
-    await admin.connect();
-    await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
-    await admin.query(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
-    await admin.end();
+    await preloadPgss(databaseUrl(dataDir, server.pgPort));
     log("pg_stat_statements: restarting the server with the library preloaded…");
     await stopServer(server);
     t = now();
@@ -349,7 +335,6 @@ async function main() {
   }
   dbClient = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort), application_name: "hookline-bench" });
   await dbClient.connect();
-  if (pgss) await dbClient.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   api = new Api(server.baseUrl, apiKey, 128);
   const monitor = memoryMonitor(server);
   results.idleRssMb = monitor.peak();
@@ -396,13 +381,13 @@ async function main() {
 
   // 2. End to end.
   log(`2. end to end: ${messages} messages × ${ENDPOINTS} endpoints, client concurrency ${publishConcurrency}`);
-  if (pgss) await dbClient.query("SELECT pg_stat_statements_reset()");
+  if (pgss) await resetPgss(dbClient);
   if (cpuProf) log(`cpu-prof: segment 1 (start-up, limit, idle probe) written by ${markProfiles(server)} process(es)`);
   const e2eRun = await deliveryRun("e2e", "bench.e2e", e2e, e2e, monitor);
   if (cpuProf) log(`cpu-prof: segment 2 (end to end) written by ${markProfiles(server)} process(es)`);
   results.e2e = { ...e2eRun, ratioToLimit: round(e2eRun.deliveriesPerSecond / limit.perSecond, 3) };
   results.ratio = round(e2eRun.deliveriesPerSecond / limit.perSecond, 3); // end to end ÷ limit, top level
-  if (pgss) results.pgStatStatements = { deliveries: e2eRun.deliveries, top: await pgssTop() };
+  if (pgss) results.pgStatStatements = { deliveries: e2eRun.deliveries, top: await pgssTop(dbClient) };
   await drain("after e2e", 120_000);
 
   // 3. Isolation.

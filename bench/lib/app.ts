@@ -8,17 +8,29 @@ import { appendFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/lib/db/embedded";
 import { Api } from "./client";
+import { preloadPgss } from "./pgss";
 import { Receiver } from "./receiver";
 import { databaseUrl, startServer, stopServer } from "./server";
 
-export async function startBenchApp(name: string, options: { apiConcurrency: number; extraEnv?: Record<string, string> }) {
+/** `pgss`: restart the server with pg_stat_statements preloaded (see ./pgss.ts). */
+export async function startBenchApp(name: string, options: { apiConcurrency: number; extraEnv?: Record<string, string>; pgss?: boolean }) {
   const receiver = await new Receiver().listen();
   const dataDir = path.resolve(`data/${name}-${process.pid}`);
   const apiKey = `hk_${name.replace(/[^a-z]/g, "")}${process.pid}abcdefghijklmnop`;
   // BENCH_SERVER_LOG=<file>: keep the server's output (when a bench dies, its last lines say why).
   const logTo = process.env.BENCH_SERVER_LOG;
   const logFile = logTo ? (line: string) => appendFileSync(logTo, `${line}\n`) : undefined;
-  const server = await startServer({ dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv, logFile }).catch(async (error) => {
+  const startOptions = { dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv, logFile };
+  const start = async () => {
+    let server = await startServer(startOptions);
+    if (options.pgss) {
+      await preloadPgss(databaseUrl(dataDir, server.pgPort));
+      await stopServer(server);
+      server = await startServer(startOptions);
+    }
+    return server;
+  };
+  const server = await start().catch(async (error) => {
     await receiver.close();
     throw error;
   });
