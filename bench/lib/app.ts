@@ -22,13 +22,15 @@ export async function startBenchApp(name: string, options: { apiConcurrency: num
   const logFile = logTo ? (line: string) => appendFileSync(logTo, `${line}\n`) : undefined;
   const startOptions = { dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv, logFile };
   const start = async () => {
-    let server = await startServer(startOptions);
-    if (options.pgss) {
-      await preloadPgss(databaseUrl(dataDir, server.pgPort));
-      await stopServer(server);
-      server = await startServer(startOptions);
-    }
-    return server;
+    const server = await startServer(startOptions);
+    if (!options.pgss) return server;
+    // A failed ALTER SYSTEM must not leave the first server running behind the error.
+    await preloadPgss(databaseUrl(dataDir, server.pgPort)).catch(async (error: unknown) => {
+      await stopServer(server).catch(() => 0);
+      throw error;
+    });
+    await stopServer(server);
+    return startServer(startOptions);
   };
   const server = await start().catch(async (error) => {
     await receiver.close();

@@ -28,7 +28,7 @@ export async function resetPgss(db: pg.Client) {
   await db.query("SELECT pg_stat_statements_reset()");
 }
 
-/** The statements of this database since the reset, most executed first. */
+/** The statements of this database since the reset: the most executed first, or the most execution time. */
 export async function pgssTop(db: pg.Client, limit = 30, orderBy: "calls" | "total_exec_time" = "calls"): Promise<StatementStat[]> {
   const { rows } = await db.query<StatementStat>(
     `SELECT calls::int, round(total_exec_time::numeric, 1)::float8 AS total_ms, round(mean_exec_time::numeric, 3)::float8 AS mean_ms,
