@@ -5,6 +5,9 @@
  * how long the run took and the gap since the previous run ended. The figures `npm run bench`'s
  * paced phase only sums up as "publish → first attempt".
  *
+ * Also prints the CPU per publish (its delivery included) of Next, the worker, PostgreSQL and the
+ * bench's own process (client and receiver), which all share the machine's cores.
+ *
  * Flags: --rate 300 --seconds 5 --rows 60
  *        --pgss   restart postgres with pg_stat_statements and print the paced phase's statements per publish
  */
@@ -13,6 +16,7 @@ import pg from "pg";
 import { startBenchApp } from "./lib/app";
 import { publishPaced } from "./lib/client";
 import { pgssTop, printPerUnit, resetPgss } from "./lib/pgss";
+import { cpuByRole } from "./lib/server";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -34,8 +38,15 @@ try {
   await sleep(1500);
   if (pgss) await resetPgss(db);
   const since = new Date();
+  const cpuBefore = cpuByRole(app.server);
+  const benchBefore = process.cpuUsage();
   const paced = await publishPaced(api, { eventType: "bench.timeline", rate, seconds, payloadBytes: 1024, label: "paced" });
   await sleep(3000);
+  // CPU per publish, its delivery included, by process; "bench" is this one (client and receiver).
+  const cpuAfter = cpuByRole(app.server);
+  const benchCpu = process.cpuUsage(benchBefore);
+  const used = { ...Object.fromEntries(Object.entries(cpuAfter).map(([role, ms]) => [role, ms - cpuBefore[role]!])), bench: (benchCpu.user + benchCpu.system) / 1000 };
+  const cpu = Object.entries(used).map(([role, ms]) => `${role} ${round(ms / paced.results.length, 2)}`);
   if (pgss) printPerUnit(await pgssTop(db, 25, "total_exec_time"), paced.results.length, "publish");
   // now() is each transaction's start: a run's formation, the step memo's record, the run's end.
   const { rows } = await db.query<RunRow>(
@@ -73,6 +84,7 @@ try {
       `oldest event waited ${fmt(runs.map((run) => run.waited))} ms; run took ${fmt(runs.map((run) => run.took))} ms; ` +
       `publish p50 ${latency.p50} / p99 ${latency.p99} ms; load ${os.loadavg()[0]!.toFixed(2)}`,
   );
+  log(`CPU ms per publish, its delivery included: ${cpu.join(", ")}`);
 } finally {
   await db.end().catch(() => {});
   await app.stop();

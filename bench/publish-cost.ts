@@ -11,7 +11,6 @@
  *        --cpu-prof <dir>   profiles of the server's node processes (see bench/profile-summary.ts)
  *        --pgss   restart postgres with pg_stat_statements and print the statements per publish
  */
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -19,7 +18,7 @@ import { startBenchApp } from "./lib/app";
 import { publishClosedLoop } from "./lib/client";
 import { batchRuns } from "./lib/history";
 import { pgssTop, printPerUnit, resetPgss } from "./lib/pgss";
-import { buildApp, snapshotTree, type Server } from "./lib/server";
+import { buildApp, cpuByRole, snapshotTree, type Server } from "./lib/server";
 import { log, parseArgs, round, sleep, summarize } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -42,20 +41,6 @@ async function postgresByClient(server: Server, db: pg.Client) {
     if (!proc.comm.startsWith("postgres")) continue;
     const name = names.get(proc.pid) ?? "";
     const role = name === "hookline" ? "next" : name.startsWith("hookline-worker") ? "worker" : name.startsWith("inngest-engine/") ? "engine" : "other";
-    out[role]! += proc.cpuTicks * 10;
-  }
-  return out;
-}
-
-/** CPU ticks by role: next, worker (the delivery worker), launcher, postgres. */
-function cpuByRole(server: Server) {
-  const out: Record<string, number> = { next: 0, worker: 0, launcher: 0, postgres: 0 };
-  for (const proc of snapshotTree(server)) {
-    let cmdline = "";
-    try {
-      cmdline = readFileSync(`/proc/${proc.pid}/cmdline`, "utf8").replaceAll("\0", " ");
-    } catch {}
-    const role = proc.comm.startsWith("postgres") ? "postgres" : /next/.test(proc.comm + cmdline) ? "next" : /worker\.ts/.test(cmdline) ? "worker" : "launcher";
     out[role]! += proc.cpuTicks * 10;
   }
   return out;

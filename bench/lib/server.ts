@@ -211,6 +211,20 @@ export function cpuMs(server: Server): { nodeMs: number; postgresMs: number } {
   return { nodeMs: node * 10, postgresMs: postgres * 10 };
 }
 
+/** CPU ms used so far by role: next, worker (the delivery worker), launcher, postgres. */
+export function cpuByRole(server: Server) {
+  const out: Record<string, number> = { next: 0, worker: 0, launcher: 0, postgres: 0 };
+  for (const proc of snapshotTree(server)) {
+    let cmdline = "";
+    try {
+      cmdline = readFileSync(`/proc/${proc.pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    } catch {}
+    const role = proc.comm.startsWith("postgres") ? "postgres" : /next/.test(proc.comm + cmdline) ? "next" : /worker\.ts/.test(cmdline) ? "worker" : "launcher";
+    out[role]! += proc.cpuTicks * 10;
+  }
+  return out;
+}
+
 export type MemorySample = { totalMb: number; nodeMb: number; postgresMb: number; processes: number; pssMb?: number };
 
 export function sampleMemory(server: Server): MemorySample {
