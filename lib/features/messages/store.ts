@@ -63,8 +63,8 @@ const globalForStore = globalThis as unknown as { hooklineStore?: Coalescer<Stor
 export function storePublish(job: StoreJob): Promise<void> {
   globalForStore.hooklineStore ??= new Coalescer<StoreJob, void>({
     // One statement at a time: the publishes that come meanwhile wait for it (a few ms) and share
-    // the next. Two in flight halved the groups at a paced 500 publishes/s (about 2.5 publishes a
-    // statement) and cost PostgreSQL about 10 % more CPU per publish (`bench/batch-timeline.ts`).
+    // the next. At a paced 500 publishes/s two in flight cost PostgreSQL about 10 % more CPU than
+    // one (`bench/batch-timeline.ts`), with about 2.5 publishes a statement either way.
     maxInFlight: 1,
     joins: (group, next) => {
       const fits =
