@@ -17,6 +17,8 @@
  *        --pgss               restart postgres with pg_stat_statements, report statements per delivery
  *        --cpu-prof           node --cpu-prof on the server's processes (profiles in bench/results/prof-<ts>/)
  *        --keep               keep the data dir (debugging)
+ * The limit phase runs before end to end and again right after it; the ratio (end to end ÷ limit)
+ * divides by their mean, so one noisy limit phase on a shared machine moves it less.
  * Only loopback addresses are used. Everything started is stopped on success,
  * failure, Ctrl-C and at the deadline.
  */
@@ -356,8 +358,9 @@ async function main() {
   log(`1. limit: signed keep-alive POSTs of ${PAYLOAD_BYTES} B at concurrency ${limitConcurrency}, no database`);
   const limitCount = Math.max(5000, deliveries);
   await limitLoop({ url: (i) => receiver!.url(`limit-warm/${i % ENDPOINTS}`), count: 2000, concurrency: limitConcurrency, payloadBytes: PAYLOAD_BYTES, label: "limit warm-up" });
-  const limit = await limitLoop({ url: (i) => receiver!.url(`limit/${i % ENDPOINTS}`), count: limitCount, concurrency: limitConcurrency, payloadBytes: PAYLOAD_BYTES, label: "limit" });
-  results.limit = limit;
+  const measureLimit = (label: string) => limitLoop({ url: (i) => receiver!.url(`limit/${i % ENDPOINTS}`), count: limitCount, concurrency: limitConcurrency, payloadBytes: PAYLOAD_BYTES, label });
+  const limitBefore = await measureLimit("limit");
+  results.limit = limitBefore;
 
   // 2a. Idle: single publishes spaced 100 ms.
   log("2a. idle probe: 50 publishes spaced 100 ms, one endpoint");
@@ -385,10 +388,15 @@ async function main() {
   if (cpuProf) log(`cpu-prof: segment 1 (start-up, limit, idle probe) written by ${markProfiles(server)} process(es)`);
   const e2eRun = await deliveryRun("e2e", "bench.e2e", e2e, e2e, monitor);
   if (cpuProf) log(`cpu-prof: segment 2 (end to end) written by ${markProfiles(server)} process(es)`);
-  results.e2e = { ...e2eRun, ratioToLimit: round(e2eRun.deliveriesPerSecond / limit.perSecond, 3) };
-  results.ratio = round(e2eRun.deliveriesPerSecond / limit.perSecond, 3); // end to end ÷ limit, top level
   if (pgss) results.pgStatStatements = { deliveries: e2eRun.deliveries, top: await pgssTop(dbClient) };
   await drain("after e2e", 120_000);
+  // The limit again, right after: a neighbour's burst during one short limit phase moved it 2× on a
+  // shared machine, so the ratio divides by the mean of the two phases that bracket end to end.
+  const limitAfter = await measureLimit("limit, after end to end");
+  const limit = { ...limitBefore, perSecond: (limitBefore.perSecond + limitAfter.perSecond) / 2, before: limitBefore.perSecond, after: limitAfter.perSecond };
+  results.limit = limit;
+  results.e2e = { ...e2eRun, ratioToLimit: round(e2eRun.deliveriesPerSecond / limit.perSecond, 3) };
+  results.ratio = round(e2eRun.deliveriesPerSecond / limit.perSecond, 3); // end to end ÷ limit, top level
 
   // 3. Isolation.
   log(`3. isolation: ${messages} messages × ${ENDPOINTS} endpoints, ${HANGING} of them hang until their 5 s timeout`);
