@@ -32,7 +32,7 @@ export function renderMarkdown(r: Record<string, any>): string {
   lines.push("| phase | publishes/s | publish p50 / p99 ms | deliveries/s | publish → first attempt p50 / p99 ms | RSS peak MB (all / node / postgres; PSS all) | DB per delivery: tx, rows ins/upd/del, WAL KiB | CPU ms per delivery: node + postgres (load 1-min before → after) | batch runs × events per run |");
   lines.push("|---|---|---|---|---|---|---|---|---|");
   if (r.limit) {
-    const bracket = r.limit.after !== undefined ? ` (mean of ${Math.round(r.limit.before)} before and ${Math.round(r.limit.after)} after end to end)` : "";
+    const bracket = r.limit.after ? ` (mean of ${Math.round(r.limit.before.perSecond)} before and ${Math.round(r.limit.after.perSecond)} after end to end)` : "";
     lines.push(`| limit (no DB, concurrency ${r.limit.concurrency}) | – | – | ${Math.round(r.limit.perSecond)}${bracket} | – | – | – | – | – |`);
   }
   if (r.idle) lines.push(`| idle probe (50 × 100 ms apart, 1 endpoint) | – | ${ms(r.idle.publishLatencyMs)} | – | ${ms(r.idle.publishToFirstAttemptMs)} | – | – | – | – |`);

@@ -151,8 +151,9 @@ export class Executor {
    * SDK's immediate execution) and the run goes on: the job keeps its lease, so its concurrency
    * slot, and the next call gets the memos it already had plus the new one, as Inngest's own
    * executor continues a run. A batch run's step call and the call that completes it follow each
-   * other without a claim or a pass of the loop in between. At most MAX_CONTINUATIONS in a row,
-   * then the run goes back in the queue with everything else.
+   * other without a claim or a pass of the loop in between; the completing call no longer holds
+   * the slot or the batch key, so the key's next batch starts meanwhile. At most MAX_CONTINUATIONS
+   * in a row, then the run goes back in the queue with everything else.
    */
   private async runJob(claimed: Job) {
     this.options.afterClaim?.(claimed);
@@ -197,7 +198,9 @@ export class Executor {
       // this instance, due now, until the engine hands its leases back as it stops.
       if (this.stopped) return;
       job = { ...job, attempt: 0 };
-      call = { ...call, memos: [...call.memos, ...continued.memos], fn: continued.fn };
+      call = { ...call, memos: [...call.memos, ...continued.memos], fn: continued.fn, parallel: call.parallel || continued.released };
+      // A batch run handed its slot and batch key on (store.ts, applyOps): the key's next batch can form now.
+      if (continued.released) this.kick();
     }
   }
 

@@ -31,7 +31,7 @@ const DELETE_EVENTS = `
        -- still waiting for a batch, or in an active batch run (batchEvents: only the first is event_id)
        AND NOT EXISTS (SELECT 1 FROM inngest_engine.batch_items b WHERE b.event_id = e.id)
        AND NOT EXISTS (SELECT 1 FROM inngest_engine.runs r
-                        WHERE r.batch_key IS NOT NULL AND r.status IN ('RUNNING', 'SLEEPING') AND e.id = ANY(r.batch_event_ids))
+                        WHERE r.status IN ('RUNNING', 'SLEEPING') AND r.batch_event_ids IS NOT NULL AND e.id = ANY(r.batch_event_ids))
      ORDER BY e.received_at LIMIT $2)`;
 
 const DELETE_IDEMPOTENCY = `

@@ -669,7 +669,7 @@ type CurrentJob = Job & { again: boolean };
  * due now, to call the run again at once with these memos appended and the function as it is
  * registered now (undefined: removed by a sync) (see Executor.runJob).
  */
-export type ApplyResult = { applied: boolean; continued?: { memos: Memo[]; fn?: FunctionConfig } };
+export type ApplyResult = { applied: boolean; continued?: { memos: Memo[]; fn?: FunctionConfig; released: boolean } };
 
 /** The 206 ops of one reply, as Inngest's executor treats them. */
 async function applyOps(
@@ -737,18 +737,28 @@ async function applyOps(
   const continues =
     !failedStep && job.stepId === DISCOVERY && retry.continueLeaseMs !== undefined && ops.length === 1 && memos.length === 1 && !job.again;
   // The function is read again with it, as a claim would: a sync may have changed or removed it.
+  // A batch run's step has finished with the batch (its requests answered or cut loose), so its
+  // concurrency slot and batch key go to the key's next batch now, not when this run completes:
+  // Inngest's concurrency counts code executing, and frees the slot between a step's reply and the
+  // next call. The call that goes on here then runs with immediate execution off (executor.ts), so
+  // no step runs outside a slot: a further step comes back as StepPlanned and queues for one.
   let continued: ApplyResult["continued"];
   if (failedStep) {
     await retryJob(db, job, retry.retryInMs);
   } else if (continues) {
-    const { rows } = await db.query<{ config: FunctionConfig | null }>({
+    const { rows } = await db.query<{ config: FunctionConfig | null; released: boolean }>({
       name: "engine.job.continue",
-      text: `UPDATE inngest_engine.jobs j SET attempt = 0, again = false, due_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond'
+      text: `WITH released AS (
+               UPDATE inngest_engine.runs SET batch_key = NULL WHERE id = $3 AND batch_key IS NOT NULL RETURNING id)
+             UPDATE inngest_engine.jobs j SET attempt = 0, again = false, due_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond',
+                    concurrency_keys = CASE WHEN EXISTS (SELECT 1 FROM released) THEN '{}' ELSE j.concurrency_keys END,
+                    concurrency_limits = CASE WHEN EXISTS (SELECT 1 FROM released) THEN '{}' ELSE j.concurrency_limits END
               WHERE j.id = $1
-          RETURNING (SELECT f.config FROM inngest_engine.runs r JOIN inngest_engine.functions f ON f.id = r.function_id WHERE r.id = j.run_id) AS config`,
-      values: [job.id, retry.continueLeaseMs],
+          RETURNING (SELECT f.config FROM inngest_engine.runs r JOIN inngest_engine.functions f ON f.id = r.function_id WHERE r.id = j.run_id) AS config,
+                    EXISTS (SELECT 1 FROM released) AS released`,
+      values: [job.id, retry.continueLeaseMs, runId],
     });
-    continued = { memos, fn: rows[0]?.config ?? undefined };
+    continued = { memos, fn: rows[0]?.config ?? undefined, released: rows[0]?.released ?? false };
   } else if (memoized && job.stepId === DISCOVERY) {
     await requeue(db, job.id); // the run continues with the new memo, attempt counting restarts
   } else {
@@ -767,7 +777,9 @@ async function applyOps(
     currentStep,
     attempt: failedStep ? job.attempt + 1 : 0,
     error: failedStep ?? (memoized ? null : undefined),
-    parallel: ops.length > 1,
+    // Sticky: every later call of a released batch run goes without immediate execution, also
+    // after a restart hands it to another claim.
+    parallel: ops.length > 1 || Boolean(continued?.released),
   });
   return continued;
 }

@@ -26,7 +26,7 @@ const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
 
 /**
  * Every scheduled attempt of a delivery runs here, batched per endpoint (`batchEvents` keyed by
- * endpoint, one batch per endpoint at a time): one step claims the batch's deliveries in one
+ * endpoint, one batch's step per endpoint at a time): one step claims the batch's deliveries in one
  * statement, sends them in parallel within the endpoint's limits (maxConcurrency,
  * rateLimitPerSecond) and records each result as it comes (group-committed multi-row
  * statements). A hanging endpoint holds only its own lane, and that for at most PATIENCE_MS per

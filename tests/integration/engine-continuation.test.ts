@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEngine, type Engine } from "@/inngest/engine";
 import { createTestDatabase } from "@/tests/helpers/db";
 import { quietLogger, serveFunctions } from "@/tests/fixtures/engine/app";
-import { finishedRun, stepsOf } from "@/tests/fixtures/engine/helpers";
+import { finishedRun, stepsOf, waitFor } from "@/tests/fixtures/engine/helpers";
 
 // A run whose reply ran one step goes on at once in the same slot (Executor.runJob): one claim
 // for the whole sequence, not one per call. Claims are counted through the engine's afterClaim seam.
@@ -14,6 +14,9 @@ let app: Awaited<ReturnType<typeof serveFunctions>>;
 let inngest: Inngest.Any;
 const claims = new Map<string, number>();
 const bodies = new Map<string, number>();
+/** Each step execution of the "lane" function: which batch, which step, when it ran. */
+const laneSteps: Array<{ batch: string; step: string; from: number; to: number }> = [];
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   const { url } = await createTestDatabase();
@@ -44,6 +47,26 @@ beforeAll(async () => {
       await step.sleep("nap", "1s");
       return step.run("after", () => `${before} again`);
     }),
+    inngest.createFunction(
+      {
+        id: "lane",
+        triggers: [{ event: "test/lane" }],
+        batchEvents: { maxSize: 2, timeout: "1s", key: "event.data.k" },
+        concurrency: [{ key: "event.data.k", limit: 1 }],
+      },
+      async ({ events, step }) => {
+        const batch = events.map((one: { data: { n: number } }) => one.data.n).join(",");
+        const timed = (name: string, ms: number) => async () => {
+          const from = Date.now();
+          await pause(ms);
+          laneSteps.push({ batch, step: name, from, to: Date.now() });
+        };
+        await step.run("work", timed("work", 150));
+        await pause(400); // code outside any step, on every call after "work"
+        await step.run("after", timed("after", 50));
+        return batch;
+      },
+    ),
     inngest.createFunction({ id: "fails-then-goes-on", retries: 3, triggers: [{ event: "test/flaky" }] }, async ({ event, step }) => {
       const first = await step.run("flaky", () => {
         seen(`flaky:${event.data.n}`);
@@ -108,5 +131,32 @@ describe("a run goes on in the same slot while each reply ran one step", () => {
     expect(bodies.get("flaky:1")).toBe(2);
     // the first call (its step failed: a retry, not a continuation), then the retry's call, which goes on to the end
     expect(claims.get(run.id)).toBe(2);
+  });
+});
+
+describe("a batch run hands its concurrency slot and batch key on once its step has replied", () => {
+  it("starts the key's next batch while the first run is still completing, and never runs two of the key's steps at once", async () => {
+    await inngest.send([1, 2, 3, 4].map((n) => ({ name: "test/lane", data: { k: "x", n } })));
+    const runs = await waitFor(
+      async () => {
+        const { rows } = await pool.query<{ status: string; output: unknown; ended_at: Date; parallel: boolean }>(
+          `SELECT status, output, ended_at, parallel FROM inngest_engine.runs WHERE function_id LIKE '%lane' ORDER BY started_at`,
+        );
+        return rows.length === 2 && rows.every((row) => row.status === "COMPLETED") ? rows : undefined;
+      },
+      20_000,
+      "both batch runs to complete",
+    );
+    expect(runs.map((run) => run.output)).toEqual(["1,2", "3,4"]);
+    // The second batch's step ran while the first run was still in its completing calls (400 ms
+    // of code outside steps on each), not after the first run ended.
+    const secondWork = laneSteps.find((one) => one.batch === "3,4" && one.step === "work")!;
+    expect(secondWork.from).toBeLessThan(runs[0]!.ended_at.getTime());
+    // Each step once, and the limit of 1 per key held for every step of both runs.
+    expect(laneSteps.map((one) => `${one.batch}:${one.step}`).sort()).toEqual(["1,2:after", "1,2:work", "3,4:after", "3,4:work"]);
+    const ordered = [...laneSteps].sort((a, b) => a.from - b.from);
+    for (let i = 1; i < ordered.length; i++) expect(ordered[i]!.from).toBeGreaterThanOrEqual(ordered[i - 1]!.to);
+    // Later calls of a run that handed its slot on plan their steps instead of running them at once.
+    expect(runs.every((run) => run.parallel)).toBe(true);
   });
 });
