@@ -54,6 +54,7 @@ try {
       workspaceId,
       test: false,
       createdAt: new Date().toISOString(),
+      routingVersion: null,
       messages: [{ id: messageId, eventType: "bench.event", account: null, body, idempotencyKey: null }],
       deliveries: [{ id: newId("dlv"), messageId, endpointId, status: "PENDING" }],
     };

@@ -2,7 +2,8 @@ import "@/tests/helpers/no-executor-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
-import { createEndpoint } from "@/lib/features/endpoints/service";
+import { createEndpoint, deleteEndpoint, setEndpointEnabled, updateEndpoint } from "@/lib/features/endpoints/service";
+import { createEventType, updateEventType } from "@/lib/features/event-types/service";
 import { publish } from "@/lib/features/messages/publish";
 import { storePublish, type StoreJob } from "@/lib/features/messages/store";
 import { newId } from "@/lib/ids";
@@ -90,6 +91,7 @@ describe("storePublish", () => {
       workspaceId: ctx.workspaceId,
       test: false,
       createdAt: new Date().toISOString(),
+      routingVersion: null,
       messages: [{ id: messageId, eventType: "thing.happened", account: null, body: "{}", idempotencyKey: null }],
       deliveries: [{ id: newId("dlv"), messageId, endpointId: endpoint.id, status: "PENDING" }],
     });
@@ -106,5 +108,96 @@ describe("storePublish", () => {
     // The refused publish wrote nothing: its delivery is not there either.
     expect(await db.delivery.findUnique({ where: { id: jobs[3]!.deliveries[0]!.id } })).toBeNull();
     expect(stored.every((message) => message.deliveries.length === 1)).toBe(true);
+  });
+});
+
+// Publish routes with each workspace's cached routing (lib/features/messages/publish.ts, routingOf)
+// and the insert checks its version (migration routing_version): whatever changed before a publish
+// came must route it exactly as a fresh read of the endpoints and event types would.
+type Ctx = Awaited<ReturnType<typeof makeWorkspace>>;
+const send = (ctx: Ctx, payload: Record<string, unknown> = {}, eventType = "call.completed") => publish(ctx, { eventType, payload });
+const routed = async (ctx: Ctx, payload: Record<string, unknown> = {}, eventType = "call.completed") =>
+  Object.fromEntries((await send(ctx, payload, eventType)).deliveries.map((delivery) => [delivery.endpointId, delivery.status]));
+const version = async (workspaceId: string) => (await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).routingVersion;
+
+describe("publish routing", () => {
+  it("routes the next publish after each endpoint change, made through the services or straight in the database", async () => {
+    const ctx = await makeWorkspace();
+    const first = await createEndpoint(ctx, { title: "First", url: "http://127.0.0.1:9/first", eventTypes: [] });
+    expect(await routed(ctx)).toEqual({ [first.id]: "PENDING" }); // the routing is cached from here
+
+    const second = await createEndpoint(ctx, { title: "Second", url: "http://127.0.0.1:9/second", eventTypes: ["call.completed"] });
+    expect(await routed(ctx)).toEqual({ [first.id]: "PENDING", [second.id]: "PENDING" });
+
+    await setEndpointEnabled(ctx, first.id, false);
+    expect(await routed(ctx)).toEqual({ [first.id]: "PAUSED", [second.id]: "PENDING" });
+
+    await updateEndpoint(ctx, second.id, { eventTypes: ["lead.created"] });
+    expect(await routed(ctx)).toEqual({ [first.id]: "PAUSED" });
+    expect(await routed(ctx, {}, "lead.created")).toEqual({ [first.id]: "PAUSED", [second.id]: "PENDING" });
+
+    await updateEndpoint(ctx, second.id, { eventTypes: [], filter: { rules: [{ path: "duration", op: "gte", value: 60 }] } });
+    expect(await routed(ctx, { duration: 30 })).toEqual({ [first.id]: "PAUSED" });
+    expect(await routed(ctx, { duration: 90 })).toEqual({ [first.id]: "PAUSED", [second.id]: "PENDING" });
+
+    await deleteEndpoint(ctx, first.id);
+    expect(await routed(ctx, { duration: 90 })).toEqual({ [second.id]: "PENDING" });
+
+    // Not through the services: a row written by anything else (another instance, a script, SQL).
+    const third = newId("ep");
+    await db.endpoint.create({
+      data: { id: third, workspaceId: ctx.workspaceId, title: "Third", url: "http://127.0.0.1:9/third", eventTypes: [], secretEnc: "v1.x.y.z", account: "acme" },
+    });
+    expect(await routed(ctx, { duration: 90 })).toEqual({ [second.id]: "PENDING" }); // no account: not acme's
+    expect(await routed(ctx, { duration: 90, account: "acme" })).toEqual({ [second.id]: "PENDING", [third]: "PENDING" });
+  });
+
+  it("refuses the next publish once its event type is archived, and checks a schema added meanwhile", async () => {
+    const ctx = await makeWorkspace();
+    await createEndpoint(ctx, { title: "All", url: "http://127.0.0.1:9/all", eventTypes: [] });
+    await createEventType(ctx, { name: "call.completed" });
+    await send(ctx, { duration: 5 });
+
+    await updateEventType(ctx, "call.completed", { schema: { type: "object", required: ["duration"], properties: { duration: { type: "number" } } } });
+    await expect(send(ctx, { duration: "long" })).rejects.toMatchObject({ status: 400 });
+    await expect(send(ctx, { duration: 7 })).resolves.toMatchObject({ created: true });
+
+    await updateEventType(ctx, "call.completed", { archived: true });
+    await expect(send(ctx, { duration: 7 })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("archived") });
+    expect(await db.message.count({ where: { workspaceId: ctx.workspaceId } })).toBe(2); // the refused publishes wrote nothing
+
+    // A refusal is the cached routing's only decision no insert checks: undone, it must not stick.
+    await updateEventType(ctx, "call.completed", { archived: false });
+    await expect(send(ctx, { duration: 8 })).resolves.toMatchObject({ created: true });
+    await updateEventType(ctx, "call.completed", { schema: null });
+    await expect(send(ctx, { duration: "long" })).resolves.toMatchObject({ created: true });
+    expect(await db.message.count({ where: { workspaceId: ctx.workspaceId } })).toBe(4);
+  });
+
+  it("routes every publish that comes after an endpoint was created, however many are in flight", async () => {
+    const ctx = await makeWorkspace();
+    const first = await createEndpoint(ctx, { title: "First", url: "http://127.0.0.1:9/first", eventTypes: [] });
+    await Promise.all(Array.from({ length: 20 }, (_, n) => send(ctx, { n })));
+    const second = await createEndpoint(ctx, { title: "Second", url: "http://127.0.0.1:9/second", eventTypes: [] });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, n) => send(ctx, { n })));
+    for (const result of results) expect(result.deliveries.map((delivery) => delivery.endpointId).sort()).toEqual([first.id, second.id].sort());
+    const rows = await db.delivery.count({ where: { messageId: { in: results.map((result) => result.message.id) } } });
+    expect(rows).toBe(80);
+  });
+
+  it("moves the version on routing changes only: an attempt's counters leave it, so the cache stays warm under delivery", async () => {
+    const ctx = await makeWorkspace();
+    const endpoint = await createEndpoint(ctx, { title: "One", url: "http://127.0.0.1:9/one", eventTypes: [] });
+    const before = await version(ctx.workspaceId);
+    // What the attempt record and the console's rename write.
+    await db.$executeRaw`UPDATE "Endpoint" SET "lastAttemptAt" = now(), "consecutiveFailures" = "consecutiveFailures" + 1 WHERE id = ${endpoint.id}`;
+    await updateEndpoint(ctx, endpoint.id, { title: "Renamed", url: "http://127.0.0.1:9/renamed" });
+    expect(await version(ctx.workspaceId)).toBe(before);
+    await setEndpointEnabled(ctx, endpoint.id, false);
+    expect(await version(ctx.workspaceId)).toBe(before + 1);
+    // Another workspace's change leaves this one's version alone.
+    const other = await makeWorkspace();
+    await createEndpoint(other, { title: "Theirs", url: "http://127.0.0.1:9/theirs", eventTypes: [] });
+    expect(await version(ctx.workspaceId)).toBe(before + 1);
   });
 });

@@ -34,9 +34,10 @@ type Prepared = { index: number; eventType: string; payload: Record<string, unkn
 /**
  * The one publish verb (API, server actions, server code): stores the body once, byte for byte,
  * fans out to matching endpoints in the same statement (disabled ones get PAUSED deliveries:
- * nothing is lost), then hands PENDING deliveries to the `deliver` function. Two statements on
- * the hot pool (one read, one insert; under load both shared with concurrent publishes) and, unless
- * the insert requested the deliveries itself (local engine), one call to the executor.
+ * nothing is lost), then hands PENDING deliveries to the `deliver` function. One statement on the
+ * hot pool (the insert, shared with concurrent publishes under load; routed with the workspace's
+ * cached routing, or after a fresh read when the request has idempotency keys) and, unless the
+ * insert requested the deliveries itself (local engine), one call to the executor.
  */
 export async function publish(ctx: ServiceContext, input: PublishInput, options: Options = {}): Promise<PublishResult> {
   const started = performance.now();
@@ -115,15 +116,19 @@ function batchError(problems: Problem[], total: number) {
   return new AppError(status === 400 ? "validation_failed" : only, `${details.length} of ${total} messages refused (index ${which}); nothing was published`, status, details);
 }
 
+type RoutedEndpoint = { id: string; enabled: boolean; account: string | null; eventTypes: string[]; filter: Filter };
 type Lookup = {
   eventTypes: Record<string, PublishableEventType>;
-  endpoints: Array<{ id: string; enabled: boolean; account: string | null; eventTypes: string[]; filter: Filter }>;
+  endpoints: RoutedEndpoint[];
   existing: Array<PublishResult["message"] & { body: string; deliveries: PublishResult["deliveries"] }>;
+  /** The workspace's routing version the endpoints and event types are of; null: read fresh, nothing to check. */
+  routingVersion: number | null;
 };
 
 // One read: the event types (archived? schema?), the endpoints that may want the messages, and
-// the messages already stored under the request's idempotency keys. Endpoints are read fresh on
-// every publish (no cache): an endpoint created a moment ago must receive what is published next.
+// the messages already stored under the request's idempotency keys. A publish with idempotency
+// keys (and the retry of a publish whose routing went stale) reads this fresh; the others route
+// with the workspace's cached routing (routingOf), checked by the insert.
 const LOOKUP = `
   SELECT coalesce((SELECT json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))
                      FROM "EventType" t WHERE t."workspaceId" = $1 AND t.name = ANY($2::text[])), '{}'::json) AS "eventTypes",
@@ -136,7 +141,8 @@ const LOOKUP = `
                     'deliveries', coalesce((SELECT json_agg(json_build_object('id', d.id, 'endpointId', d."endpointId", 'status', d.status)
                                                     ORDER BY d."createdAt", d.id)
                                               FROM "Delivery" d WHERE d."messageId" = m.id), '[]'::json)))
-                     FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing`;
+                     FROM "Message" m WHERE m."workspaceId" = $1 AND m."idempotencyKey" = ANY($3::text[])), '[]'::json) AS existing,
+         NULL::int AS "routingVersion"`;
 
 type LookupJob = { workspaceId: string; eventTypes: string[]; keys: string[] };
 const globalForLookup = globalThis as unknown as { hooklineLookup?: Coalescer<LookupJob, Lookup> };
@@ -163,6 +169,85 @@ function lookupFor(job: LookupJob): Promise<Lookup> {
   return globalForLookup.hooklineLookup.add(job);
 }
 
+/**
+ * A workspace's routing as one statement read it: every event type and every endpoint, with the
+ * routing version of that same snapshot. Endpoints are indexed by the event types they name
+ * (`any`: those that want every event), so a publish looks at the endpoints a fresh lookup would
+ * have returned, not at all of them.
+ */
+type Routing = {
+  version: number;
+  eventTypes: Record<string, PublishableEventType>;
+  byEventType: Map<string, RoutedEndpoint[]>;
+  any: RoutedEndpoint[];
+};
+
+const ROUTING = `
+  SELECT w."routingVersion" AS version,
+         coalesce((SELECT json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))
+                     FROM "EventType" t WHERE t."workspaceId" = w.id), '{}'::json) AS "eventTypes",
+         coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'account', e.account, 'eventTypes', e."eventTypes", 'filter', e.filter)
+                                   ORDER BY e."createdAt", e.id)
+                     FROM "Endpoint" e WHERE e."workspaceId" = w.id), '[]'::json) AS endpoints
+    FROM "Workspace" w WHERE w.id = $1`;
+
+/** Workspaces whose routing this process keeps; past this many the cache starts over. */
+const ROUTING_CACHE_MAX = 1_000;
+const globalForRouting = globalThis as unknown as { hooklineRouting?: Map<string, Promise<Routing | null>> };
+
+/**
+ * The workspace's routing, read once and reused until a publish's insert finds its version moved
+ * (then `forgetRouting` and read again). The version moves with every change to what routing
+ * reads (triggers on Endpoint and EventType, migration routing_version), and the insert checks it
+ * in its own snapshot: a publish routed with an old version writes nothing and routes again, so an
+ * endpoint created before the publish's statement ran receives the message, as with a fresh read.
+ * Concurrent first publishes share one read. Null: no such workspace (the caller reads fresh).
+ */
+function routingOf(workspaceId: string): Promise<Routing | null> {
+  const cache = (globalForRouting.hooklineRouting ??= new Map());
+  const cached = cache.get(workspaceId);
+  if (cached) return cached;
+  if (cache.size >= ROUTING_CACHE_MAX) cache.clear();
+  const read = query<{ version: number; eventTypes: Record<string, PublishableEventType>; endpoints: RoutedEndpoint[] }>("publish.routing", ROUTING, [
+    workspaceId,
+  ]).then(({ rows }) => {
+    const row = rows[0];
+    if (!row) return null;
+    const byEventType = new Map<string, RoutedEndpoint[]>();
+    const any: RoutedEndpoint[] = [];
+    for (const endpoint of row.endpoints) {
+      if (!endpoint.eventTypes.length) any.push(endpoint);
+      for (const name of new Set(endpoint.eventTypes)) byEventType.set(name, [...(byEventType.get(name) ?? []), endpoint]);
+    }
+    return { version: row.version, eventTypes: row.eventTypes, byEventType, any };
+  });
+  cache.set(workspaceId, read);
+  // A failed read is not kept; neither is a missing workspace (it may exist by the next publish).
+  read.then(
+    (routing) => routing === null && forgetRouting(workspaceId, read),
+    () => forgetRouting(workspaceId, read),
+  );
+  return read;
+}
+
+function forgetRouting(workspaceId: string, entry?: Promise<Routing | null>) {
+  const cache = globalForRouting.hooklineRouting;
+  if (cache && (!entry || cache.get(workspaceId) === entry)) cache.delete(workspaceId);
+}
+
+/** What the lookup would have answered for these event types, from the workspace's routing. */
+function routedLookup(routing: Routing, eventTypes: string[]): Lookup {
+  const endpoints = new Set(routing.any);
+  for (const name of eventTypes) for (const endpoint of routing.byEventType.get(name) ?? []) endpoints.add(endpoint);
+  const types = Object.fromEntries(eventTypes.flatMap((name) => (routing.eventTypes[name] ? [[name, routing.eventTypes[name]!]] : [])));
+  return { eventTypes: types, endpoints: [...endpoints], existing: [], routingVersion: routing.version };
+}
+
+/** The statement refused a publish routed with an out-of-date routing version (nothing was written). */
+function staleRouting(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === "HL409";
+}
+
 async function publishPrepared(
   ctx: ServiceContext,
   items: Prepared[],
@@ -176,7 +261,8 @@ async function publishPrepared(
   // Without idempotency keys nothing can be answered from storage: refuse before any query.
   if (!keys.length) await admit();
   const eventTypeNames = [...new Set(items.map((item) => item.eventType))];
-  const lookup = await lookupFor({ workspaceId: ctx.workspaceId, eventTypes: eventTypeNames, keys });
+  const routing = keys.length || retried ? null : await routingOf(ctx.workspaceId);
+  const lookup = routing ? routedLookup(routing, eventTypeNames) : await lookupFor({ workspaceId: ctx.workspaceId, eventTypes: eventTypeNames, keys });
   const existing = new Map(lookup.existing.map((message) => [message.idempotencyKey!, message]));
 
   const results: PublishResult[] = [];
@@ -209,6 +295,12 @@ async function publishPrepared(
     results.push(result);
     fresh.push({ result, item });
   }
+  if (problems.length > earlierProblems.length && routing) {
+    // A refusal is never made on cached routing alone (only the insert checks its version, and a
+    // refused publish inserts nothing): the event type may have been unarchived or its schema
+    // changed since. Route again with a fresh read, which decides.
+    return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+  }
   if (problems.length) throw refuse(problems);
   if (!fresh.length) return results;
   if (keys.length) await admit();
@@ -222,11 +314,18 @@ async function publishPrepared(
       workspaceId: ctx.workspaceId,
       test,
       createdAt,
+      routingVersion: lookup.routingVersion,
       messages: fresh.map(({ result, item }) => ({ id: result.message.id, eventType: item.eventType, account: item.account, body: item.body, idempotencyKey: item.idempotencyKey })),
       deliveries,
       direct,
     });
   } catch (error) {
+    // The workspace's endpoints or event types changed since its routing was read: nothing was
+    // written; route again, this time with a fresh read (which the insert does not check).
+    if (staleRouting(error) && !retried) {
+      forgetRouting(ctx.workspaceId);
+      return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+    }
     // The engine's functions were re-synced since the plan was read: nothing was written; again.
     if (direct && staleDirectRequests(error)) {
       if (!retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true);

@@ -9,6 +9,8 @@ export type StoreJob = {
   workspaceId: string;
   test: boolean;
   createdAt: string;
+  /** The workspace's routing version the deliveries were chosen with; null: read fresh, not checked. */
+  routingVersion: number | null;
   messages: Array<{ id: string; eventType: string; account: string | null; body: string; idempotencyKey: string | null }>;
   deliveries: Array<{ id: string; messageId: string; endpointId: string; status: string }>;
   /** On the local engine: the events that request the PENDING deliveries, written by the same statement. */
@@ -19,13 +21,21 @@ export type StoreJob = {
 // an interactive transaction. With the local engine the same statement also stores the engine's
 // events for the PENDING deliveries it requests (`requested`), and sets their `requestedAt`;
 // otherwise `requestedAt` stays null until the executor took the requests (requestDeliveries,
-// after the commit).
+// after the commit). `routing` checks, in the statement's own snapshot, that each message's
+// workspace still has the routing version its deliveries were chosen with (publish.ts, routingOf):
+// if one moved, hookline_routing_stale() fails the statement (SQLSTATE HL409) and nothing is written.
 const statement = (direct: boolean) => `
-  WITH message AS (
+  WITH routing AS (
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM unnest($2::text[], $16::int[]) AS r(workspace_id, version)
+                               JOIN "Workspace" w ON w.id = r.workspace_id
+                              WHERE r.version IS NOT NULL AND w."routingVersion" <> r.version)
+                THEN hookline_routing_stale() ELSE 1 END AS ok
+  ), message AS (
     INSERT INTO "Message" (id, "workspaceId", "eventType", account, body, "idempotencyKey", test, "createdAt")
     SELECT m.id, m."workspaceId", m."eventType", m.account, m.body, m."idempotencyKey", m.test, (m.at AT TIME ZONE 'UTC')::timestamp(3)
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::timestamptz[])
-           AS m(id, "workspaceId", "eventType", account, body, "idempotencyKey", test, at)
+           AS m(id, "workspaceId", "eventType", account, body, "idempotencyKey", test, at), routing
+     WHERE routing.ok = 1
     RETURNING 1
   ), delivery AS (
     INSERT INTO "Delivery" (id, "workspaceId", "messageId", "endpointId", status, "createdAt", "updatedAt", "requestedAt")
@@ -35,7 +45,7 @@ const statement = (direct: boolean) => `
       FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::boolean[])
            AS d(id, "workspaceId", "messageId", "endpointId", status, at, requested)
     RETURNING 1
-  )${direct ? `, ${directRequestCtes(16)}` : ""}
+  )${direct ? `, ${directRequestCtes(17)}` : ""}
   SELECT (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM delivery)::int AS deliveries`;
 const INSERT = statement(false);
 const INSERT_REQUESTED = statement(true);
@@ -118,6 +128,7 @@ export async function insert(jobs: StoreJob[]) {
     deliveries.map((delivery) => delivery.status),
     deliveries.map((delivery) => delivery.job.createdAt),
     deliveries.map((delivery) => delivery.job.direct !== undefined && delivery.status === "PENDING"),
+    messages.map((message) => message.job.routingVersion),
     ...intake,
   ]);
 }
