@@ -749,13 +749,15 @@ async function applyOps(
     const { rows } = await db.query<{ config: FunctionConfig | null; released: boolean }>({
       name: "engine.job.continue",
       text: `WITH released AS (
-               UPDATE inngest_engine.runs SET batch_key = NULL WHERE id = $3 AND batch_key IS NOT NULL RETURNING id)
+               UPDATE inngest_engine.runs SET batch_key = NULL WHERE id = $3 AND batch_key IS NOT NULL RETURNING id
+             ), release AS (SELECT EXISTS (SELECT 1 FROM released) AS yes)
              UPDATE inngest_engine.jobs j SET attempt = 0, again = false, due_at = now(), lease_expires_at = now() + $2 * interval '1 millisecond',
-                    concurrency_keys = CASE WHEN EXISTS (SELECT 1 FROM released) THEN '{}' ELSE j.concurrency_keys END,
-                    concurrency_limits = CASE WHEN EXISTS (SELECT 1 FROM released) THEN '{}' ELSE j.concurrency_limits END
+                    concurrency_keys = CASE WHEN release.yes THEN '{}' ELSE j.concurrency_keys END,
+                    concurrency_limits = CASE WHEN release.yes THEN '{}' ELSE j.concurrency_limits END
+               FROM release
               WHERE j.id = $1
           RETURNING (SELECT f.config FROM inngest_engine.runs r JOIN inngest_engine.functions f ON f.id = r.function_id WHERE r.id = j.run_id) AS config,
-                    EXISTS (SELECT 1 FROM released) AS released`,
+                    release.yes AS released`,
       values: [job.id, retry.continueLeaseMs, runId],
     });
     continued = { memos, fn: rows[0]?.config ?? undefined, released: rows[0]?.released ?? false };
