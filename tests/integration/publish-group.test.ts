@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
 import { createEndpoint, deleteEndpoint, setEndpointEnabled, updateEndpoint } from "@/lib/features/endpoints/service";
 import { createEventType, updateEventType } from "@/lib/features/event-types/service";
-import { publish } from "@/lib/features/messages/publish";
+import { publish, publishBatch } from "@/lib/features/messages/publish";
 import { storePublish, type StoreJob } from "@/lib/features/messages/store";
 import { newId } from "@/lib/ids";
 import { makeWorkspace } from "@/tests/helpers/factories";
@@ -172,6 +172,27 @@ describe("publish routing", () => {
     await updateEventType(ctx, "call.completed", { schema: null });
     await expect(send(ctx, { duration: "long" })).resolves.toMatchObject({ created: true });
     expect(await db.message.count({ where: { workspaceId: ctx.workspaceId } })).toBe(4);
+  });
+
+  it("a batch refused for one message's shape also lists a message whose event type was archived since the routing was cached", async () => {
+    const ctx = await makeWorkspace();
+    await createEndpoint(ctx, { title: "All", url: "http://127.0.0.1:9/all", eventTypes: [] });
+    await createEventType(ctx, { name: "lead.created" });
+    await publishBatch(ctx, { messages: [{ eventType: "lead.created", payload: { n: 1 } }] }); // cached from here
+    await updateEventType(ctx, "lead.created", { archived: true });
+    const refused = await publishBatch(ctx, {
+      messages: [{ eventType: "call.completed", payload: "not an object" }, { eventType: "lead.created", payload: { n: 2 } }],
+    }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 400, details: [{ index: 0 }, { index: 1, message: expect.stringContaining("archived") }] });
+    expect(await db.message.count({ where: { workspaceId: ctx.workspaceId } })).toBe(1);
+  });
+
+  it("an endpoint stored without event types (NULL, not an empty list) receives nothing and breaks nothing, as with a fresh read", async () => {
+    const ctx = await makeWorkspace();
+    const endpoint = await createEndpoint(ctx, { title: "All", url: "http://127.0.0.1:9/all", eventTypes: [] });
+    await db.$executeRaw`INSERT INTO "Endpoint" (id, "workspaceId", title, url, "eventTypes", "secretEnc", "updatedAt")
+                         VALUES (${newId("ep")}, ${ctx.workspaceId}, 'Legacy', 'http://127.0.0.1:9/legacy', NULL, 'v1.x.y.z', now())`;
+    expect(await routed(ctx)).toEqual({ [endpoint.id]: "PENDING" });
   });
 
   it("routes every publish that comes after an endpoint was created, however many are in flight", async () => {

@@ -188,7 +188,7 @@ const ROUTING = `
                      FROM "EventType" t WHERE t."workspaceId" = w.id), '{}'::json) AS "eventTypes",
          coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'account', e.account, 'eventTypes', e."eventTypes", 'filter', e.filter)
                                    ORDER BY e."createdAt", e.id)
-                     FROM "Endpoint" e WHERE e."workspaceId" = w.id), '[]'::json) AS endpoints
+                     FROM "Endpoint" e WHERE e."workspaceId" = w.id AND e."eventTypes" IS NOT NULL), '[]'::json) AS endpoints
     FROM "Workspace" w WHERE w.id = $1`;
 
 /** Workspaces whose routing this process keeps; past this many the cache starts over. */
@@ -230,9 +230,10 @@ function routingOf(workspaceId: string): Promise<Routing | null> {
   return read;
 }
 
-function forgetRouting(workspaceId: string, entry?: Promise<Routing | null>) {
+/** Drops the workspace's cached routing, unless a newer read replaced `entry` meanwhile. */
+function forgetRouting(workspaceId: string, entry: Promise<Routing | null>) {
   const cache = globalForRouting.hooklineRouting;
-  if (cache && (!entry || cache.get(workspaceId) === entry)) cache.delete(workspaceId);
+  if (cache?.get(workspaceId) === entry) cache.delete(workspaceId);
 }
 
 /** What the lookup would have answered for these event types, from the workspace's routing. */
@@ -255,13 +256,16 @@ async function publishPrepared(
   refuse: (problems: Problem[]) => AppError,
   earlierProblems: Problem[] = [],
   retried = false,
+  /** Route with a fresh read (not the cached routing): the cached one was stale or refused something. */
+  freshRouting = false,
 ): Promise<PublishResult[]> {
   const problems = [...earlierProblems];
   const keys = items.flatMap((item) => (item.idempotencyKey === null ? [] : [item.idempotencyKey]));
   // Without idempotency keys nothing can be answered from storage: refuse before any query.
   if (!keys.length) await admit();
   const eventTypeNames = [...new Set(items.map((item) => item.eventType))];
-  const routing = keys.length || retried ? null : await routingOf(ctx.workspaceId);
+  const cached = keys.length || freshRouting ? null : routingOf(ctx.workspaceId);
+  const routing = cached && (await cached);
   const lookup = routing ? routedLookup(routing, eventTypeNames) : await lookupFor({ workspaceId: ctx.workspaceId, eventTypes: eventTypeNames, keys });
   const existing = new Map(lookup.existing.map((message) => [message.idempotencyKey!, message]));
 
@@ -295,11 +299,13 @@ async function publishPrepared(
     results.push(result);
     fresh.push({ result, item });
   }
-  if (problems.length > earlierProblems.length && routing) {
+  if (problems.length && routing) {
     // A refusal is never made on cached routing alone (only the insert checks its version, and a
     // refused publish inserts nothing): the event type may have been unarchived or its schema
-    // changed since. Route again with a fresh read, which decides.
-    return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+    // changed since. Route again with a fresh read, which decides (and lists every refused
+    // message of a batch); the next publish reads the routing again.
+    forgetRouting(ctx.workspaceId, cached!);
+    return publishPrepared(ctx, items, test, refuse, earlierProblems, retried, true);
   }
   if (problems.length) throw refuse(problems);
   if (!fresh.length) return results;
@@ -320,21 +326,20 @@ async function publishPrepared(
       direct,
     });
   } catch (error) {
-    // The workspace's endpoints or event types changed since its routing was read: nothing was
-    // written; route again, this time with a fresh read (which the insert does not check).
-    if (staleRouting(error) && !retried) {
-      forgetRouting(ctx.workspaceId);
-      return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
-    }
+    // Whatever failed (a stale version, an endpoint deleted meanwhile), the next publish reads the
+    // routing again. A stale version wrote nothing: route again, this time with a fresh read (which
+    // the insert does not check, so this happens once; the other causes keep their own retry).
+    if (routing) forgetRouting(ctx.workspaceId, cached!);
+    if (staleRouting(error) && routing) return publishPrepared(ctx, items, test, refuse, earlierProblems, retried, true);
     // The engine's functions were re-synced since the plan was read: nothing was written; again.
     if (direct && staleDirectRequests(error)) {
-      if (!retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+      if (!retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true, freshRouting);
       throw errors.unavailable("engine_resyncing", "The delivery engine is being re-synced; nothing was published. Retry shortly", 1);
     }
     // A concurrent publish stored one of the keys first: nothing of ours was written; read again.
     if ((error as { code?: string }).code === "23505" && keys.length) {
       if (retried) throw errors.conflict("An idempotency key of this request is being used by another request; retry");
-      return publishPrepared(ctx, items, test, refuse, earlierProblems, true);
+      return publishPrepared(ctx, items, test, refuse, earlierProblems, true, freshRouting);
     }
     throw error;
   }
