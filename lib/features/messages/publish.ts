@@ -125,14 +125,19 @@ type Lookup = {
   routingVersion: number | null;
 };
 
+// What routing reads of an event type (`t`) and an endpoint (`e`): the same in the fresh lookup and
+// in the cached routing, whose version the triggers of migration routing_version move on exactly these.
+const EVENT_TYPES_JSON = `json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))`;
+const ENDPOINT_JSON = `json_build_object('id', e.id, 'enabled', e.enabled, 'account', e.account, 'eventTypes', e."eventTypes", 'filter', e.filter)`;
+
 // One read: the event types (archived? schema?), the endpoints that may want the messages, and
 // the messages already stored under the request's idempotency keys. A publish with idempotency
 // keys (and the retry of a publish whose routing went stale) reads this fresh; the others route
 // with the workspace's cached routing (routingOf), checked by the insert.
 const LOOKUP = `
-  SELECT coalesce((SELECT json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))
+  SELECT coalesce((SELECT ${EVENT_TYPES_JSON}
                      FROM "EventType" t WHERE t."workspaceId" = $1 AND t.name = ANY($2::text[])), '{}'::json) AS "eventTypes",
-         coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'account', e.account, 'eventTypes', e."eventTypes", 'filter', e.filter))
+         coalesce((SELECT json_agg(${ENDPOINT_JSON})
                      FROM "Endpoint" e
                     WHERE e."workspaceId" = $1 AND (cardinality(e."eventTypes") = 0 OR e."eventTypes" && $2::text[])), '[]'::json) AS endpoints,
          coalesce((SELECT json_agg(json_build_object(
@@ -184,9 +189,9 @@ type Routing = {
 
 const ROUTING = `
   SELECT w."routingVersion" AS version,
-         coalesce((SELECT json_object_agg(t.name, json_build_object('archived', t."archivedAt" IS NOT NULL, 'schema', t.schema))
+         coalesce((SELECT ${EVENT_TYPES_JSON}
                      FROM "EventType" t WHERE t."workspaceId" = w.id), '{}'::json) AS "eventTypes",
-         coalesce((SELECT json_agg(json_build_object('id', e.id, 'enabled', e.enabled, 'account', e.account, 'eventTypes', e."eventTypes", 'filter', e.filter)
+         coalesce((SELECT json_agg(${ENDPOINT_JSON}
                                    ORDER BY e."createdAt", e.id)
                      FROM "Endpoint" e WHERE e."workspaceId" = w.id AND e."eventTypes" IS NOT NULL), '[]'::json) AS endpoints
     FROM "Workspace" w WHERE w.id = $1`;
@@ -217,7 +222,11 @@ function routingOf(workspaceId: string): Promise<Routing | null> {
     const any: RoutedEndpoint[] = [];
     for (const endpoint of row.endpoints) {
       if (!endpoint.eventTypes.length) any.push(endpoint);
-      for (const name of new Set(endpoint.eventTypes)) byEventType.set(name, [...(byEventType.get(name) ?? []), endpoint]);
+      for (const name of new Set(endpoint.eventTypes)) {
+        const wanting = byEventType.get(name);
+        if (wanting) wanting.push(endpoint);
+        else byEventType.set(name, [endpoint]);
+      }
     }
     return { version: row.version, eventTypes: row.eventTypes, byEventType, any };
   });
