@@ -38,12 +38,15 @@ try {
   await sleep(1500);
   if (pgss) await resetPgss(db);
   const since = new Date();
+  const transactions = async () => Number((await db.query("SELECT sum(xact_commit + xact_rollback) AS n FROM pg_stat_database")).rows[0].n);
+  const transactionsBefore = await transactions();
   const cpuBefore = cpuByRole(app.server);
   const benchBefore = process.cpuUsage();
   const paced = await publishPaced(api, { eventType: "bench.timeline", rate, seconds, payloadBytes: 1024, label: "paced" });
   await sleep(3000);
   // CPU per publish, its delivery included, by process; "bench" is this one (client and receiver).
   const cpuAfter = cpuByRole(app.server);
+  const transactionsUsed = (await transactions()) - transactionsBefore;
   const benchCpu = process.cpuUsage(benchBefore);
   const used = { ...Object.fromEntries(Object.entries(cpuAfter).map(([role, ms]) => [role, ms - cpuBefore[role]!])), bench: (benchCpu.user + benchCpu.system) / 1000 };
   const cpu = Object.entries(used).map(([role, ms]) => `${role} ${round(ms / paced.results.length, 2)}`);
@@ -84,7 +87,7 @@ try {
       `oldest event waited ${fmt(runs.map((run) => run.waited))} ms; run took ${fmt(runs.map((run) => run.took))} ms; ` +
       `publish p50 ${latency.p50} / p99 ${latency.p99} ms; load ${os.loadavg()[0]!.toFixed(2)}`,
   );
-  log(`CPU ms per publish, its delivery included: ${cpu.join(", ")}`);
+  log(`CPU ms per publish, its delivery included: ${cpu.join(", ")}; PostgreSQL transactions per publish ${round(transactionsUsed / paced.results.length, 2)}`);
 } finally {
   await db.end().catch(() => {});
   await app.stop();

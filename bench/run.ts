@@ -151,6 +151,27 @@ async function engineBacklog() {
   return rows[0] as { calls: number; wakes: number };
 }
 
+async function dbNow(): Promise<Date> {
+  const { rows } = await dbClient!.query<{ now: Date }>("SELECT now() AS now");
+  return rows[0]!.now;
+}
+
+/** Engine runs that started, and steps memoized, since `since`, by function, in all and by second. */
+async function runsSince(since: Date): Promise<Record<string, { started: number; steps: number; stepsBySecond: number[] }>> {
+  const { rows } = await dbClient!.query<{ function_id: string; started: number; steps: number; by_second: number[] }>(
+    `SELECT r.function_id, count(DISTINCT r.id) FILTER (WHERE r.started_at >= $1)::int AS started,
+            count(s.run_id) FILTER (WHERE s.created_at >= $1)::int AS steps,
+            array(SELECT count(x.run_id)::int FROM generate_series(0, 14) AS g(n)
+                    LEFT JOIN inngest_engine.steps x ON x.run_id = ANY(array_agg(r.id)) AND x.created_at >= $1 + g.n * interval '1 second' AND x.created_at < $1 + (g.n + 1) * interval '1 second'
+                   GROUP BY g.n ORDER BY g.n) AS by_second
+       FROM inngest_engine.runs r LEFT JOIN inngest_engine.steps s ON s.run_id = r.id
+      WHERE r.started_at >= $1 OR s.created_at >= $1
+      GROUP BY r.function_id`,
+    [since],
+  );
+  return Object.fromEntries(rows.map((row) => [row.function_id, { started: row.started, steps: row.steps, stepsBySecond: row.by_second }]));
+}
+
 /** Waits until the engine has no call due or running (and, unless `callsOnly`, no wake within 30 s). */
 async function drain(label: string, maxMs: number, { callsOnly = false } = {}) {
   const bar = progress(`drain ${label}`);
@@ -216,6 +237,20 @@ function firstAttemptLatencies(publishes: Publish[], routes: string[]) {
     }
   }
   return { summary: summarize(samples), missing };
+}
+
+/** Publish and first-attempt p99 by the second of the phase a publish was sent in (where a backlog began). */
+function bySecond(publishes: Publish[], route: string) {
+  const start = Math.min(...publishes.map((p) => p.sentAt));
+  const receipts = receiver!.receipts(route);
+  const seconds: { publish: number[]; first: number[] }[] = [];
+  for (const p of publishes) {
+    const second = (seconds[Math.floor((p.sentAt - start) / 1000)] ??= { publish: [], first: [] });
+    second.publish.push(p.latencyMs);
+    const receipt = receipts.get(p.id);
+    if (receipt) second.first.push(receipt.at - p.sentAt);
+  }
+  return [...seconds].map((second) => ({ publishP99: summarize(second?.publish ?? []).p99, firstAttemptP99: summarize(second?.first ?? []).p99 }));
 }
 
 type DeliveryRun = {
@@ -427,6 +462,8 @@ async function main() {
   // 5. Paced publishes (the publish-latency target), last.
   log(`2b. paced: ${pacedRate} publishes/s for ${pacedSeconds} s (fan-out ${pacedFanout}), open loop`);
   monitor.reset();
+  if (cpuProf) log(`cpu-prof: segment 3 (isolation, read path) written by ${markProfiles(server)} process(es)`);
+  const pacedSince = await dbNow();
   const pacedRun = await publishPaced(api, { eventType: "bench.paced", rate: pacedRate, seconds: pacedSeconds, payloadBytes: PAYLOAD_BYTES, label: "paced" });
   results.paced = {
     rate: pacedRate,
@@ -441,13 +478,16 @@ async function main() {
     rssPeakMb: monitor.peak(),
   };
   log(`paced: p50 ${(results.paced as { publishLatencyMs: Summary }).publishLatencyMs.p50} ms, p99 ${(results.paced as { publishLatencyMs: Summary }).publishLatencyMs.p99} ms`);
+  if (cpuProf) log(`cpu-prof: segment 4 (paced) written by ${markProfiles(server)} process(es)`);
   (results.paced as Record<string, unknown>).deliveredDuringPhase = receiver.distinct("paced/");
   (results.paced as Record<string, unknown>).backlogAtEnd = (await engineBacklog()).calls;
+  // What else the engine ran meanwhile: earlier phases' retry runs wake on their own schedule.
+  (results.paced as Record<string, unknown>).engineRuns = await runsSince(pacedSince);
   // publish → first attempt of what was accepted (from the publish's send time), waiting at most
   // until no delivery arrived for 15 s; a backlog that drains slower than that counts as missing.
   await awaitReceipts("paced/", pacedRun.results.length * pacedFanout, "paced deliver", 15_000);
   const pacedLatency = firstAttemptLatencies(pacedRun.results, paced.map((e) => e.route));
-  Object.assign(results.paced as Record<string, unknown>, { publishToFirstAttemptMs: pacedLatency.summary, missing: pacedLatency.missing });
+  Object.assign(results.paced as Record<string, unknown>, { publishToFirstAttemptMs: pacedLatency.summary, missing: pacedLatency.missing, bySecond: bySecond(pacedRun.results, paced[0]!.route) });
   log(`paced: publish→first attempt p50 ${pacedLatency.summary.p50} ms, p99 ${pacedLatency.summary.p99} ms, ${pacedLatency.missing} not delivered`);
   results.rssPeakMb = monitor.peak();
 
