@@ -51,6 +51,7 @@ const schema = z.object({
   HOOKLINE_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   HOOKLINE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   HOOKLINE_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  HOOKLINE_PUBLISH_LINGER_MS: z.coerce.number().min(0).max(100).default(2),
   HOOKLINE_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
   HOOKLINE_BACKLOG_CHECK_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   HOOKLINE_MAX_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),

@@ -8,10 +8,18 @@
 export class Coalescer<Job, Result> {
   private readonly queue: Array<{ job: Job; resolve: (value: Result) => void; reject: (error: unknown) => void }> = [];
   private inFlight = 0;
+  private lastEnd = -Infinity;
+  private lingering: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: {
       maxInFlight: number;
+      /**
+       * Under load, how long after a statement ends the next waits for company (ms) unless `full`
+       * jobs are already queued. A statement that follows a quiet spell (none ended within `ms`)
+       * goes at once, so an idle publish waits for nothing.
+       */
+      linger?: { ms: number; full: number };
       /** Whether `job` may join `group`: true, false (the group is full), or "skip" (a later group). */
       joins: (group: Job[], job: Job) => boolean | "skip";
       /** One statement for the group: an outcome per job, in order. */
@@ -27,7 +35,23 @@ export class Coalescer<Job, Result> {
   }
 
   private pump() {
+    const { linger } = this.options;
+    if (this.lingering) {
+      if (!linger || this.queue.length < linger.full) return;
+      clearTimeout(this.lingering);
+      this.lingering = undefined;
+    }
     while (this.inFlight < this.options.maxInFlight && this.queue.length) {
+      if (linger && this.queue.length < linger.full) {
+        const wait = this.lastEnd + linger.ms - performance.now();
+        if (wait > 0) {
+          this.lingering = setTimeout(() => {
+            this.lingering = undefined;
+            this.pump();
+          }, wait);
+          return;
+        }
+      }
       const group = [this.queue.shift()!];
       const jobs = [group[0]!.job];
       for (let index = 0; index < this.queue.length; ) {
@@ -54,6 +78,7 @@ export class Coalescer<Job, Result> {
         )
         .finally(() => {
           this.inFlight--;
+          this.lastEnd = performance.now();
           this.pump();
         });
     }

@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { Coalescer } from "@/lib/db/coalesce";
+import { env } from "@/lib/env";
 import { query } from "@/lib/db/pool";
 import { directRequestCtes, type DirectRequests } from "@/lib/delivery/requests";
 
@@ -74,8 +75,12 @@ export function storePublish(job: StoreJob): Promise<void> {
   globalForStore.hooklineStore ??= new Coalescer<StoreJob, void>({
     // One statement at a time: the publishes that come meanwhile wait for it (a few ms) and share
     // the next. At a paced 500 publishes/s two in flight cost PostgreSQL about 10 % more CPU than
-    // one (`bench/batch-timeline.ts`), with about 2.5 publishes a statement either way.
+    // one (`bench/batch-timeline.ts`). Under load the next statement also waits up to
+    // HOOKLINE_PUBLISH_LINGER_MS after the last one ended, unless 8 publishes are queued: at 500/s
+    // that puts 3.5–5 publishes in a statement instead of 1.5–2, and PostgreSQL's CPU per publish
+    // fell about 10 % (docs/performance.md). A publish after a quiet spell goes at once.
     maxInFlight: 1,
+    linger: { ms: env().HOOKLINE_PUBLISH_LINGER_MS, full: 8 },
     joins: (group, next) => {
       const fits =
         group.reduce((sum, one) => sum + one.deliveries.length, next.deliveries.length) <= MAX_DELIVERIES &&
