@@ -24,6 +24,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync, appendFileSync, existsSync } from "node:fs";
 import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
 import pg from "pg";
 import { freePort } from "@/lib/db/embedded";
@@ -280,7 +281,7 @@ type DeliveryRun = {
 
 async function deliveryRun(label: string, eventType: string, endpoints: Endpoint[], healthy: Endpoint[], monitor: ReturnType<typeof memoryMonitor>): Promise<DeliveryRun> {
   const prefix = healthy[0]!.route.replace(/\/[^/]*$/, "/");
-  monitor.reset();
+  await monitor.reset();
   const before = await pgStats();
   const cpuBefore = cpuMs(server!);
   const loadBefore = os.loadavg()[0]!;
@@ -316,7 +317,7 @@ async function deliveryRun(label: string, eventType: string, endpoints: Endpoint
     publishToFirstAttemptMs: latencies.summary,
     missing: latencies.missing,
     completed,
-    rssPeakMb: monitor.peak(),
+    rssPeakMb: await monitor.peak(),
     database: perDelivery(before, after, Math.max(1, receiver!.distinct(prefix))),
     cpuMsPerDelivery: {
       node: round((cpuAfter.nodeMs - cpuBefore.nodeMs) / Math.max(1, receiver!.distinct(prefix)), 2),
@@ -374,7 +375,7 @@ async function main() {
   await dbClient.connect();
   api = new Api(server.baseUrl, apiKey, 128);
   const monitor = memoryMonitor(server);
-  results.idleRssMb = monitor.peak();
+  results.idleRssMb = await monitor.peak();
 
   // Endpoints: 20 for end to end, 20 for isolation (2 hanging, 5 s timeout), 1 idle probe, N paced.
   const e2e: Endpoint[] = [];
@@ -461,9 +462,12 @@ async function main() {
 
   // 5. Paced publishes (the publish-latency target), last.
   log(`2b. paced: ${pacedRate} publishes/s for ${pacedSeconds} s (fan-out ${pacedFanout}), open loop`);
-  monitor.reset();
+  await monitor.reset();
   if (cpuProf) log(`cpu-prof: segment 3 (isolation, read path) written by ${markProfiles(server)} process(es)`);
   const pacedSince = await dbNow();
+  // The bench's own event loop (client and receiver): a stall here delays the answers it times.
+  const benchLoop = monitorEventLoopDelay({ resolution: 10 });
+  benchLoop.enable();
   const pacedRun = await publishPaced(api, { eventType: "bench.paced", rate: pacedRate, seconds: pacedSeconds, payloadBytes: PAYLOAD_BYTES, label: "paced" });
   results.paced = {
     rate: pacedRate,
@@ -475,8 +479,10 @@ async function main() {
     firstFailure: pacedRun.failures[0],
     publishLatencyMs: summarize(pacedRun.results.map((p) => p.latencyMs)),
     maxInFlight: pacedRun.maxInFlight,
-    rssPeakMb: monitor.peak(),
+    rssPeakMb: await monitor.peak(),
+    benchEventLoopDelayMs: { p99: round(benchLoop.percentile(99) / 1e6), max: round(benchLoop.max / 1e6) },
   };
+  benchLoop.disable();
   log(`paced: p50 ${(results.paced as { publishLatencyMs: Summary }).publishLatencyMs.p50} ms, p99 ${(results.paced as { publishLatencyMs: Summary }).publishLatencyMs.p99} ms`);
   if (cpuProf) log(`cpu-prof: segment 4 (paced) written by ${markProfiles(server)} process(es)`);
   (results.paced as Record<string, unknown>).deliveredDuringPhase = receiver.distinct("paced/");
@@ -489,7 +495,7 @@ async function main() {
   const pacedLatency = firstAttemptLatencies(pacedRun.results, paced.map((e) => e.route));
   Object.assign(results.paced as Record<string, unknown>, { publishToFirstAttemptMs: pacedLatency.summary, missing: pacedLatency.missing, bySecond: bySecond(pacedRun.results, paced[0]!.route) });
   log(`paced: publish→first attempt p50 ${pacedLatency.summary.p50} ms, p99 ${pacedLatency.summary.p99} ms, ${pacedLatency.missing} not delivered`);
-  results.rssPeakMb = monitor.peak();
+  results.rssPeakMb = await monitor.peak();
 
   // 6. The same end to end once the engine's tables hold `history` delivered deliveries.
   if (history > 0) {

@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { log, now, sleep } from "./util";
 
@@ -159,28 +160,44 @@ function pidAlive(pid: number) {
 
 type Proc = { pid: number; ppid: number; comm: string; rssKb: number; cpuTicks: number };
 
+function parseStat(entry: string, stat: string): Proc {
+  const close = stat.lastIndexOf(")");
+  const comm = stat.slice(stat.indexOf("(") + 1, close);
+  const fields = stat.slice(close + 2).split(" ");
+  const ppid = Number(fields[1]);
+  const rssPages = Number(fields[21]);
+  // utime + stime + cutime + cstime, in clock ticks (100 per second on Linux)
+  const cpuTicks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  return { pid: Number(entry), ppid, comm, rssKb: (rssPages * 4096) / 1024, cpuTicks };
+}
+
 export function readProcs(): Map<number, Proc> {
   const procs = new Map<number, Proc>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      const comm = stat.slice(stat.indexOf("(") + 1, close);
-      const fields = stat.slice(close + 2).split(" ");
-      const ppid = Number(fields[1]);
-      const rssPages = Number(fields[21]);
-      // utime + stime + cutime + cstime, in clock ticks (100 per second on Linux)
-      const cpuTicks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      procs.set(Number(entry), { pid: Number(entry), ppid, comm, rssKb: (rssPages * 4096) / 1024, cpuTicks });
+      procs.set(Number(entry), parseStat(entry, readFileSync(`/proc/${entry}/stat`, "utf8")));
     } catch {}
   }
   return procs;
 }
 
+/** readProcs off the event loop (the memory monitor samples during timed phases). */
+async function readProcsAsync(): Promise<Map<number, Proc>> {
+  const procs = new Map<number, Proc>();
+  const entries = (await readdir("/proc")).filter((entry) => /^\d+$/.test(entry));
+  await Promise.all(
+    entries.map(async (entry) => {
+      try {
+        procs.set(Number(entry), parseStat(entry, await readFile(`/proc/${entry}/stat`, "utf8")));
+      } catch {}
+    }),
+  );
+  return procs;
+}
+
 /** The launcher and all its descendants; adds them to server.pids. */
-export function snapshotTree(server: Server) {
-  const procs = readProcs();
+export function snapshotTree(server: Server, procs = readProcs()) {
   const children = new Map<number, Proc[]>();
   for (const proc of procs.values()) children.set(proc.ppid, [...(children.get(proc.ppid) ?? []), proc]);
   const tree: Proc[] = [];
@@ -227,8 +244,7 @@ export function cpuByRole(server: Server) {
 
 export type MemorySample = { totalMb: number; nodeMb: number; postgresMb: number; processes: number; pssMb?: number };
 
-export function sampleMemory(server: Server): MemorySample {
-  const tree = snapshotTree(server);
+function sampleMemory(tree: Proc[]): MemorySample {
   let total = 0;
   let node = 0;
   let postgres = 0;
@@ -243,46 +259,57 @@ export function sampleMemory(server: Server): MemorySample {
 /**
  * Proportional set size of the whole tree, in MB: a page shared by n processes counts 1/n in
  * each, so PostgreSQL's shared buffers count once (summed RSS counts them once per backend that
- * touched them). Dearer to read than RSS (the kernel walks each process's page tables).
+ * touched them). Dearer to read than RSS: the kernel walks each process's page tables, about 2 ms
+ * per PostgreSQL backend here, so it is read off the event loop.
  */
-export function sampleProportionalMb(server: Server): number {
+async function sampleProportionalMb(tree: Proc[]): Promise<number> {
   let kb = 0;
-  for (const proc of snapshotTree(server)) {
+  for (const proc of tree) {
     try {
-      const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${proc.pid}/smaps_rollup`, "utf8"));
+      const pss = /^Pss:\s+(\d+) kB/m.exec(await readFile(`/proc/${proc.pid}/smaps_rollup`, "utf8"));
       if (pss) kb += Number(pss[1]);
     } catch {}
   }
   return Math.round(kb / 1024);
 }
 
-/** Peak memory of the tree while `work` runs (RSS sampled every 250 ms, PSS every 2 s). */
+/**
+ * Peak memory of the tree while `work` runs (RSS sampled every 250 ms, PSS every 2 s). Sampled
+ * asynchronously: read synchronously, the PSS of some 30 processes held the bench's event loop
+ * (its client and receiver, whose timings it reports) for up to about 130 ms every 2 s.
+ */
 export function memoryMonitor(server: Server) {
   let peak: MemorySample = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0, pssMb: 0 };
-  const take = () => {
+  const take = async () => {
     try {
-      const sample = sampleMemory(server);
+      const sample = sampleMemory(snapshotTree(server, await readProcsAsync()));
       if (sample.totalMb > peak.totalMb) peak = { ...sample, pssMb: peak.pssMb };
       peak.nodeMb = Math.max(peak.nodeMb, sample.nodeMb);
     } catch {}
   };
-  const takePss = () => {
-    try {
-      peak.pssMb = Math.max(peak.pssMb ?? 0, sampleProportionalMb(server));
-    } catch {}
-  };
-  take();
-  takePss();
-  const timer = setInterval(take, 250);
-  const pssTimer = setInterval(takePss, 2000);
+  let pssRunning: Promise<void> | undefined;
+  const takePss = () =>
+    (pssRunning ??= (async () => {
+      try {
+        const pss = await sampleProportionalMb(snapshotTree(server, await readProcsAsync()));
+        peak.pssMb = Math.max(peak.pssMb ?? 0, pss);
+      } catch {
+      } finally {
+        pssRunning = undefined;
+      }
+    })());
+  void take();
+  void takePss();
+  const timer = setInterval(() => void take(), 250);
+  const pssTimer = setInterval(() => void takePss(), 2000);
   return {
-    reset() {
+    async reset() {
+      await pssRunning;
       peak = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0, pssMb: 0 };
-      take();
-      takePss();
+      await Promise.all([take(), takePss()]);
     },
-    peak: () => {
-      takePss();
+    async peak() {
+      await Promise.all([take(), takePss()]);
       return { ...peak };
     },
     stop: () => (clearInterval(timer), clearInterval(pssTimer)),
