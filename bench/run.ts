@@ -32,11 +32,11 @@ import { env } from "@/lib/env";
 import { Api, limitLoop, publishClosedLoop, publishOne, publishPaced, type Publish } from "./lib/client";
 import { generate, measureHttp, measureQueries, type GenerateResult, type HttpTiming, type QueryReport } from "./lib/readpath";
 import { Receiver } from "./lib/receiver";
-import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, startServer, stopServer, type Server } from "./lib/server";
+import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, restartWithPgss, startServer, stopServer, type Server } from "./lib/server";
 import { checkDeadline, DeadlineError, log, now, parseArgs, progress, round, setDeadline, sleep, summarize, type Summary } from "./lib/util";
 import { renderMarkdown } from "./lib/report";
 import { batchRuns, fillEngineHistory } from "./lib/history";
-import { preloadPgss, pgssTop, resetPgss } from "./lib/pgss";
+import { pgssTop, resetPgss } from "./lib/pgss";
 
 const args = parseArgs(process.argv.slice(2));
 const ENDPOINTS = 20;
@@ -364,11 +364,9 @@ async function main() {
   server = await startServer(startOpts);
   log(`server ready in ${Math.round(now() - t)} ms (postgres on 127.0.0.1:${server.pgPort}, engine ${server.engineUrl})`);
   if (pgss) {
-    await preloadPgss(databaseUrl(dataDir, server.pgPort));
     log("pg_stat_statements: restarting the server with the library preloaded…");
-    await stopServer(server);
     t = now();
-    server = await startServer(startOpts);
+    server = await restartWithPgss(server, startOpts);
     log(`server ready again in ${Math.round(now() - t)} ms`);
   }
   dbClient = new pg.Client({ connectionString: databaseUrl(dataDir, server.pgPort), application_name: "hookline-bench" });

@@ -8,9 +8,8 @@ import { appendFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "@/lib/db/embedded";
 import { Api } from "./client";
-import { preloadPgss } from "./pgss";
 import { Receiver } from "./receiver";
-import { databaseUrl, startServer, stopServer } from "./server";
+import { databaseUrl, restartWithPgss, startServer, stopServer } from "./server";
 
 /** `pgss`: restart the server with pg_stat_statements preloaded (see ./pgss.ts). */
 export async function startBenchApp(name: string, options: { apiConcurrency: number; extraEnv?: Record<string, string>; pgss?: boolean }) {
@@ -23,14 +22,7 @@ export async function startBenchApp(name: string, options: { apiConcurrency: num
   const startOptions = { dataDir, port: await freePort(), apiKey, extraEnv: options.extraEnv, logFile };
   const start = async () => {
     const server = await startServer(startOptions);
-    if (!options.pgss) return server;
-    // A failed ALTER SYSTEM must not leave the first server running behind the error.
-    await preloadPgss(databaseUrl(dataDir, server.pgPort)).catch(async (error: unknown) => {
-      await stopServer(server).catch(() => 0);
-      throw error;
-    });
-    await stopServer(server);
-    return startServer(startOptions);
+    return options.pgss ? restartWithPgss(server, startOptions) : server;
   };
   const server = await start().catch(async (error) => {
     await receiver.close();

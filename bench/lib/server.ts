@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { preloadPgss } from "./pgss";
 import { log, now, sleep } from "./util";
 
 export const DIST_DIR = ".next-bench";
@@ -130,6 +131,19 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 }
 
 /** SIGTERM to the launcher's group (it stops next, the engine and postgres in order), then SIGKILL whatever is left. */
+/**
+ * Restarts `server` with pg_stat_statements preloaded (`--pgss`, see ./pgss.ts). A failed
+ * ALTER SYSTEM does not leave the first server running behind the error.
+ */
+export async function restartWithPgss(server: Server, options: ServerOptions): Promise<Server> {
+  await preloadPgss(databaseUrl(options.dataDir, server.pgPort)).catch(async (error: unknown) => {
+    await stopServer(server).catch(() => 0);
+    throw error;
+  });
+  await stopServer(server);
+  return startServer(options);
+}
+
 export async function stopServer(server: Server, graceMs = 25_000) {
   snapshotTree(server); // remember next's group and postgres before the launcher goes away
   const alive = () => server.launcher.exitCode === null && server.launcher.signalCode === null;
