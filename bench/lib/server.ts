@@ -130,7 +130,6 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   return server as Server;
 }
 
-/** SIGTERM to the launcher's group (it stops next, the engine and postgres in order), then SIGKILL whatever is left. */
 /**
  * Restarts `server` with pg_stat_statements preloaded (`--pgss`, see ./pgss.ts). A failed
  * ALTER SYSTEM does not leave the first server running behind the error.
@@ -144,6 +143,7 @@ export async function restartWithPgss(server: Server, options: ServerOptions): P
   return startServer(options);
 }
 
+/** SIGTERM to the launcher's group (it stops next, the engine and postgres in order), then SIGKILL whatever is left. */
 export async function stopServer(server: Server, graceMs = 25_000) {
   snapshotTree(server); // remember next's group and postgres before the launcher goes away
   const alive = () => server.launcher.exitCode === null && server.launcher.signalCode === null;
@@ -294,39 +294,32 @@ async function sampleProportionalMb(tree: Proc[]): Promise<number> {
  */
 export function memoryMonitor(server: Server) {
   let peak: MemorySample = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0, pssMb: 0 };
-  const take = async () => {
-    try {
-      const sample = sampleMemory(snapshotTree(server, await readProcsAsync()));
-      if (sample.totalMb > peak.totalMb) peak = { ...sample, pssMb: peak.pssMb };
-      peak.nodeMb = Math.max(peak.nodeMb, sample.nodeMb);
-    } catch {}
-  };
-  let pssRunning: Promise<void> | undefined;
-  const takePss = () =>
-    (pssRunning ??= (async () => {
+  // One sample at a time, each reading /proc once: a reset never sees the previous phase's late sample.
+  let last: Promise<void> = Promise.resolve();
+  const sample = (withPss: boolean) =>
+    (last = last.then(async () => {
       try {
-        const pss = await sampleProportionalMb(snapshotTree(server, await readProcsAsync()));
-        peak.pssMb = Math.max(peak.pssMb ?? 0, pss);
-      } catch {
-      } finally {
-        pssRunning = undefined;
-      }
-    })());
-  void take();
-  void takePss();
-  const timer = setInterval(() => void take(), 250);
-  const pssTimer = setInterval(() => void takePss(), 2000);
+        const tree = snapshotTree(server, await readProcsAsync());
+        const rss = sampleMemory(tree);
+        if (rss.totalMb > peak.totalMb) peak = { ...rss, pssMb: peak.pssMb };
+        peak.nodeMb = Math.max(peak.nodeMb, rss.nodeMb);
+        if (withPss) peak.pssMb = Math.max(peak.pssMb ?? 0, await sampleProportionalMb(tree));
+      } catch {}
+    }));
+  void sample(true);
+  let ticks = 0;
+  const timer = setInterval(() => void sample(++ticks % 8 === 0), 250);
   return {
     async reset() {
-      await pssRunning;
+      await last;
       peak = { totalMb: 0, nodeMb: 0, postgresMb: 0, processes: 0, pssMb: 0 };
-      await Promise.all([take(), takePss()]);
+      await sample(true);
     },
     async peak() {
-      await Promise.all([take(), takePss()]);
+      await sample(true);
       return { ...peak };
     },
-    stop: () => (clearInterval(timer), clearInterval(pssTimer)),
+    stop: () => clearInterval(timer),
   };
 }
 
