@@ -65,6 +65,19 @@ describe("retention of the engine's tables", () => {
     expect(await pruneEngineTables(db, { runsOlderThanMs: 7 * DAY })).toEqual({ runs: 0, events: 0, idempotencyKeys: 0 });
   });
 
+  it("keeps deleting full batches until the table is done, not a fixed number of them, within its time budget", async () => {
+    // A fixed cap of batches per pass bounds what a minute deletes below a busy box's insert rate.
+    for (let i = 0; i < 30; i++) await run(`many_${i}`, "COMPLETED", 10, 9);
+    const all = await pruneEngineTables(db, { runsOlderThanMs: 7 * DAY, batchSize: 2 });
+    expect(all).toEqual({ runs: 30, events: 30, idempotencyKeys: 0 });
+
+    // Out of time after the first batch: one batch per table, the rest left to the next pass.
+    for (let i = 0; i < 5; i++) await run(`budget_${i}`, "COMPLETED", 10, 9);
+    expect(await pruneEngineTables(db, { runsOlderThanMs: 7 * DAY, batchSize: 2, budgetMs: 0 })).toEqual({ runs: 2, events: 2, idempotencyKeys: 0 });
+    expect(await pruneEngineTables(db, { runsOlderThanMs: 7 * DAY, batchSize: 2 })).toEqual({ runs: 3, events: 3, idempotencyKeys: 0 });
+    expect(await ids("runs")).toEqual(["old_running", "old_sleeping", "recent_done"]);
+  });
+
   it("keeps events for 24 h even with a shorter run retention (Inngest drops a repeated event id within a day)", async () => {
     await run("short_done", "COMPLETED", 0, 0);
     await db.query(`UPDATE inngest_engine.runs SET ended_at = now() - interval '6 hours' WHERE id = 'short_done'`);
