@@ -1,4 +1,5 @@
 import "@/tests/helpers/no-executor-env";
+import pg from "pg";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
@@ -14,11 +15,12 @@ import { useTestDb } from "@/tests/helpers/services";
 // statements, each keeps its own rows, and a statement PostgreSQL refuses is split up.
 process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 let db: Db;
+let url: string;
 
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {}); // no executor: the publish's send fails, as expected
   resetEnv();
-  ({ db } = await useTestDb());
+  ({ db, url } = await useTestDb());
 });
 
 /** How many transactions stored these messages (rows written by one statement share its xmin). */
@@ -220,5 +222,35 @@ describe("publish routing", () => {
     const other = await makeWorkspace();
     await createEndpoint(other, { title: "Theirs", url: "http://127.0.0.1:9/theirs", eventTypes: [] });
     expect(await version(ctx.workspaceId)).toBe(before + 1);
+  });
+
+  it.each([
+    ["routed with the cached routing", undefined],
+    ["routed with a fresh read (an idempotency key)", "order-deleted-endpoint"],
+  ])("an endpoint deleted between routing and the insert (%s): the publish routes again and is stored without it", async (_, idempotencyKey) => {
+    const ctx = await makeWorkspace();
+    const doomed = await createEndpoint(ctx, { title: "Doomed", url: "http://127.0.0.1:9/doomed", eventTypes: [] });
+    const kept = await createEndpoint(ctx, { title: "Kept", url: "http://127.0.0.1:9/kept", eventTypes: [] });
+    await send(ctx); // the routing is cached from here
+    // Hold the insert: publish can still read (route, look its key up) but not write a Message.
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`LOCK TABLE "Message" IN EXCLUSIVE MODE`);
+      const publishing = publish(ctx, { eventType: "call.completed", payload: { n: 1 }, ...(idempotencyKey ? { idempotencyKey } : {}) });
+      const waiting = async () =>
+        (await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "Message"%'`)[0]!.n;
+      for (let i = 0; i < 200 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(await waiting()).toBe(1);
+      await other.query(`DELETE FROM "Endpoint" WHERE id = $1`, [doomed.id]);
+      await other.query("COMMIT");
+      const result = await publishing;
+      expect(result.deliveries.map((delivery) => delivery.endpointId)).toEqual([kept.id]);
+      const stored = await db.delivery.findMany({ where: { messageId: result.message.id } });
+      expect(stored.map((delivery) => delivery.endpointId)).toEqual([kept.id]);
+    } finally {
+      await other.end();
+    }
   });
 });

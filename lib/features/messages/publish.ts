@@ -345,6 +345,12 @@ async function publishPrepared(
       if (!retried) return publishPrepared(ctx, items, test, refuse, earlierProblems, true, freshRouting);
       throw errors.unavailable("engine_resyncing", "The delivery engine is being re-synced; nothing was published. Retry shortly", 1);
     }
+    // An endpoint was deleted after this publish read its routing (a fresh read: the insert checks
+    // only a cached routing's version): the statement wrote nothing. Route again, once.
+    if ((error as { code?: string }).code === "23503") {
+      if (retried) throw errors.conflict("The workspace's endpoints changed while this was published; nothing was published. Retry");
+      return publishPrepared(ctx, items, test, refuse, earlierProblems, true, true);
+    }
     // A concurrent publish stored one of the keys first: nothing of ours was written; read again.
     if ((error as { code?: string }).code === "23505" && keys.length) {
       if (retried) throw errors.conflict("An idempotency key of this request is being used by another request; retry");
