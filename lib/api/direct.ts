@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import https from "node:https";
 import { apiKeyContext, bodyTooLarge, errorReply, limitApiKey, logApiRequest, parseJsonBody, requestId } from "@/lib/api/route";
-import { publishBatchRequest, publishRequest, type BodyReader, type Reply } from "@/lib/features/messages/publish-requests";
+import { publishBatchRequest, publishRequest, type BodyReader, type Reply, type RequestKey } from "@/lib/features/messages/publish-requests";
 import type { ServiceContext } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -19,7 +19,7 @@ import { tracer } from "@/lib/tracing";
  * Anything else, including a publish with a session cookie, goes on to Next unchanged.
  * Installed by instrumentation-node.ts; HOOKLINE_DIRECT_PUBLISH=0 turns it off.
  */
-const ROUTES: Record<string, (ctx: ServiceContext, readBody: BodyReader) => Promise<Reply>> = {
+const ROUTES: Record<string, (ctx: ServiceContext, readBody: BodyReader, idempotencyKey: RequestKey) => Promise<Reply>> = {
   "/api/v1/messages": publishRequest,
   "/api/v1/messages/batch": publishBatchRequest,
 };
@@ -75,7 +75,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, path: 
     reply = await context.with(trace.setSpan(context.active(), span), async () => {
       const ctx = await apiKeyContext(request.headers.authorization!);
       limitHeaders = await limitApiKey(ctx);
-      return { ...(await route(ctx, (maxBytes) => readBody(request, maxBytes))), headers: limitHeaders ?? {} };
+      return { ...(await route(ctx, (maxBytes) => readBody(request, maxBytes), header(request, "idempotency-key"))), headers: limitHeaders ?? {} };
     });
   } catch (error) {
     reply = errorReply(error, log, limitHeaders);

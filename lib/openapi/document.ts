@@ -15,6 +15,11 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: "Temporarily unable to accept more; retry after `Retry-After` seconds",
 };
 
+/** 429 and 503 always say when to come back. */
+const retryAfterHeader = z.object({
+  "Retry-After": z.string().regex(/^\d+$/).meta({ description: "Seconds to wait before retrying (1–60 for publish)", example: "5" }),
+});
+
 const PARAM_DESCRIPTIONS: Record<string, string> = {
   id: "The resource's id (`ep_…`, `msg_…`, `dlv_…`)",
   name: "The event type's name, URL-encoded (`call%3Acompleted`)",
@@ -40,7 +45,11 @@ function toOperationObject(operation: ApiOperation): ZodOpenApiOperationObject {
       : { description: response.description };
   }
   for (const status of errorStatuses(operation)) {
-    responses[String(status)] = { description: ERROR_DESCRIPTIONS[status] ?? "Error", content: { "application/json": { schema: errorSchema } } };
+    responses[String(status)] = {
+      description: ERROR_DESCRIPTIONS[status] ?? "Error",
+      ...(status === 429 || status === 503 ? { headers: retryAfterHeader } : {}),
+      content: { "application/json": { schema: errorSchema } },
+    };
   }
   return {
     operationId: operationId(operation),
@@ -53,6 +62,7 @@ function toOperationObject(operation: ApiOperation): ZodOpenApiOperationObject {
         ? { path: z.object(Object.fromEntries(pathParams.map((name) => [name, z.string().meta({ description: PARAM_DESCRIPTIONS[name] ?? name })]))) }
         : {}),
       ...(operation.query ? { query: operation.query } : {}),
+      ...(operation.headers ? { header: operation.headers } : {}),
     },
     ...(operation.body
       ? {

@@ -28,6 +28,8 @@ export type ApiOperation = {
   body?: z.ZodType;
   bodyExample?: unknown;
   query?: z.ZodObject;
+  /** Request headers the operation reads (besides Authorization). */
+  headers?: z.ZodObject;
   /** Success answers; a missing schema means no body (204). */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Error statuses besides the ones derived from the operation (401, 400 with input, 403 for writes, 404 with path params). */
@@ -46,8 +48,17 @@ export const operations: ApiOperation[] = [
     summary: "Publish an event",
     description:
       "Stores the message (the payload byte for byte as sent), creates one delivery per matching endpoint and queues them. " +
-      "The same `idempotencyKey` again answers 200 with the original message; with a different body, 409.",
+      "The same `idempotencyKey` again answers 200 with the original message; with a different body, 409. " +
+      "The key may also come as an `Idempotency-Key` header (as Stripe and Svix take it); given both ways, they must agree.",
     body: publishSchema,
+    headers: z.object({
+      "Idempotency-Key": z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .meta({ description: "The idempotency key, instead of the body's `idempotencyKey` (400 when both are given and differ)", example: "call-123" }),
+    }),
     bodyExample: { eventType: "call:completed", payload: { account: "acc_1", duration: 45, caller: { number: "+15551234567" } }, idempotencyKey: "call-123" },
     responses: {
       202: { description: "Published", schema: s.publishedMessageSchema },
@@ -63,7 +74,7 @@ export const operations: ApiOperation[] = [
     description:
       "Stores every message and its deliveries in one transaction. All or nothing: when any message is refused, none is stored and " +
       "`error.details` lists each refused message as `{index, code, message, details?}`. Idempotency keys work per message " +
-      "(`created: false` for a repeat); 200 when every message was a repeat. Under load: 429 `delivery_backlog_full` or 503, with `Retry-After`.",
+      "(`created: false` for a repeat; an `Idempotency-Key` header is refused: it cannot name each message); 200 when every message was a repeat. Under load: 429 `delivery_backlog_full` or 503, with `Retry-After`.",
     // The route checks each message with publishSchema one by one, so each refusal can name its index.
     body: z.object({ messages: z.array(publishSchema).min(1).max(MAX_BATCH_MESSAGES) }).strict(),
     bodyExample: {

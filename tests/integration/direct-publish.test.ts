@@ -7,11 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { direct, installDirectPublish, readBody } from "@/lib/api/direct";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
+import { resetAdmission } from "@/lib/features/messages/admission";
 import { createApiKey, revokeApiKey } from "@/lib/features/settings/api-keys";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 import * as messagesRoute from "@/app/api/v1/messages/route";
 import * as endpointsRoute from "@/app/api/v1/endpoints/route";
+import * as batchRoute from "@/app/api/v1/messages/batch/route";
 
 process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 resetEnv();
@@ -53,9 +55,9 @@ async function post(path: string, body: string, headers: Record<string, string> 
   return { status: response.status, headers: response.headers, text, json: response.headers.get("content-type") === "application/json" ? JSON.parse(text) : null };
 }
 
-async function viaRoute(body: string) {
-  const request = new NextRequest("http://hookline.test/api/v1/messages", { method: "POST", headers: { authorization: `Bearer ${ownerKey}` }, body });
-  const response = await messagesRoute.POST(request, { params: Promise.resolve({}) } as never);
+async function viaRoute(body: string, headers: Record<string, string> = {}, route: typeof messagesRoute.POST = messagesRoute.POST, path = "/api/v1/messages") {
+  const request = new NextRequest(`http://hookline.test${path}`, { method: "POST", headers: { authorization: `Bearer ${ownerKey}`, ...headers }, body });
+  const response = await route(request, { params: Promise.resolve({}) } as never);
   return { status: response.status, headers: response.headers, json: await response.json() };
 }
 
@@ -88,6 +90,68 @@ describe("the direct publish path", () => {
     const changed = await post("/api/v1/messages", body(2));
     expect(changed.status).toBe(409);
     expect(changed.json.error.code).toBe("conflict");
+  });
+
+  it("takes the idempotency key from the Idempotency-Key header too (as Stripe and Svix do), on the direct path and the route alike", async () => {
+    const body = (n: number) => JSON.stringify({ eventType: "call.completed", payload: { n } });
+    for (const [via, key] of [["direct", "header-key-direct"], ["route", "header-key-route"]] as const) {
+      const send = (raw: string, headers: Record<string, string>) => (via === "direct" ? post("/api/v1/messages", raw, headers) : viaRoute(raw, headers));
+      const first = await send(body(1), { "idempotency-key": key });
+      expect(first.status).toBe(202);
+      expect(first.json.idempotencyKey).toBe(key);
+      // A client retrying after a timeout or a 429 sends the same header: the original, nothing new.
+      const again = await send(body(1), { "idempotency-key": key });
+      expect([again.status, again.json.id]).toEqual([200, first.json.id]);
+      // The same key in the body names the same message.
+      const inBody = await send(JSON.stringify({ eventType: "call.completed", payload: { n: 1 }, idempotencyKey: key }), {});
+      expect([inBody.status, inBody.json.id]).toEqual([200, first.json.id]);
+      expect(await db.message.count({ where: { idempotencyKey: key } })).toBe(1);
+      // Reused for a different message: 409, as with the body's key.
+      expect((await send(body(2), { "idempotency-key": key })).json.error.code).toBe("conflict");
+    }
+  });
+
+  it("refuses an Idempotency-Key header it cannot honour (400, nothing written) rather than ignoring it", async () => {
+    const before = await db.message.count();
+    const cases: Array<[string, string, string]> = [
+      ["/api/v1/messages", JSON.stringify({ eventType: "call.completed", payload: {}, idempotencyKey: "body-key" }), "other-key"],
+      ["/api/v1/messages", JSON.stringify({ eventType: "call.completed", payload: {} }), "k".repeat(201)],
+      // One header cannot name each message of a batch: each message carries its own key.
+      ["/api/v1/messages/batch", JSON.stringify({ messages: [{ eventType: "call.completed", payload: {} }] }), "batch-key"],
+    ];
+    for (const [path, body, key] of cases) {
+      const answered = await post(path, body, { "idempotency-key": key });
+      expect([answered.status, answered.json.error.code]).toEqual([400, "validation_failed"]);
+      expect(answered.json.error.message).toMatch(/Idempotency-Key/);
+      const routed = await viaRoute(body, { "idempotency-key": key }, path.endsWith("batch") ? batchRoute.POST : messagesRoute.POST, path);
+      expect(routed.json).toEqual(answered.json);
+    }
+    expect(await db.message.count()).toBe(before);
+  });
+
+  it("answers a full backlog with 429 delivery_backlog_full and Retry-After, as the route does, never 500", async () => {
+    expect((await post("/api/v1/messages", JSON.stringify({ eventType: "call.completed", payload: {} }))).status).toBe(202);
+    const backlog = await db.delivery.count({ where: { status: "PENDING" } }); // no executor: nothing is ever attempted
+    process.env.HOOKLINE_MAX_BACKLOG = String(backlog);
+    resetEnv();
+    resetAdmission();
+    try {
+      const before = await db.message.count();
+      for (const [path, body] of [
+        ["/api/v1/messages", JSON.stringify({ eventType: "call.completed", payload: {} })],
+        ["/api/v1/messages/batch", JSON.stringify({ messages: [{ eventType: "call.completed", payload: {} }] })],
+      ] as const) {
+        const answered = await post(path, body);
+        expect([answered.status, answered.json.error.code]).toEqual([429, "delivery_backlog_full"]);
+        expect(Number(answered.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+        expect(answered.json.error.details).toMatchObject({ backlog, limit: backlog });
+      }
+      expect(await db.message.count()).toBe(before);
+    } finally {
+      delete process.env.HOOKLINE_MAX_BACKLOG;
+      resetEnv();
+      resetAdmission();
+    }
   });
 
   it("refuses with the route's codes and writes nothing", async () => {

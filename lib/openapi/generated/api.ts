@@ -342,7 +342,7 @@ export interface paths {
         put?: never;
         /**
          * Publish an event
-         * @description Stores the message (the payload byte for byte as sent), creates one delivery per matching endpoint and queues them. The same `idempotencyKey` again answers 200 with the original message; with a different body, 409.
+         * @description Stores the message (the payload byte for byte as sent), creates one delivery per matching endpoint and queues them. The same `idempotencyKey` again answers 200 with the original message; with a different body, 409. The key may also come as an `Idempotency-Key` header (as Stripe and Svix take it); given both ways, they must agree.
          */
         post: operations["postMessages"];
         delete?: never;
@@ -379,7 +379,7 @@ export interface paths {
         put?: never;
         /**
          * Publish up to 100 events at once
-         * @description Stores every message and its deliveries in one transaction. All or nothing: when any message is refused, none is stored and `error.details` lists each refused message as `{index, code, message, details?}`. Idempotency keys work per message (`created: false` for a repeat); 200 when every message was a repeat. Under load: 429 `delivery_backlog_full` or 503, with `Retry-After`.
+         * @description Stores every message and its deliveries in one transaction. All or nothing: when any message is refused, none is stored and `error.details` lists each refused message as `{index, code, message, details?}`. Idempotency keys work per message (`created: false` for a repeat; an `Idempotency-Key` header is refused: it cannot name each message); 200 when every message was a repeat. Under load: 429 `delivery_backlog_full` or 503, with `Retry-After`.
          */
         post: operations["postMessagesBatch"];
         delete?: never;
@@ -2893,7 +2893,10 @@ export interface operations {
     postMessages: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The idempotency key, instead of the body's `idempotencyKey` (400 when both are given and differ) */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2989,6 +2992,8 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying (1–60 for publish) */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +3012,8 @@ export interface operations {
             /** @description Temporarily unable to accept more; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (1–60 for publish) */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3173,6 +3180,8 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying (1–60 for publish) */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,6 +3200,8 @@ export interface operations {
             /** @description Temporarily unable to accept more; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying (1–60 for publish) */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {

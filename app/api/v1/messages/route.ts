@@ -7,6 +7,6 @@ export const GET = apiRoute(async (request, { ctx }) => listMessages(ctx, search
 
 /** Publish (lib/features/messages/publish-requests.ts). API-key callers are answered before Next's router: lib/api/direct.ts. */
 export const POST = apiRoute(async (request, { ctx }) => {
-  const { status, body } = await publishRequest(ctx, (maxBytes) => parseBody.raw(request, maxBytes));
+  const { status, body } = await publishRequest(ctx, (maxBytes) => parseBody.raw(request, maxBytes), request.headers.get("idempotency-key"));
   return NextResponse.json(body, { status });
 });
