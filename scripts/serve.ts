@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import type { Supervised } from "@/lib/supervise";
 import { loadDotEnv } from "./launch-env";
 
 loadDotEnv();
@@ -27,11 +28,12 @@ const { loadLocalSecrets } = await import("@/lib/local-secrets");
 const { freePort, startEmbeddedPostgres } = await import("@/lib/db/embedded");
 const { migrate } = await import("@/lib/db/migrate");
 const { logger } = await import("@/lib/log");
+const { supervise } = await import("@/lib/supervise");
 
 const log = (line: string) => logger().info(line);
 const cleanups: Array<() => Promise<void>> = [];
 let next: ChildProcess | undefined;
-const workers = new Map<number, ChildProcess>();
+const workers = new Map<number, Supervised>();
 let shuttingDown = false;
 
 /** SIGTERM, then SIGKILL after the grace period. */
@@ -49,7 +51,7 @@ async function shutdown(code: number) {
   shuttingDown = true;
   await stopChild(next, 5000);
   // A worker finishing its in-flight calls hands nothing back half-done; past 10 s, kill -9 is safe too.
-  await Promise.all([...workers.values()].map((worker) => stopChild(worker, 10_000)));
+  await Promise.all([...workers.values()].map((worker) => stopChild(worker.current(), 10_000)));
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log(`shutdown: ${error}`));
   process.exit(code);
 }
@@ -129,48 +131,19 @@ try {
   await shutdown(1);
 }
 
-/**
- * Starts delivery worker `index` and resolves once it is ready; restarts it whenever it exits
- * while we are not shutting down (after 1 s, doubling to 30 s while it keeps dying young).
- */
+/** Starts delivery worker `index` (lib/supervise.ts: restarted whenever it dies) and resolves once it is ready. */
 async function superviseWorker(index: number, enginePort: number): Promise<void> {
-  let backoffMs = 1000;
-  let firstStart: ((error?: Error) => void) | undefined;
-  const started = new Promise<void>((resolve, reject) => (firstStart = (error) => (error ? reject(error) : resolve())));
-  const start = () => {
-    const startedAt = Date.now();
-    const worker = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort), HOOKLINE_WORKER_INDEX: String(index) },
-    });
-    workers.set(index, worker);
-    let buffer = "";
-    worker.stdout!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split("\n");
-      buffer = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith("READY ")) {
-          firstStart?.();
-          firstStart = undefined;
-        } else if (line.trim()) console.log(line);
-      }
-    });
-    worker.once("exit", (code, signal) => {
-      workers.delete(index);
-      if (shuttingDown) return;
-      if (firstStart) {
-        firstStart(new Error(`the delivery worker exited during start-up (${signal ?? `code ${code}`})`));
-        firstStart = undefined;
-        return;
-      }
-      if (Date.now() - startedAt > 60_000) backoffMs = 1000;
-      const delay = backoffMs;
-      backoffMs = Math.min(backoffMs * 2, 30_000);
-      log(`delivery worker ${index} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000} s`);
-      setTimeout(() => !shuttingDown && start(), delay);
-    });
-  };
-  start();
-  return started;
+  const worker = supervise({
+    name: `delivery worker ${index}`,
+    spawn: () =>
+      spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort), HOOKLINE_WORKER_INDEX: String(index) },
+      }),
+    onLine: (line) => console.log(line),
+    log,
+    stopping: () => shuttingDown,
+  });
+  workers.set(index, worker);
+  return worker.started;
 }
