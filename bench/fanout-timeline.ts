@@ -32,7 +32,11 @@ try {
   const before = receiver.total;
   await publishClosedLoop(api, { eventType: "bench.fan", count: messages, concurrency: 16, payloadBytes: 1024, label: "publish" });
   const publishedAt = Date.now();
-  while (receiver.total - before < messages * endpoints) await sleep(20);
+  const waitUntil = Date.now() + 120_000;
+  while (receiver.total - before < messages * endpoints) {
+    if (Date.now() > waitUntil) throw new Error(`only ${receiver.total - before} of ${messages * endpoints} deliveries arrived within 120 s`);
+    await sleep(20);
+  }
   const doneAt = Date.now();
   const cpuAfter = cpuByRole(app.server);
   const total = messages * endpoints;
@@ -51,14 +55,16 @@ try {
   const steps: number[] = [], tails: number[] = [], gaps: number[] = [];
   for (const [key, runs] of byKey) {
     runs.forEach((run, i) => {
-      const started = Number(run.startedMs), ended = Number(run.endedMs), step = Number(run.stepMs);
-      steps.push(step - started);
-      tails.push(ended - step);
+      const started = Number(run.startedMs), ended = Number(run.endedMs);
+      if (run.stepMs !== null) {
+        steps.push(Number(run.stepMs) - started);
+        tails.push(ended - Number(run.stepMs));
+      }
       if (i) gaps.push(started - Number(runs[i - 1]!.endedMs));
     });
     if (key === [...byKey.keys()][0]) {
       console.log("first endpoint: events, started (ms from publish start), step memoized at, run took, gap since previous end");
-      runs.forEach((run, i) => console.log([run.events, Number(run.startedMs) - startedAt, Number(run.stepMs) - Number(run.startedMs), Number(run.endedMs) - Number(run.startedMs), i ? Number(run.startedMs) - Number(runs[i - 1]!.endedMs) : NaN].map((v) => (Number.isNaN(v) ? "–" : Math.round(v)).toString().padStart(10)).join("")));
+      runs.forEach((run, i) => console.log([run.events, Number(run.startedMs) - startedAt, run.stepMs === null ? NaN : Number(run.stepMs) - Number(run.startedMs), Number(run.endedMs) - Number(run.startedMs), i ? Number(run.startedMs) - Number(runs[i - 1]!.endedMs) : NaN].map((v) => (Number.isNaN(v) ? "–" : Math.round(v)).toString().padStart(10)).join("")));
     }
   }
   const { rows: durations } = await db.query<{ d: number }>(`SELECT "durationMs" AS d FROM "Attempt" WHERE "createdAt" >= $1 AT TIME ZONE 'UTC'`, [since]);

@@ -67,9 +67,10 @@ describe("retention of the engine's tables", () => {
 
   it("keeps deleting full batches until the table is done, not a fixed number of them, within its time budget", async () => {
     // A fixed cap of batches per pass bounds what a minute deletes below a busy box's insert rate.
-    for (let i = 0; i < 30; i++) await run(`many_${i}`, "COMPLETED", 10, 9);
+    // 25 batches of 2: more than the 20 batches a pass used to be capped at.
+    for (let i = 0; i < 50; i++) await run(`many_${i}`, "COMPLETED", 10, 9);
     const all = await pruneEngineTables(db, { runsOlderThanMs: 7 * DAY, batchSize: 2 });
-    expect(all).toEqual({ runs: 30, events: 30, idempotencyKeys: 0 });
+    expect(all).toEqual({ runs: 50, events: 50, idempotencyKeys: 0 });
 
     // Out of time after the first batch: one batch per table, the rest left to the next pass.
     for (let i = 0; i < 5; i++) await run(`budget_${i}`, "COMPLETED", 10, 9);

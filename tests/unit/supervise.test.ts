@@ -65,7 +65,7 @@ describe("supervise (the launcher's delivery workers)", () => {
     expect(alive(first)).toBe(false);
     expect(logs.at(-1)).toMatch(/test worker exited \(SIGKILL\); restarting in 0\.05 s/);
 
-    process.kill(second, "SIGTERM"); // a clean exit is restarted too: a worker is never meant to stop by itself
+    process.kill(second, "SIGTERM"); // a TERM from elsewhere too: a worker is never meant to stop by itself
     await until(() => Boolean(worker.current()?.pid) && worker.current()!.pid !== second, "a second restart");
     expect(logs.at(-1)).toMatch(/restarting in 0\.1 s/); // the delay doubles while it keeps dying young
     await until(() => alive(worker.current()!.pid!), "the third process");

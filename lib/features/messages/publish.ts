@@ -347,7 +347,8 @@ async function publishPrepared(
     }
     // An endpoint was deleted after this publish read its routing (a fresh read: the insert checks
     // only a cached routing's version): the statement wrote nothing. Route again, once.
-    if ((error as { code?: string }).code === "23503") {
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === "23503" && constraint === "Delivery_endpointId_fkey") {
       if (retried) throw errors.conflict("The workspace's endpoints changed while this was published; nothing was published. Retry");
       return publishPrepared(ctx, items, test, refuse, earlierProblems, true, true);
     }
