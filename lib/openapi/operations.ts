@@ -10,7 +10,7 @@ import { listAttemptsSchema } from "@/lib/features/endpoints/list-attempts";
 import { endpointCreateSchema, endpointUpdateSchema, recoverSchema, rotateSecretSchema } from "@/lib/features/endpoints/schema";
 import { sendTestSchema } from "@/lib/features/endpoints/send-test";
 import { eventTypeCreateSchema, eventTypeUpdateSchema, importPresetSchema } from "@/lib/features/event-types/schema";
-import { listMessagesSchema, MAX_BATCH_MESSAGES, publishSchema } from "@/lib/features/messages/schema";
+import { idempotencyKeySchema, listMessagesSchema, MAX_BATCH_MESSAGES, publishSchema } from "@/lib/features/messages/schema";
 import { portalLinkSchema } from "@/lib/features/portal/schema";
 import { listRunsSchema } from "@/lib/features/runs/queries";
 import * as s from "@/lib/openapi/schemas";
@@ -52,10 +52,7 @@ export const operations: ApiOperation[] = [
       "The key may also come as an `Idempotency-Key` header (as Stripe and Svix take it); given both ways, they must agree.",
     body: publishSchema,
     headers: z.object({
-      "Idempotency-Key": z
-        .string()
-        .min(1)
-        .max(200)
+      "Idempotency-Key": idempotencyKeySchema
         .optional()
         .meta({ description: "The idempotency key, instead of the body's `idempotencyKey` (400 when both are given and differ)", example: "call-123" }),
     }),

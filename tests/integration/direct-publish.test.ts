@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { direct, installDirectPublish, readBody } from "@/lib/api/direct";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
-import { resetAdmission } from "@/lib/features/messages/admission";
 import { createApiKey, revokeApiKey } from "@/lib/features/settings/api-keys";
+import { withEnv } from "@/tests/helpers/env";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 import * as messagesRoute from "@/app/api/v1/messages/route";
@@ -132,10 +132,7 @@ describe("the direct publish path", () => {
   it("answers a full backlog with 429 delivery_backlog_full and Retry-After, as the route does, never 500", async () => {
     expect((await post("/api/v1/messages", JSON.stringify({ eventType: "call.completed", payload: {} }))).status).toBe(202);
     const backlog = await db.delivery.count({ where: { status: "PENDING" } }); // no executor: nothing is ever attempted
-    process.env.HOOKLINE_MAX_BACKLOG = String(backlog);
-    resetEnv();
-    resetAdmission();
-    try {
+    await withEnv({ HOOKLINE_MAX_BACKLOG: String(backlog) }, async () => {
       const before = await db.message.count();
       for (const [path, body] of [
         ["/api/v1/messages", JSON.stringify({ eventType: "call.completed", payload: {} })],
@@ -147,11 +144,7 @@ describe("the direct publish path", () => {
         expect(answered.json.error.details).toMatchObject({ backlog, limit: backlog });
       }
       expect(await db.message.count()).toBe(before);
-    } finally {
-      delete process.env.HOOKLINE_MAX_BACKLOG;
-      resetEnv();
-      resetAdmission();
-    }
+    });
   });
 
   it("refuses with the route's codes and writes nothing", async () => {

@@ -5,7 +5,7 @@ import { createApiKey } from "@/lib/features/settings/api-keys";
 import { createPrismaClient, db as currentDb, setDb, type Db } from "@/lib/db/client";
 import { createPool, pool, setPool } from "@/lib/db/pool";
 import { resetEnv } from "@/lib/env";
-import { resetAdmission } from "@/lib/features/messages/admission";
+import { withEnv } from "@/tests/helpers/env";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 import * as batchRoute from "@/app/api/v1/messages/batch/route";
@@ -36,24 +36,6 @@ async function call(handler: unknown, body: unknown, authorization = key) {
 async function counts() {
   const [messages, deliveries] = await Promise.all([db.message.count(), db.delivery.count()]);
   return { messages, deliveries };
-}
-
-/** Runs `work` with HOOKLINE_* overrides, restoring the environment and admission figures after. */
-async function withEnv<T>(overrides: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(overrides).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, overrides);
-  resetEnv();
-  resetAdmission();
-  try {
-    return await work();
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    resetEnv();
-    resetAdmission();
-  }
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@ import { createEventType, updateEventType } from "@/lib/features/event-types/ser
 import { publish, publishBatch } from "@/lib/features/messages/publish";
 import { storePublish, type StoreJob } from "@/lib/features/messages/store";
 import { newId } from "@/lib/ids";
+import { waitFor } from "@/tests/fixtures/engine/helpers";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 
@@ -243,8 +244,7 @@ describe("publish routing", () => {
       const publishing = publish(ctx, { eventType: "call.completed", payload: { n: 1 }, ...(idempotencyKey ? { idempotencyKey } : {}) });
       const waiting = async () =>
         (await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "Message"%'`)[0]!.n;
-      for (let i = 0; i < 200 && !(await waiting()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(await waiting()).toBe(1);
+      await waitFor(async () => (await waiting()) === 1, 2000, "the publish's insert to wait for the lock");
       await other.query(`DELETE FROM "Endpoint" WHERE id = $1`, [doomed.id]);
       await other.query("COMMIT");
       const result = await publishing;

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { supervise, type Supervised } from "@/lib/supervise";
+import { waitFor } from "@/tests/fixtures/engine/helpers";
 
 // The launcher's supervision of its delivery workers (scripts/serve.ts), on real child processes:
 // a small node program that prints READY and lives until it is killed, or one that dies at once.
@@ -16,14 +17,6 @@ const alive = (pid: number) => {
   }
 };
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 let stopping = false;
 const running: Supervised[] = [];
 beforeEach(() => {
@@ -33,7 +26,7 @@ afterEach(async () => {
   stopping = true; // until the next test: the kills below must not be restarted
   const pids = running.splice(0).flatMap((one) => one.current()?.pid ?? []);
   for (const pid of pids) process.kill(pid, "SIGKILL");
-  await until(() => pids.every((pid) => !alive(pid)), "the test's processes to be gone");
+  await waitFor(async () => pids.every((pid) => !alive(pid)), 10_000, "the test's processes to be gone");
 });
 
 function start(program: string, lines: string[] = [], logs: string[] = []) {
@@ -60,15 +53,15 @@ describe("supervise (the launcher's delivery workers)", () => {
     expect(lines).toContain("starting"); // its other output is passed on
 
     process.kill(first, "SIGKILL");
-    await until(() => Boolean(worker.current()?.pid) && worker.current()!.pid !== first, "a restarted process");
+    await waitFor(async () => Boolean(worker.current()?.pid) && worker.current()!.pid !== first, 10_000, "a restarted process");
     const second = worker.current()!.pid!;
     expect(alive(first)).toBe(false);
     expect(logs.at(-1)).toMatch(/test worker exited \(SIGKILL\); restarting in 0\.05 s/);
 
     process.kill(second, "SIGTERM"); // a TERM from elsewhere too: a worker is never meant to stop by itself
-    await until(() => Boolean(worker.current()?.pid) && worker.current()!.pid !== second, "a second restart");
+    await waitFor(async () => Boolean(worker.current()?.pid) && worker.current()!.pid !== second, 10_000, "a second restart");
     expect(logs.at(-1)).toMatch(/restarting in 0\.1 s/); // the delay doubles while it keeps dying young
-    await until(() => alive(worker.current()!.pid!), "the third process");
+    await waitFor(async () => alive(worker.current()!.pid!), 10_000, "the third process");
   });
 
   it("does not restart what it is stopping", async () => {
@@ -77,7 +70,7 @@ describe("supervise (the launcher's delivery workers)", () => {
     const pid = worker.current()!.pid!;
     stopping = true;
     worker.current()!.kill("SIGTERM");
-    await until(() => !alive(pid) && worker.current() === undefined, "the process to be gone");
+    await waitFor(async () => !alive(pid) && worker.current() === undefined, 10_000, "the process to be gone");
     await new Promise((resolve) => setTimeout(resolve, 300)); // longer than any restart delay
     expect(worker.current()).toBeUndefined();
   });

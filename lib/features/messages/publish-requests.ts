@@ -5,6 +5,7 @@ import { errors } from "@/lib/errors";
 import { shedIfOverloaded } from "@/lib/features/messages/admission";
 import { publish, publishBatch } from "@/lib/features/messages/publish";
 import { rawElements, rawMember } from "@/lib/features/messages/raw-json";
+import { idempotencyKeySchema } from "@/lib/features/messages/schema";
 
 /** Reads the request's JSON body, refusing more than `maxBytes` (413) and invalid JSON (400). */
 export type BodyReader = (maxBytes: number) => Promise<{ text: string; json: unknown }>;
@@ -22,7 +23,7 @@ export type RequestKey = string | null | undefined;
 function withHeaderKey(json: unknown, key: RequestKey): unknown {
   if (key === null || key === undefined) return json;
   const problem = (message: string) => errors.validation([{ path: "Idempotency-Key", message }], `The Idempotency-Key header is not valid: ${message}`);
-  if (key.length < 1 || key.length > 200) throw problem("it must be 1 to 200 characters");
+  if (!idempotencyKeySchema.safeParse(key).success) throw problem("it must be 1 to 200 characters");
   if (!json || typeof json !== "object" || Array.isArray(json)) return json; // publish refuses the body itself
   const body = json as { idempotencyKey?: unknown };
   if (body.idempotencyKey !== undefined && body.idempotencyKey !== null && body.idempotencyKey !== key) {

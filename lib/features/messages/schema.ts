@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { eventTypeNameSchema } from "@/lib/delivery/schemas";
 
+/** A message's idempotency key, in the body or as the `Idempotency-Key` header. */
+export const idempotencyKeySchema = z.string().min(1).max(200);
+
 export const publishSchema = z
   .object({
     eventType: eventTypeNameSchema,
     payload: z.record(z.string(), z.unknown(), { error: "payload must be a JSON object" }),
     account: z.string().trim().min(1).max(200).nullish(),
-    idempotencyKey: z.string().min(1).max(200).nullish(),
+    idempotencyKey: idempotencyKeySchema.nullish(),
   })
   .strict();
 export type PublishInput = z.input<typeof publishSchema>;
