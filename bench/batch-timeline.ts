@@ -1,8 +1,7 @@
 /**
  * npx tsx --conditions=react-server bench/batch-timeline.ts [-- flags] — how one hot endpoint's
  * batch runs follow each other at a paced publish rate (fan-out 1), on the existing `.next-bench`
- * build: per run, its size, how long its oldest event waited for it, when its step was memoized,
- * how long the run took and the gap since the previous run ended. The figures `npm run bench`'s
+ * build: per run, its size, how long its oldest event waited for it, how long the run took and the gap since the previous run ended. The figures `npm run bench`'s
  * paced phase only sums up as "publish → first attempt".
  *
  * Also prints the CPU per publish (its delivery included) of Next, the worker, PostgreSQL and the
@@ -25,7 +24,7 @@ const seconds = args.number("seconds", 5);
 const shown = args.number("rows", 60);
 const pgss = args.bool("pgss");
 
-type RunRow = { events: number; startedMs: number; endedMs: number; oldestEventMs: number; stepMs: number | null };
+type RunRow = { events: number; startedMs: number; endedMs: number; oldestEventMs: number };
 
 const app = await startBenchApp("batch-timeline", { apiConcurrency: 256, pgss });
 const { api, receiver } = app;
@@ -51,12 +50,11 @@ try {
   const used = { ...Object.fromEntries(Object.entries(cpuAfter).map(([role, ms]) => [role, ms - cpuBefore[role]!])), bench: (benchCpu.user + benchCpu.system) / 1000 };
   const cpu = Object.entries(used).map(([role, ms]) => `${role} ${round(ms / paced.results.length, 2)}`);
   if (pgss) printPerUnit(await pgssTop(db, 25, "total_exec_time"), paced.results.length, "publish");
-  // now() is each transaction's start: a run's formation, the step memo's record, the run's end.
+  // now() is each transaction's start: a run's formation, the run's end.
   const { rows } = await db.query<RunRow>(
     `SELECT cardinality(r.batch_event_ids) AS events,
             extract(epoch FROM r.started_at) * 1000 AS "startedMs", extract(epoch FROM r.ended_at) * 1000 AS "endedMs",
-            (SELECT extract(epoch FROM min(e.received_at)) * 1000 FROM inngest_engine.events e WHERE e.id = ANY(r.batch_event_ids)) AS "oldestEventMs",
-            (SELECT extract(epoch FROM min(s.created_at)) * 1000 FROM inngest_engine.steps s WHERE s.run_id = r.id) AS "stepMs"
+            (SELECT extract(epoch FROM min(e.received_at)) * 1000 FROM inngest_engine.events e WHERE e.id = ANY(r.batch_event_ids)) AS "oldestEventMs"
        FROM inngest_engine.runs r
       WHERE r.batch_event_ids IS NOT NULL AND r.started_at >= $1 AND r.ended_at IS NOT NULL
       ORDER BY r.started_at`,
@@ -65,16 +63,15 @@ try {
   const runs = rows.map((row) => ({
     events: Number(row.events),
     waited: Number(row.startedMs) - Number(row.oldestEventMs),
-    step: row.stepMs === null ? NaN : Number(row.stepMs) - Number(row.startedMs),
     took: Number(row.endedMs) - Number(row.startedMs),
     started: Number(row.startedMs),
     ended: Number(row.endedMs),
   }));
-  console.log("events  oldest waited  step memoized at  run took  gap since previous end (ms)");
+  console.log("events  oldest waited  run took  gap since previous end (ms)");
   runs.slice(0, shown).forEach((run, index) => {
     const gap = index ? run.started - runs[index - 1]!.ended : NaN;
     console.log(
-      [run.events, run.waited, run.step, run.took, gap].map((value, column) => (Number.isNaN(value) ? "–" : Math.round(value)).toString().padStart(column ? 14 : 6)).join(""),
+      [run.events, run.waited, run.took, gap].map((value, column) => (Number.isNaN(value) ? "–" : Math.round(value)).toString().padStart(column ? 14 : 6)).join(""),
     );
   });
   const fmt = (values: number[]) => {

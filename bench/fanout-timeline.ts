@@ -2,7 +2,8 @@
  * npx tsx --conditions=react-server bench/fanout-timeline.ts [--messages 1000 --endpoints 20] —
  * the end-to-end shape of `npm run bench` (messages published by 16 clients, each to every endpoint)
  * on the existing `.next-bench` build, with each endpoint's lane laid out: per batch run, its size,
- * when its step was memoized, how long the run took and the gap before its endpoint's next run.
+ * how long the run took (its one call: claim, requests, records) and the gap before its endpoint's
+ * next run.
  */
 import os from "node:os";
 import pg from "pg";
@@ -41,10 +42,9 @@ try {
   const cpuAfter = cpuByRole(app.server);
   const total = messages * endpoints;
   const cpu = Object.entries(cpuAfter).map(([role, ms]) => `${role} ${round((ms - cpuBefore[role]!) / total, 3)}`);
-  const { rows } = await db.query<{ key: string; events: number; startedMs: number; endedMs: number; stepMs: number | null }>(
+  const { rows } = await db.query<{ key: string; events: number; startedMs: number; endedMs: number }>(
     `SELECT (SELECT e.payload->'data'->>'endpointId' FROM inngest_engine.events e WHERE e.id = r.event_id) AS key, cardinality(r.batch_event_ids) AS events,
-            extract(epoch FROM r.started_at) * 1000 AS "startedMs", extract(epoch FROM r.ended_at) * 1000 AS "endedMs",
-            (SELECT extract(epoch FROM min(s.created_at)) * 1000 FROM inngest_engine.steps s WHERE s.run_id = r.id) AS "stepMs"
+            extract(epoch FROM r.started_at) * 1000 AS "startedMs", extract(epoch FROM r.ended_at) * 1000 AS "endedMs"
        FROM inngest_engine.runs r
       WHERE r.batch_event_ids IS NOT NULL AND r.started_at >= $1 AND r.ended_at IS NOT NULL
       ORDER BY key, r.started_at`,
@@ -52,25 +52,21 @@ try {
   );
   const byKey = new Map<string, typeof rows>();
   for (const row of rows) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-  const steps: number[] = [], tails: number[] = [], gaps: number[] = [];
+  const took: number[] = [], gaps: number[] = [];
   for (const [key, runs] of byKey) {
     runs.forEach((run, i) => {
-      const started = Number(run.startedMs), ended = Number(run.endedMs);
-      if (run.stepMs !== null) {
-        steps.push(Number(run.stepMs) - started);
-        tails.push(ended - Number(run.stepMs));
-      }
-      if (i) gaps.push(started - Number(runs[i - 1]!.endedMs));
+      took.push(Number(run.endedMs) - Number(run.startedMs));
+      if (i) gaps.push(Number(run.startedMs) - Number(runs[i - 1]!.endedMs));
     });
     if (key === [...byKey.keys()][0]) {
-      console.log("first endpoint: events, started (ms from publish start), step memoized at, run took, gap since previous end");
-      runs.forEach((run, i) => console.log([run.events, Number(run.startedMs) - startedAt, run.stepMs === null ? NaN : Number(run.stepMs) - Number(run.startedMs), Number(run.endedMs) - Number(run.startedMs), i ? Number(run.startedMs) - Number(runs[i - 1]!.endedMs) : NaN].map((v) => (Number.isNaN(v) ? "–" : Math.round(v)).toString().padStart(10)).join("")));
+      console.log("first endpoint: events, started (ms from publish start), run took, gap since previous end");
+      runs.forEach((run, i) => console.log([run.events, Number(run.startedMs) - startedAt, Number(run.endedMs) - Number(run.startedMs), i ? Number(run.startedMs) - Number(runs[i - 1]!.endedMs) : NaN].map((v) => (Number.isNaN(v) ? "–" : Math.round(v)).toString().padStart(10)).join("")));
     }
   }
   const { rows: durations } = await db.query<{ d: number }>(`SELECT "durationMs" AS d FROM "Attempt" WHERE "createdAt" >= $1 AT TIME ZONE 'UTC'`, [since]);
   const f = (v: number[]) => { const s = summarize(v); return `p50 ${s.p50} / p99 ${s.p99}`; };
   log(`${total} deliveries: published in ${publishedAt - startedAt} ms, delivered in ${doneAt - startedAt} ms → ${round(total / ((doneAt - startedAt) / 1000), 0)}/s; ${rows.length} batch runs, ${round(total / rows.length, 1)} events each`);
-  log(`step memoized after ${f(steps)} ms; completion call ${f(tails)} ms; gap to the endpoint's next run ${f(gaps)} ms; load ${os.loadavg()[0]!.toFixed(2)}`);
+  log(`a batch run took ${f(took)} ms; gap to the endpoint's next run ${f(gaps)} ms; load ${os.loadavg()[0]!.toFixed(2)}`);
   log(`request duration (as recorded) ${f(durations.map((row) => Number(row.d)))} ms`);
   log(`CPU ms per delivery: ${cpu.join(", ")}`);
 } finally {

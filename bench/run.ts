@@ -157,20 +157,28 @@ async function dbNow(): Promise<Date> {
   return rows[0]!.now;
 }
 
-/** Engine runs that started, and steps memoized, since `since`, by function, in all and by second. */
-async function runsSince(since: Date): Promise<Record<string, { started: number; steps: number; stepsBySecond: number[] }>> {
-  const { rows } = await dbClient!.query<{ function_id: string; started: number; steps: number; by_second: number[] }>(
-    `SELECT r.function_id, count(DISTINCT r.id) FILTER (WHERE r.started_at >= $1)::int AS started,
-            count(s.run_id) FILTER (WHERE s.created_at >= $1)::int AS steps,
-            array(SELECT count(x.run_id)::int FROM generate_series(0, 14) AS g(n)
-                    LEFT JOIN inngest_engine.steps x ON x.run_id = ANY(array_agg(r.id)) AND x.created_at >= $1 + g.n * interval '1 second' AND x.created_at < $1 + (g.n + 1) * interval '1 second'
-                   GROUP BY g.n ORDER BY g.n) AS by_second
-       FROM inngest_engine.runs r LEFT JOIN inngest_engine.steps s ON s.run_id = r.id
-      WHERE r.started_at >= $1 OR s.created_at >= $1
-      GROUP BY r.function_id`,
+/**
+ * Engine work since `since`, by function: runs started and steps memoized (of any run: a retry's
+ * `deliver` run that started earlier and woke now counts here), in all and by second.
+ */
+async function runsSince(since: Date): Promise<Record<string, { started: number; steps: number; startedBySecond: number[]; stepsBySecond: number[] }>> {
+  const bySecond = (column: string) => `array(SELECT count(x.at) FILTER (WHERE x.at >= $1::timestamptz + g.n * interval '1 second' AND x.at < $1::timestamptz + (g.n + 1) * interval '1 second')::int
+                      FROM generate_series(0, 14) AS g(n) LEFT JOIN unnest(array_agg(${column})) AS x(at) ON true GROUP BY g.n ORDER BY g.n)`;
+  const { rows } = await dbClient!.query<{ function_id: string; kind: string; n: number; by_second: number[] }>(
+    `SELECT r.function_id, 'started' AS kind, count(*)::int AS n, ${bySecond("r.started_at")} AS by_second
+       FROM inngest_engine.runs r WHERE r.started_at >= $1 GROUP BY r.function_id
+     UNION ALL
+     SELECT r.function_id, 'steps', count(*)::int, ${bySecond("s.created_at")}
+       FROM inngest_engine.steps s JOIN inngest_engine.runs r ON r.id = s.run_id WHERE s.created_at >= $1 GROUP BY r.function_id`,
     [since],
   );
-  return Object.fromEntries(rows.map((row) => [row.function_id, { started: row.started, steps: row.steps, stepsBySecond: row.by_second }]));
+  const out: Record<string, { started: number; steps: number; startedBySecond: number[]; stepsBySecond: number[] }> = {};
+  for (const row of rows) {
+    const entry = (out[row.function_id] ??= { started: 0, steps: 0, startedBySecond: [], stepsBySecond: [] });
+    if (row.kind === "started") Object.assign(entry, { started: row.n, startedBySecond: row.by_second });
+    else Object.assign(entry, { steps: row.n, stepsBySecond: row.by_second });
+  }
+  return out;
 }
 
 /** Waits until the engine has no call due or running (and, unless `callsOnly`, no wake within 30 s). */

@@ -4,7 +4,7 @@ import { checkDeadline, now, progress } from "./util";
 /**
  * What the engine's tables hold after `deliveries` first attempts went through `deliver-batch`:
  * one `hookline/delivery.requested` event per delivery, one COMPLETED batch run per 100 of them
- * with its step memo, spread over the last 6 days (inside the 7-day retention, so nothing of it
+ * (`deliver-batch` has no steps, so no memos), spread over the last 6 days (inside the 7-day retention, so nothing of it
  * is pruned during the bench). Loaded with FK triggers off (session_replication_role = replica):
  * the rows are consistent by construction. The app's own tables get their history from the read
  * path's generator (bench/lib/readpath.ts).
@@ -44,14 +44,8 @@ export async function fillEngineHistory(client: pg.Client, deliveries: number) {
        FROM r`,
     [runs, span, functionId, deliveries],
   );
-  await client.query(
-    `INSERT INTO inngest_engine.steps (run_id, hashed_id, seq, name, op, result, attempt)
-     SELECT 'histrun' || lpad(r::text, 7, '0'), 'hist-attempts', 0, 'attempts', 'StepRun', '{"type":"data","data":[]}', 0
-       FROM generate_series(1, $1::int) r`,
-    [runs],
-  );
   await client.query("RESET session_replication_role");
-  for (const table of ["events", "runs", "steps"]) await client.query(`VACUUM (ANALYZE) inngest_engine.${table}`);
+  for (const table of ["events", "runs"]) await client.query(`VACUUM (ANALYZE) inngest_engine.${table}`);
   bar.done(`${deliveries} events, ${runs} batch runs in ${((now() - started) / 1000).toFixed(0)} s`);
   return { events: deliveries, runs, seconds: Math.round((now() - started) / 1000) };
 }

@@ -61,8 +61,9 @@ export function renderMarkdown(r: Record<string, any>): string {
     const row = (key: string) => r.paced.bySecond.map((second: Record<string, number | null>) => second[key] ?? "–").join(" | ");
     lines.push("", `| paced, by second sent | ${r.paced.bySecond.map((_: unknown, i: number) => i + 1).join(" | ")} |`, `|---${"|---".repeat(r.paced.bySecond.length)}|`);
     lines.push(`| publish p99 ms | ${row("publishP99")} |`, `| first attempt p99 ms | ${row("firstAttemptP99")} |`);
-    for (const [fn, runs] of Object.entries(r.paced.engineRuns ?? {}) as [string, { stepsBySecond: number[] }][]) {
-      lines.push(`| ${fn} steps memoized | ${runs.stepsBySecond.slice(0, r.paced.bySecond.length).join(" | ")} |`);
+    for (const [fn, runs] of Object.entries(r.paced.engineRuns ?? {}) as [string, { startedBySecond?: number[]; stepsBySecond: number[] }][]) {
+      if (runs.startedBySecond) lines.push(`| ${fn} runs started | ${runs.startedBySecond.slice(0, r.paced.bySecond.length).join(" | ")} |`);
+      if (runs.stepsBySecond?.length) lines.push(`| ${fn} steps memoized | ${runs.stepsBySecond.slice(0, r.paced.bySecond.length).join(" | ")} |`);
     }
   }
 

@@ -8,8 +8,8 @@ const BATCH_SIZE = 100;
 /** How long a batch waits for its slowest requests before leaving them to finish on their own. */
 const PATIENCE_MS = 1_000;
 
-/** The retry a finished (or waiting) attempt calls for, if any. */
-function retryOf(outcome: BatchOutcome, traceparent?: string) {
+/** The retry a finished (or waiting) attempt calls for, if any (exported for tests). */
+export function retryOf(outcome: BatchOutcome, traceparent?: string) {
   if (outcome.next.action !== "retry" || !outcome.endpointId) return undefined;
   return {
     ...(traceparent ? { traceparent } : {}),
@@ -21,20 +21,26 @@ function retryOf(outcome: BatchOutcome, traceparent?: string) {
   };
 }
 
-const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
+export const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
   deliveryRetry.create(retry, { id: `${retry.deliveryId}:retry:${retry.attempt}:${retry.retryAt}` });
 
 /**
  * Every scheduled attempt of a delivery runs here, batched per endpoint (`batchEvents` keyed by
- * endpoint, one batch's step per endpoint at a time): one step claims the batch's deliveries in one
+ * endpoint, one batch run per endpoint at a time): the run claims the batch's deliveries in one
  * statement, sends them in parallel within the endpoint's limits (maxConcurrency,
  * rateLimitPerSecond) and records each result as it comes (group-committed multi-row
  * statements). A hanging endpoint holds only its own lane, and that for at most PATIENCE_MS per
  * batch: slower requests finish on their own and schedule their retry themselves. Deliveries that
  * need another attempt go on to a per-delivery `deliver` run that sleeps until the exact instant
- * the attempt core computed, then hands the attempt back to this lane. HTTP failures are step
- * results, not errors; function retries are for infrastructure faults only (a replayed step finds
- * recorded deliveries done or not yet due).
+ * the attempt core computed, then hands the attempt back to this lane. HTTP failures are results,
+ * not errors; function retries are for infrastructure faults only.
+ *
+ * No steps: what a step's memo would keep is already in PostgreSQL. Claims are lease-checked and
+ * records final, so a replayed run (retried after a fault, or resumed after its worker died) finds
+ * the deliveries it recorded done or waiting for the retry it scheduled, and asks for that same
+ * retry (same event id: see `waitingPosition` in lib/delivery/attempt.ts). A step would cost each
+ * batch a second SDK call, a memo and a queued call: about a sixth of the CPU per delivery
+ * (docs/performance.md).
  *
  * On Inngest the batch starts when full or at `timeout`; the local engine also starts it as soon
  * as the endpoint's previous batch ended while the engine is not busy, and lets it gather
@@ -49,7 +55,7 @@ export const deliverBatch = inngest.createFunction(
     concurrency: [{ key: "event.data.endpointId", limit: 1 }],
     retries: 10,
   },
-  async ({ events, step }) => {
+  async ({ events }) => {
     const items = new Map<string, BatchItem>();
     const traces = new Map<string, string>();
     for (const event of events) {
@@ -57,21 +63,19 @@ export const deliverBatch = inngest.createFunction(
       if (!items.has(deliveryId)) items.set(deliveryId, { deliveryId, scheduleAttempt: attempt ?? 1, dueAt: retryAt });
       if (traceparent) traces.set(deliveryId, traceparent);
     }
-    // Memoized compactly: one entry per delivery that needs another attempt.
-    const retries = await step.run("attempts", async () => {
-      const outcomes = await attemptBatch([...items.values()], {
-        patienceMs: PATIENCE_MS,
-        onLate: async (outcome) => {
-          recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
-          const retry = retryOf(outcome, traces.get(outcome.deliveryId));
-          // Lost (a crash before this send): the delivery stays PENDING and the sweep requests it.
-          if (retry) await inngest.send(retryEvent(retry)).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
-        },
-      });
-      for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
-      return outcomes.flatMap((outcome) => retryOf(outcome, traces.get(outcome.deliveryId)) ?? []);
+    const outcomes = await attemptBatch([...items.values()], {
+      patienceMs: PATIENCE_MS,
+      onLate: async (outcome) => {
+        recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
+        const retry = retryOf(outcome, traces.get(outcome.deliveryId));
+        // Lost (a crash before this send): the delivery stays PENDING and the sweep requests it.
+        if (retry) await inngest.send(retryEvent(retry)).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
+      },
     });
-    if (retries.length) await step.sendEvent("schedule-retries", retries.map(retryEvent));
+    for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
+    const retries = outcomes.flatMap((outcome) => retryOf(outcome, traces.get(outcome.deliveryId)) ?? []);
+    // A failed send fails the run, which the engine retries: the replay asks for the same retries.
+    if (retries.length) await inngest.send(retries.map(retryEvent));
     return { deliveries: items.size, retries: retries.length };
   },
 );

@@ -75,6 +75,8 @@ type ClaimRow = {
   rateLimitPerSecond: number | null;
   messageId: string;
   messageCreatedAt: Date;
+  /** Scheduled attempts recorded so far; read only for a PENDING delivery left unclaimed because its retry is ahead. */
+  scheduledAttempts: number | null;
   eventType: string;
   body: string;
 };
@@ -128,7 +130,10 @@ const CLAIM = `
          e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc",
          e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
          e.headers, e."visibleHeaders", e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
-         m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt"
+         m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt",
+         CASE WHEN c.id IS NULL AND cur.status = 'PENDING'::"DeliveryStatus" AND cur."nextAttemptAt" IS NOT NULL
+              THEN (SELECT count(*)::int FROM "Attempt" a WHERE a."deliveryId" = cur.id AND a.trigger = 'SCHEDULED'::"AttemptTrigger")
+         END AS "scheduledAttempts"
     FROM cur LEFT JOIN claim c ON c.id = cur.id
     JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
 
@@ -379,7 +384,7 @@ export async function attemptBatch(
     else {
       const waiting = notClaimed(row, claimable, now);
       outcome = waiting
-        ? { ...base, ...waiting }
+        ? { ...base, scheduleAttempt: waitingPosition(row, item.scheduleAttempt), ...waiting }
         : { ...base, ...(await laneFor(row).run((release) => send(row, { trigger: "SCHEDULED", scheduleAttempt: item.scheduleAttempt }, now, release))) };
     }
     if (late) await options.onLate?.(outcome);
@@ -445,6 +450,17 @@ class Lane {
       release();
     }
   }
+}
+
+/**
+ * The schedule position a request that found its delivery waiting for a retry stands for. A
+ * request for attempt N that finds N scheduled attempts recorded and the next one ahead is a
+ * replay of a batch that already made attempt N (its run was retried, or its worker died before
+ * the run ended): it stands for attempt N + 1 at the delivery's `nextAttemptAt`, which is the
+ * retry that batch scheduled, so the retry it asks for has the same event id and is not sent twice.
+ */
+function waitingPosition(row: ClaimRow, requested: number): number {
+  return row.scheduledAttempts !== null && row.scheduledAttempts >= requested ? row.scheduledAttempts + 1 : requested;
 }
 
 /** Why a claimed-for row was not claimed, as an outcome; undefined when it was claimed. */

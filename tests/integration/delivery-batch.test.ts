@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
+import { retryEvent, retryOf } from "@/inngest/functions/deliver";
 import { attemptBatch, attemptDelivery, type BatchOutcome } from "@/lib/delivery/attempt";
 import { resetEnv } from "@/lib/env";
 import { createEndpoint } from "@/lib/features/endpoints/service";
@@ -167,10 +168,18 @@ describe("batched attempts", () => {
     const [failed] = await attemptBatch(items([deliveryId!]));
     expect(failed!.next.action).toBe("retry");
     const retryAt = (failed!.next as { retryAt: string }).retryAt;
-    // A repeated request (a replayed step, a sweep) does not attempt early: it is told when.
+    // A repeated request (a replayed batch run, a sweep) does not attempt early: it is told when.
     const [early] = await attemptBatch(items([deliveryId!]));
     expect(early).toMatchObject({ attemptId: null, next: { action: "retry", retryAt } });
     expect(target.stats.hits).toHaveLength(1);
+    // A replay of the batch that made attempt 1 stands for the retry that batch scheduled (attempt
+    // 2 at retryAt): the same retry event, so a run retried after its attempts were recorded does
+    // not schedule a second wake-up, nor one that would restart the schedule at attempt 1.
+    expect(early!.scheduleAttempt).toBe(2);
+    const scheduled = retryEvent(retryOf(failed!)!);
+    expect(scheduled.data).toMatchObject({ deliveryId, attempt: 2, retryAt });
+    const replayed = retryEvent(retryOf(early!)!);
+    expect({ id: replayed.id, data: replayed.data }).toEqual({ id: scheduled.id, data: scheduled.data });
     // The request made for that retry is the scheduled attempt, even if its wake-up came early.
     const [retried] = await attemptBatch([{ deliveryId: deliveryId!, scheduleAttempt: 2, dueAt: retryAt }]);
     expect(retried).toMatchObject({ ok: true, number: 2, next: { action: "succeeded" } });
