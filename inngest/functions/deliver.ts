@@ -1,4 +1,5 @@
 import { deliveryRequested, deliveryRetry, inngest } from "@/inngest/client";
+import { Coalescer } from "@/lib/db/coalesce";
 import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
 import { logger } from "@/lib/log";
 import { recordAttemptSpan } from "@/lib/tracing";
@@ -23,6 +24,23 @@ export function retryOf(outcome: BatchOutcome, traceparent?: string) {
 
 export const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
   deliveryRetry.create(retry, { id: `${retry.deliveryId}:retry:${retry.attempt}:${retry.retryAt}` });
+
+type RetryEvent = ReturnType<typeof retryEvent>;
+
+/**
+ * The retries of attempts that finished after their batch run ended, sent together: a hanging
+ * endpoint's requests time out within a few ms of each other, and each used to be its own send
+ * (its own request to the engine and intake transaction). While one send is on its way the retries
+ * that arrive meanwhile go in the next one; a lone retry goes at once.
+ */
+const lateRetries = new Coalescer<RetryEvent, void>({
+  maxInFlight: 1,
+  joins: (group) => group.length < 500,
+  run: async (events) => {
+    await inngest.send(events);
+    return events.map(() => ({ status: "fulfilled", value: undefined }));
+  },
+});
 
 /**
  * Every scheduled attempt of a delivery runs here, batched per endpoint (`batchEvents` keyed by
@@ -69,7 +87,7 @@ export const deliverBatch = inngest.createFunction(
         recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
         const retry = retryOf(outcome, traces.get(outcome.deliveryId));
         // Lost (a crash before this send): the delivery stays PENDING and the sweep requests it.
-        if (retry) await inngest.send(retryEvent(retry)).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
+        if (retry) await lateRetries.add(retryEvent(retry)).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
       },
     });
     for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
@@ -84,14 +102,16 @@ export const deliverBatch = inngest.createFunction(
  * One run per retry: sleeps until the instant the attempt core computed (memoized, so replays
  * agree, and exact to the millisecond, where a duration is rounded to seconds by the SDK), then
  * hands the attempt to the endpoint's batch lane, which holds the endpoint's concurrency limit.
+ * Two calls: the one that plans the sleep and the one after it that sends the attempt's event and
+ * ends the run. The send is not a step: its event id makes a repeated send a no-op (an id seen
+ * within 24 h is dropped, on the local engine as on Inngest), and a step would cost a third call.
  */
 export const deliver = inngest.createFunction(
   { id: "deliver", name: "Wait for a delivery's next attempt", triggers: [deliveryRetry], retries: 10 },
   async ({ event, step }) => {
     const { deliveryId, endpointId, attempt, retryAt, traceparent } = event.data;
     await step.sleepUntil(`retry-${attempt - 1}`, retryAt);
-    await step.sendEvent(
-      "attempt-due",
+    await inngest.send(
       deliveryRequested.create(
         { deliveryId, endpointId, attempt, retryAt, ...(traceparent ? { traceparent } : {}) },
         { id: `${deliveryId}:due:${attempt}:${retryAt}` },
