@@ -146,6 +146,51 @@ describe("delivery on the local engine", () => {
     expect(hanging.hits.length).toBeLessThanOrEqual(10); // its concurrency limit holds the rest back
   });
 
+  it("schedules the retries of attempts that finish after their batch, several in one send, on the endpoint's schedule", async () => {
+    const ctx = await makeWorkspace();
+    // The first five requests answer 500 after 1.3 s, past the batch's 1 s patience; later ones 200.
+    const hits: number[] = [];
+    const server = http.createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        hits.push(Date.now());
+        if (hits.length <= 5) setTimeout(() => response.writeHead(500).end("{}"), 1_300);
+        else response.writeHead(200).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { inngest } = await import("@/inngest/client");
+    const send = vi.spyOn(inngest, "send");
+    try {
+      const endpoint = await services.createEndpoint(ctx, {
+        title: "slow then fine",
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        eventTypes: ["late"],
+        retryPolicy: { preset: "custom", delaysMs: [1000], jitter: false },
+      });
+      await Promise.all([0, 1, 2, 3, 4].map((i) => services.publish(ctx, { eventType: "late", payload: { i } })));
+      const all = await db.delivery.findMany({ where: { endpointId: endpoint.id }, select: { id: true } });
+      expect(all).toHaveLength(5);
+      for (const { id } of all) await waitFor(async () => (await deliveryStatus(id)) === "SUCCEEDED", 20_000, `delivery ${id}`);
+      const attempts = await db.attempt.findMany({ where: { endpointId: endpoint.id }, orderBy: { createdAt: "asc" } });
+      // Each delivery: the late 500, then one retry that succeeded, 1 s after the failure at the earliest.
+      for (const { id } of all) {
+        const mine = attempts.filter((attempt) => attempt.deliveryId === id);
+        expect(mine.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 500], [2, 200]]);
+        expect(mine[1]!.createdAt.getTime()).toBeGreaterThanOrEqual(mine[0]!.createdAt.getTime() + mine[0]!.durationMs + 1_000 - 5);
+      }
+      // The five retries were asked for in fewer sends than five (they finished together).
+      const retrySends = send.mock.calls.filter(([payload]) => [payload].flat().some((event) => event.name === "hookline/delivery.retry"));
+      const retries = retrySends.flatMap(([payload]) => [payload].flat()).filter((event) => event.name === "hookline/delivery.retry");
+      expect(new Set(retries.map((event) => event.data.deliveryId))).toEqual(new Set(all.map(({ id }) => id)));
+      expect(retrySends.length).toBeLessThan(5);
+    } finally {
+      send.mockRestore();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("delivers a delivery that was committed but never requested, once sweep runs", async () => {
     const ctx = await makeWorkspace();
     const target = await receiver(() => 200);
