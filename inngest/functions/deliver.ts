@@ -53,10 +53,13 @@ const lateRetries = new Coalescer<RetryEvent, void>({
  * the attempt core computed, then hands the attempt back to this lane. HTTP failures are results,
  * not errors; function retries are for infrastructure faults only.
  *
- * No steps: what a step's memo would keep is already in PostgreSQL. Claims are lease-checked and
- * records final, so a replayed run (retried after a fault, or resumed after its worker died) finds
- * the deliveries it recorded done or waiting for the retry it scheduled, and asks for that same
- * retry (same event id: see `waitingPosition` in lib/delivery/attempt.ts). A step would cost each
+ * No steps: what a step's memo would keep is already in PostgreSQL. Claims are lease-checked,
+ * records final, and each delivery stores its position in the retry schedule, which its scheduled
+ * attempts' records move on. A replayed run (retried after a fault, or resumed after its worker
+ * died, however late) asks for positions that are behind: nothing is attempted again, and it asks
+ * for the retries the first run scheduled, with the same event ids (the CLAIM and
+ * `waitingPosition` in lib/delivery/attempt.ts). An event without a position (the sweep's) stands
+ * for the delivery's own. A step would cost each
  * batch a second SDK call, a memo and a queued call: about a sixth of the CPU per delivery
  * (docs/performance.md).
  *
@@ -78,7 +81,9 @@ export const deliverBatch = inngest.createFunction(
     const traces = new Map<string, string>();
     for (const event of events) {
       const { deliveryId, attempt, retryAt, traceparent } = event.data;
-      if (!items.has(deliveryId)) items.set(deliveryId, { deliveryId, scheduleAttempt: attempt ?? 1, dueAt: retryAt });
+      // Two requests for one delivery (a sweep's beside a retry's): the later position decides.
+      const known = items.get(deliveryId);
+      if (!known || (attempt ?? 0) > (known.scheduleAttempt ?? 0)) items.set(deliveryId, { deliveryId, scheduleAttempt: attempt, dueAt: retryAt });
       if (traceparent) traces.set(deliveryId, traceparent);
     }
     const outcomes = await attemptBatch([...items.values()], {
@@ -92,7 +97,8 @@ export const deliverBatch = inngest.createFunction(
     });
     for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
     const retries = outcomes.flatMap((outcome) => retryOf(outcome, traces.get(outcome.deliveryId)) ?? []);
-    // A failed send fails the run, which the engine retries: the replay asks for the same retries.
+    // A failed send fails the run, which the engine retries: the replay finds the attempts it made
+    // recorded (their schedule positions moved on) and asks for the same retries, whenever it runs.
     if (retries.length) await inngest.send(retries.map(retryEvent));
     return { deliveries: items.size, retries: retries.length };
   },

@@ -75,8 +75,10 @@ type ClaimRow = {
   rateLimitPerSecond: number | null;
   messageId: string;
   messageCreatedAt: Date;
-  /** Scheduled attempts recorded so far; read only for a PENDING delivery left unclaimed because its retry is ahead. */
-  scheduledAttempts: number | null;
+  /** The position of the delivery's next scheduled attempt in its retry schedule; null: 1. */
+  schedulePosition: number | null;
+  /** The request is for an earlier position than that (batch path): a replay, not claimed. */
+  stale: boolean;
   eventType: string;
   body: string;
 };
@@ -90,11 +92,14 @@ const UTC_IN = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
  * endpoint and message, and claims each that is claimable:
  * - a disabled endpoint and a scheduled attempt: the delivery is PAUSED instead;
  * - a SENDING delivery is claimable only once its lease ran out (or it has none): an attempt still
- *   in flight (a step retried by the executor while the first call runs) must not be sent twice;
- * - with $6 (the batch path: requests may repeat, e.g. a replayed step's) a PENDING delivery whose
- *   next attempt is not due yet is left for then: due means at or before the later of now and the
- *   instant the request was made for ($7: a retry's memoized `retryAt`, so a wake-up the engine
- *   ran early is still that attempt, while a schedule that moved on is not);
+ *   in flight (a run retried by the executor while the first call runs) must not be sent twice;
+ * - with $6 (the batch path: requests may repeat, e.g. a replayed batch run's) a request for an
+ *   earlier position in the retry schedule than the delivery's `schedulePosition` (read on the
+ *   locked row) is `stale`: that attempt was made, and the request is answered with the retry it
+ *   scheduled (attemptBatch), never attempted again, however late it comes;
+ * - with $6, a PENDING delivery whose next attempt is not due yet is left for then: due means at or
+ *   before the later of now and the instant the request was made for ($7: a retry's `retryAt`, so
+ *   a wake-up the engine ran early is still that attempt, while a schedule that moved on is not);
  * - the claim sets status SENDING and a lease covering the request's timeout plus time to record it.
  * `cur` holds the values before the claim (keepSchedule needs the old status and nextAttemptAt).
  */
@@ -103,7 +108,8 @@ const CLAIM = `
     SELECT * FROM unnest($1::text[], $2::int[], $7::timestamptz[]) AS i(id, position, due)
   ), cur AS (
     SELECT d.id, d.status, d."leaseExpiresAt", d."nextAttemptAt", d."attemptCount", d."workspaceId",
-           d."endpointId", d."messageId", i.position, (NOT e.enabled AND $3) AS pause,
+           d."endpointId", d."messageId", i.position, (NOT e.enabled AND $3) AS pause, d."schedulePosition",
+           ($6 AND i.position IS NOT NULL AND i.position < coalesce(d."schedulePosition", 1)) AS stale,
            greatest(${UTC_IN("$5")}, i.due AT TIME ZONE 'UTC') AS due
       FROM input i JOIN "Delivery" d ON d.id = i.id JOIN "Endpoint" e ON e.id = d."endpointId"
      ORDER BY d.id
@@ -117,6 +123,7 @@ const CLAIM = `
       "updatedAt" = now() AT TIME ZONE 'UTC'
       FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId"
      WHERE d.id = cur.id
+       AND NOT cur.stale
        AND cur.status::text = ANY($4::text[])
        AND (cur.pause OR cur.status <> 'SENDING'::"DeliveryStatus" OR cur."leaseExpiresAt" IS NULL
             OR cur."leaseExpiresAt" <= ${UTC_IN("$5")})
@@ -131,9 +138,7 @@ const CLAIM = `
          e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
          e.headers, e."visibleHeaders", e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
          m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt",
-         CASE WHEN c.id IS NULL AND cur.status = 'PENDING'::"DeliveryStatus" AND cur."nextAttemptAt" IS NOT NULL
-              THEN (SELECT count(*)::int FROM "Attempt" a WHERE a."deliveryId" = cur.id AND a.trigger = 'SCHEDULED'::"AttemptTrigger")
-         END AS "scheduledAttempts"
+         cur."schedulePosition", cur.stale
     FROM cur LEFT JOIN claim c ON c.id = cur.id
     JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
 
@@ -186,6 +191,8 @@ type AttemptRecord = {
   keepCompleted: boolean;
   /** the lease this attempt claimed: the record applies only while the delivery still holds it */
   claimedLease: string;
+  /** a scheduled attempt: the schedule position after it (the delivery's `schedulePosition`); else null, unchanged */
+  nextPosition: number | null;
 };
 
 /**
@@ -203,12 +210,13 @@ const RECORD = `
       number int, trigger text, ok boolean, test boolean, "finalFailure" boolean, "requestUrl" text, "requestHeaders" jsonb,
       "requestBody" text, "responseStatus" int, "responseHeaders" jsonb, "responseBody" text, "errorCode" text,
       "errorMessage" text, "durationMs" int, "startedAt" timestamptz, status text, "nextAttemptAt" timestamptz,
-      "completedAt" timestamptz, "keepCompleted" boolean, "claimedLease" timestamptz)
+      "completedAt" timestamptz, "keepCompleted" boolean, "claimedLease" timestamptz, "nextPosition" int)
   ), delivery AS (
     UPDATE "Delivery" d SET
       status = x.status::"DeliveryStatus",
       "attemptCount" = d."attemptCount" + 1,
       "nextAttemptAt" = x."nextAttemptAt" AT TIME ZONE 'UTC',
+      "schedulePosition" = coalesce(x."nextPosition", d."schedulePosition"),
       "leaseExpiresAt" = NULL,
       "lastResponseStatus" = x."responseStatus",
       "lastErrorCode" = x."errorCode",
@@ -346,7 +354,13 @@ export async function attemptDelivery(deliveryId: string, options: AttemptOption
   return send(row, options, now);
 }
 
-export type BatchItem = { deliveryId: string; scheduleAttempt: number; /** the instant a retry was scheduled for */ dueAt?: string };
+export type BatchItem = {
+  deliveryId: string;
+  /** The position in the retry schedule the request is for; absent (a sweep's or a recovery's request): the delivery's own. */
+  scheduleAttempt?: number;
+  /** the instant a retry was scheduled for */
+  dueAt?: string;
+};
 export type BatchOutcome = AttemptOutcome & { deliveryId: string; endpointId: string | null; scheduleAttempt: number };
 
 /**
@@ -378,14 +392,15 @@ export async function attemptBatch(
   let late = false;
   const work = items.map(async (item) => {
     const row = rows.get(item.deliveryId);
-    const base = { deliveryId: item.deliveryId, endpointId: row?.endpointId ?? null, scheduleAttempt: item.scheduleAttempt };
+    const position = item.scheduleAttempt ?? row?.schedulePosition ?? 1;
+    const base = { deliveryId: item.deliveryId, endpointId: row?.endpointId ?? null, scheduleAttempt: position };
     let outcome: BatchOutcome;
     if (!row) outcome = { ...base, ...skipped("the delivery no longer exists") };
     else {
       const waiting = notClaimed(row, claimable, now);
       outcome = waiting
-        ? { ...base, scheduleAttempt: waitingPosition(row, item.scheduleAttempt), ...waiting }
-        : { ...base, ...(await laneFor(row).run((release) => send(row, { trigger: "SCHEDULED", scheduleAttempt: item.scheduleAttempt }, now, release))) };
+        ? { ...base, scheduleAttempt: waitingPosition(row, position), ...waiting }
+        : { ...base, ...(await laneFor(row).run((release) => send(row, { trigger: "SCHEDULED", scheduleAttempt: position }, now, release))) };
     }
     if (late) await options.onLate?.(outcome);
     else settled.push(outcome);
@@ -394,9 +409,13 @@ export async function attemptBatch(
   if (options.patienceMs === undefined) await all;
   else {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, options.patienceMs)))]);
-    clearTimeout(timer);
-    late = true;
+    try {
+      await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, options.patienceMs)))]);
+    } finally {
+      // Also when one attempt failed early (a lost database): those still in flight report late.
+      clearTimeout(timer);
+      late = true;
+    }
     // Errors of late attempts (a lost database) leave their leases to run out: the sweep's business.
     all.catch((error) => console.error(`[hookline] a late attempt failed: ${error instanceof Error ? error.message : String(error)}`));
   }
@@ -453,27 +472,35 @@ class Lane {
 }
 
 /**
- * The schedule position a request that found its delivery waiting for a retry stands for. A
- * request for attempt N that finds N scheduled attempts recorded and the next one ahead is a
- * replay of a batch that already made attempt N (its run was retried, or its worker died before
- * the run ended): it stands for attempt N + 1 at the delivery's `nextAttemptAt`, which is the
- * retry that batch scheduled, so the retry it asks for has the same event id and is not sent twice.
+ * The schedule position of the retry a request that was not claimed asks for: a PENDING delivery
+ * waits for its next scheduled attempt, at its own `schedulePosition`. So a replay of a batch run
+ * that already made attempt N (its run retried, or its worker died before the run ended) asks for
+ * the retry that run scheduled, attempt N + 1 at `nextAttemptAt`: the same event id, not sent twice.
  */
 function waitingPosition(row: ClaimRow, requested: number): number {
-  return row.scheduledAttempts !== null && row.scheduledAttempts >= requested ? row.scheduledAttempts + 1 : requested;
+  return row.stale || row.status === "PENDING" ? (row.schedulePosition ?? 1) : requested;
 }
 
 /** Why a claimed-for row was not claimed, as an outcome; undefined when it was claimed. */
 function notClaimed(row: ClaimRow, claimable: DeliveryStatus[], now: () => Date): AttemptOutcome | undefined {
   if (!claimable.includes(row.status)) return skipped(`the delivery is already ${row.status.toLowerCase()}`);
+  if (row.stale) return waitFor(row, now);
   if (row.pause) {
     const reason = row.disabledReason ?? "The endpoint is disabled";
     return { ...skipped(reason), next: { action: "paused", reason } };
   }
   if (row.claimed) return undefined;
-  // Not due yet (batch path), or another attempt holds the lease: try again at that instant.
+  return waitFor(row, now);
+}
+
+/** Not due yet or a replay (batch path), or another attempt holds the lease: try again at that instant. */
+function waitFor(row: ClaimRow, now: () => Date): AttemptOutcome {
   const at = row.status === "SENDING" && row.leaseExpiresAt ? row.leaseExpiresAt : (row.nextAttemptAt ?? row.leaseExpiresAt ?? now());
-  const reason = row.status === "SENDING" ? "another attempt holds the delivery" : "the next attempt is not due yet";
+  const reason = row.stale
+    ? "this attempt was made already; the request stands for the next one"
+    : row.status === "SENDING"
+      ? "another attempt holds the delivery"
+      : "the next attempt is not due yet";
   return { ...skipped(reason), next: { action: "retry", delayMs: at.getTime() - now().getTime(), retryAt: at.toISOString() } };
 }
 
@@ -587,6 +614,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     completedAt: next.action === "retry" || keepSchedule ? null : now().toISOString(),
     keepCompleted: keepSuccess,
     claimedLease: delivery.claimedLease!.toISOString(),
+    nextPosition: options.trigger === "SCHEDULED" && options.scheduleAttempt !== undefined ? options.scheduleAttempt + 1 : null,
   };
   // A person waits for a test or a manual resend: its record is written at once.
   const { endpoint: updated } = await recorder().add(record, options.trigger !== "SCHEDULED");

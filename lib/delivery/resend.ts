@@ -82,7 +82,7 @@ export async function requeueFailedBatch(endpointId: string, since: Date, afterI
   const rows = page.filter((row) => row.status !== "PENDING" || stranded.has(row.id));
   await db().delivery.updateMany({
     where: { id: { in: rows.map((row) => row.id) }, status: { in: [...RECOVERABLE, "PENDING"] } },
-    data: { status: "PENDING", completedAt: null, requestedAt: null },
+    data: { status: "PENDING", completedAt: null, requestedAt: null, schedulePosition: null }, // the whole schedule again
   });
   await requestDeliveries(rows, round);
   return { count: page.length, lastId: page.at(-1)!.id };

@@ -180,8 +180,43 @@ describe("batched attempts", () => {
     expect(scheduled.data).toMatchObject({ deliveryId, attempt: 2, retryAt });
     const replayed = retryEvent(retryOf(early!)!);
     expect({ id: replayed.id, data: replayed.data }).toEqual({ id: scheduled.id, data: scheduled.data });
+    // Nor once the retry is due (a run retried 10 s later, or resumed after its worker died): the
+    // replay still stands for attempt 2 and is not attempted; the retry's own request will be.
+    await db.$executeRaw`UPDATE "Delivery" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' - interval '1 second' WHERE id = ${deliveryId}`;
+    const [late] = await attemptBatch(items([deliveryId!]));
+    expect(late).toMatchObject({ attemptId: null, scheduleAttempt: 2, next: { action: "retry" } });
+    expect(target.stats.hits).toHaveLength(1);
     // The request made for that retry is the scheduled attempt, even if its wake-up came early.
     const [retried] = await attemptBatch([{ deliveryId: deliveryId!, scheduleAttempt: 2, dueAt: retryAt }]);
     expect(retried).toMatchObject({ ok: true, number: 2, next: { action: "succeeded" } });
+  });
+
+  it("goes on with the delivery's own schedule position for a request without one (a sweep's), and recovery starts it over", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver({ status: () => 500 });
+    const endpoint = await createEndpoint(ctx, {
+      title: "positions",
+      url: target.url,
+      eventTypes: ["positions"],
+      retryPolicy: { preset: "custom", delaysMs: [60_000, 60_000], jitter: false },
+    });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "positions");
+    const [first] = await attemptBatch(items([deliveryId!]));
+    expect(first).toMatchObject({ number: 1, scheduleAttempt: 1, next: { action: "retry" } });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", schedulePosition: 2 });
+    // Stranded past its retry (its wake-up lost): the sweep's request carries no position.
+    await db.$executeRaw`UPDATE "Delivery" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' - interval '1 second' WHERE id = ${deliveryId}`;
+    const [swept] = await attemptBatch([{ deliveryId: deliveryId! }]);
+    // Attempt 2 of the schedule (one retry left after it), not attempt 1 over again.
+    expect(swept).toMatchObject({ number: 2, scheduleAttempt: 2, next: { action: "retry" } });
+    expect(retryOf(swept!)).toMatchObject({ attempt: 3 });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ schedulePosition: 3 });
+    // Recovery runs the whole schedule again.
+    await db.delivery.update({ where: { id: deliveryId }, data: { status: "FAILED", nextAttemptAt: null } });
+    const { requeueFailedBatch } = await import("@/lib/delivery/resend");
+    await requeueFailedBatch(endpoint.id, new Date(0), null, "recover-test");
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", schedulePosition: null });
+    const [recovered] = await attemptBatch([{ deliveryId: deliveryId! }]);
+    expect(recovered).toMatchObject({ number: 3, scheduleAttempt: 1, next: { action: "retry" } });
   });
 });

@@ -207,7 +207,11 @@ function RunRow({ run }: { run: Run }) {
                 <h3 className="mb-2 text-xs font-semibold tracking-wide text-zinc-500 uppercase">Steps</h3>
                 {run.steps.length === 0 ? (
                   <p className="text-sm text-zinc-500">
-                    {run.endedAt ? "No steps: the function did its work in one call." : "No step has finished yet."}
+                    {run.status === "COMPLETED"
+                      ? "No steps: the function did its work in one call."
+                      : run.endedAt
+                        ? "No step finished before the run ended."
+                        : "No step has finished yet."}
                   </p>
                 ) : (
                   <ol className="space-y-1.5" aria-label="Steps">
