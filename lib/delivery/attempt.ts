@@ -120,6 +120,10 @@ const CLAIM = `
       "leaseExpiresAt" = CASE WHEN cur.pause THEN NULL
         ELSE ${UTC_IN("$5")} + (e."timeoutMs" + ${LEASE_MARGIN_MS}) * interval '1 millisecond' END,
       "nextAttemptAt" = NULL,
+      -- A manual attempt of a finished delivery: if it is lost (a crash), the sweep's scheduled
+      -- attempt that takes over starts the schedule over, as before the delivery finished.
+      "schedulePosition" = CASE WHEN NOT $3 AND cur.status NOT IN ('PENDING'::"DeliveryStatus", 'SENDING'::"DeliveryStatus")
+                                THEN NULL ELSE d."schedulePosition" END,
       "updatedAt" = now() AT TIME ZONE 'UTC'
       FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId"
      WHERE d.id = cur.id
@@ -472,13 +476,13 @@ class Lane {
 }
 
 /**
- * The schedule position of the retry a request that was not claimed asks for: a PENDING delivery
- * waits for its next scheduled attempt, at its own `schedulePosition`. So a replay of a batch run
- * that already made attempt N (its run retried, or its worker died before the run ended) asks for
- * the retry that run scheduled, attempt N + 1 at `nextAttemptAt`: the same event id, not sent twice.
+ * The schedule position of the retry a request that was not claimed asks for. A stale one (a replay
+ * of a batch run that already made attempt N: its run retried, or its worker died before the run
+ * ended) asks for the retry that run scheduled, attempt N + 1 at `nextAttemptAt`: the same event
+ * id, not sent twice. Any other keeps its own (never below the stored one, or it would be stale).
  */
 function waitingPosition(row: ClaimRow, requested: number): number {
-  return row.stale || row.status === "PENDING" ? (row.schedulePosition ?? 1) : requested;
+  return row.stale ? (row.schedulePosition ?? 1) : requested;
 }
 
 /** Why a claimed-for row was not claimed, as an outcome; undefined when it was claimed. */

@@ -33,11 +33,17 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
 
 type RequestEvent = ReturnType<typeof deliveryRequested.create>;
 
+/**
+ * The publish's own request is for attempt 1 of the schedule, so a replay of its batch run after
+ * that attempt was recorded is known as one (lib/delivery/attempt.ts, `stale`). The sweep's and
+ * recovery's requests carry no position: they stand for the delivery's own.
+ */
 function requestEvents(deliveries: Array<{ id: string; endpointId: string }>, round: string): RequestEvent[] {
   const traceparent = currentTraceparent();
+  const position = round === "initial" ? { attempt: 1 } : {};
   return deliveries.map((delivery) =>
     deliveryRequested.create(
-      { deliveryId: delivery.id, endpointId: delivery.endpointId, ...(traceparent ? { traceparent } : {}) },
+      { deliveryId: delivery.id, endpointId: delivery.endpointId, ...position, ...(traceparent ? { traceparent } : {}) },
       { id: `${delivery.id}:${round}` },
     ),
   );

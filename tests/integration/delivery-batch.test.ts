@@ -181,10 +181,10 @@ describe("batched attempts", () => {
     const replayed = retryEvent(retryOf(early!)!);
     expect({ id: replayed.id, data: replayed.data }).toEqual({ id: scheduled.id, data: scheduled.data });
     // Nor once the retry is due (a run retried 10 s later, or resumed after its worker died): the
-    // replay still stands for attempt 2 and is not attempted; the retry's own request will be.
-    await db.$executeRaw`UPDATE "Delivery" SET "nextAttemptAt" = now() AT TIME ZONE 'UTC' - interval '1 second' WHERE id = ${deliveryId}`;
-    const [late] = await attemptBatch(items([deliveryId!]));
-    expect(late).toMatchObject({ attemptId: null, scheduleAttempt: 2, next: { action: "retry" } });
+    // replay still stands for attempt 2, is not attempted, and asks for the very same retry event.
+    const [late] = await attemptBatch(items([deliveryId!]), { now: () => new Date(Date.parse(retryAt) + 10_000) });
+    expect(late).toMatchObject({ attemptId: null, scheduleAttempt: 2, next: { action: "retry", retryAt } });
+    expect(retryEvent(retryOf(late!)!).id).toBe(scheduled.id);
     expect(target.stats.hits).toHaveLength(1);
     // The request made for that retry is the scheduled attempt, even if its wake-up came early.
     const [retried] = await attemptBatch([{ deliveryId: deliveryId!, scheduleAttempt: 2, dueAt: retryAt }]);
