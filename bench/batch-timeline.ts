@@ -1,8 +1,9 @@
 /**
  * npx tsx --conditions=react-server bench/batch-timeline.ts [-- flags] — how one hot endpoint's
  * batch runs follow each other at a paced publish rate (fan-out 1), on the existing `.next-bench`
- * build: per run, its size, how long its oldest event waited for it, how long the run took and the gap since the previous run ended. The figures `npm run bench`'s
- * paced phase only sums up as "publish → first attempt".
+ * build: per run, its size, how long its oldest event waited for it, how long the run took and
+ * the gap since the previous run ended. The figures `npm run bench`'s paced phase only sums up as
+ * "publish → first attempt".
  *
  * Also prints the CPU per publish (its delivery included) of Next, the worker, PostgreSQL and the
  * bench's own process (client and receiver), which all share the machine's cores.

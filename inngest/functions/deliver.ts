@@ -58,10 +58,9 @@ const lateRetries = new Coalescer<RetryEvent, void>({
  * attempts' records move on. A replayed run (retried after a fault, or resumed after its worker
  * died, however late) asks for positions that are behind: nothing is attempted again, and it asks
  * for the retries the first run scheduled, with the same event ids (the CLAIM and
- * `waitingPosition` in lib/delivery/attempt.ts). An event without a position (the sweep's) stands
- * for the delivery's own. A step would cost each
- * batch a second SDK call, a memo and a queued call: about a sixth of the CPU per delivery
- * (docs/performance.md).
+ * `waitingPosition` in lib/delivery/attempt.ts). An event without a position (the sweep's or
+ * recovery's) stands for the delivery's own. A step would cost each batch a second SDK call, a memo
+ * and a queued call: about a sixth of the CPU per delivery (docs/performance.md).
  *
  * On Inngest the batch starts when full or at `timeout`; the local engine also starts it as soon
  * as the endpoint's previous batch ended while the engine is not busy, and lets it gather
