@@ -23,7 +23,10 @@ import { loadDotEnv } from "./launch-env";
  * per delivery by about 13 % (128 MB did not; docs/performance.md), at some 50 MB of memory.
  * A --max-semi-space-size in NODE_OPTIONS takes precedence.
  */
-const WORKER_NODE_FLAGS = /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=48"];
+function workerNodeFlags(): string[] {
+  // Read at each spawn, after loadDotEnv: a NODE_OPTIONS from .env counts too.
+  return /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=48"];
+}
 
 loadDotEnv();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -153,7 +156,7 @@ async function superviseWorker(index: number, enginePort: number): Promise<void>
   const worker = supervise({
     name: `delivery worker ${index}`,
     spawn: () =>
-      spawn(process.execPath, [...WORKER_NODE_FLAGS, "--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+      spawn(process.execPath, [...workerNodeFlags(), "--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
         stdio: ["ignore", "pipe", "inherit"],
         env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort), HOOKLINE_WORKER_INDEX: String(index) },
       }),

@@ -5,9 +5,9 @@ import { checkDeadline, now, progress } from "./util";
  * What the engine's tables hold after `deliveries` first attempts went through `deliver-batch`:
  * one `hookline/delivery.requested` event per delivery, one COMPLETED batch run per 100 of them
  * (`deliver-batch` has no steps, so no memos), spread over the last 6 days (inside the 7-day
- * retention, so nothing of it is pruned during the bench). Loaded with FK triggers off (session_replication_role = replica):
- * the rows are consistent by construction. The app's own tables get their history from the read
- * path's generator (bench/lib/readpath.ts).
+ * retention, so nothing of it is pruned during the bench). Loaded with FK triggers off
+ * (session_replication_role = replica): the rows are consistent by construction. The app's own
+ * tables get their history from the read path's generator (bench/lib/readpath.ts).
  */
 export async function fillEngineHistory(client: pg.Client, deliveries: number) {
   const started = now();
