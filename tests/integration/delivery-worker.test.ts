@@ -87,7 +87,11 @@ describe("two app instances and two workers on one PostgreSQL", () => {
       await createEndpoint(ctx, { title: `shared ${index}`, url: target.url, eventTypes: ["shared"] });
     }
     const otherPort = await freePort();
-    const workers = [workerProcess({ databaseUrl: url, enginePort }), workerProcess({ databaseUrl: url, enginePort: otherPort })];
+    // Each worker's own scrape listener: its hookline_attempts_total counts the attempts it made.
+    const metricsPorts = [await freePort(), await freePort()];
+    const workers = [enginePort, otherPort].map((port, index) =>
+      workerProcess({ databaseUrl: url, enginePort: port, extraEnv: { HOOKLINE_WORKER_METRICS_PORT: String(metricsPorts[index]) } }),
+    );
     onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
     await Promise.all(workers.map((worker) => worker.start()));
 
@@ -119,5 +123,16 @@ describe("two app instances and two workers on one PostgreSQL", () => {
       expect(new Set(target.hits)).toEqual(new Set(ids));
     }
     expect(await db.attempt.count({ where: { messageId: { in: ids } } })).toBe(total);
+    // Both workers took part, and between them made exactly those attempts.
+    const made = await Promise.all(metricsPorts.map((port) => attemptsMade(port)));
+    expect(made.every((count) => count > 0)).toBe(true);
+    expect(made[0]! + made[1]!).toBe(total);
   });
 });
+
+/** The successful scheduled attempts a worker made, from its scrape listener on `port`. */
+async function attemptsMade(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split("\n").find((row) => row.startsWith("hookline_attempts_total{") && row.includes('outcome="success"') && row.includes('trigger="SCHEDULED"'));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+}

@@ -255,4 +255,48 @@ describe("publish routing", () => {
       await other.end();
     }
   });
+
+  it("an endpoint deleted again before the second try's insert: 409, and nothing is stored", async () => {
+    const ctx = await makeWorkspace();
+    const first = await createEndpoint(ctx, { title: "First doomed", url: "http://127.0.0.1:9/first", eventTypes: [] });
+    const second = await createEndpoint(ctx, { title: "Second doomed", url: "http://127.0.0.1:9/second", eventTypes: [] });
+    await createEndpoint(ctx, { title: "Kept", url: "http://127.0.0.1:9/kept", eventTypes: [] });
+    const idempotencyKey = "order-deleted-twice"; // routed with a fresh read each time: the insert meets the foreign key
+    const [holder, next] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([holder.connect(), next.connect()]);
+    const waitingOn = async (like: string) =>
+      (await db.$queryRawUnsafe<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+        like,
+      ))[0]!.n;
+    try {
+      // The holder keeps publish from writing a Message; the next holder queues behind the
+      // publish's insert, so it takes the table as soon as that insert has failed, before the retry's.
+      await holder.query("BEGIN");
+      await holder.query(`LOCK TABLE "Message" IN EXCLUSIVE MODE`);
+      const publishing = publish(ctx, { eventType: "call.completed", payload: { n: 1 }, idempotencyKey }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await waitFor(async () => (await waitingOn('%INSERT INTO "Message"%')) === 1, 2000, "the publish's insert to wait for the lock");
+      await next.query("BEGIN");
+      const queued = next.query(`LOCK TABLE "Message" IN EXCLUSIVE MODE`);
+      await waitFor(async () => (await waitingOn("LOCK TABLE%")) === 1, 2000, "the next holder to queue");
+      await holder.query(`DELETE FROM "Endpoint" WHERE id = $1`, [first.id]);
+      await holder.query("COMMIT");
+      await queued; // the first insert failed on the foreign key; the publish routes again
+      await waitFor(async () => (await waitingOn('%INSERT INTO "Message"%')) === 1, 2000, "the second try's insert to wait for the lock");
+      await next.query(`DELETE FROM "Endpoint" WHERE id = $1`, [second.id]);
+      await next.query("COMMIT");
+      const error = (await publishing) as { status?: number; code?: string; message?: string } | undefined;
+      expect(error).toMatchObject({ status: 409, code: "conflict" });
+      expect(error?.message).toMatch(/endpoints changed.*nothing was published/);
+      expect(await db.message.count({ where: { workspaceId: ctx.workspaceId, idempotencyKey } })).toBe(0);
+      // Retried, the publish goes through to the endpoint that is left.
+      const retried = await publish(ctx, { eventType: "call.completed", payload: { n: 1 }, idempotencyKey });
+      expect(retried.deliveries).toHaveLength(1);
+    } finally {
+      await Promise.all([holder.end(), next.end()]);
+    }
+  });
 });
