@@ -1,18 +1,26 @@
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "@/lib/db/embedded";
 import { waitFor } from "@/tests/fixtures/engine/helpers";
+import { alive } from "@/tests/helpers/process";
 
 // A container's stop or a service manager sends SIGTERM to `npm start` / `npm run dev`, not to
 // the launcher (scripts/serve.ts): it must reach the launcher, which stops Next, the workers and
 // PostgreSQL. A shell left between npm and the launcher would die alone and orphan all of them.
 const dataDir = path.resolve(`data/signals-${process.pid}`);
-const distDir = `.next-signals-${process.pid}`;
+// A dist dir of its own (next dev's lock is per dir), listed in tsconfig.json and .gitignore so
+// next dev finds nothing to add to either.
+const distDir = ".next-signals";
+
+// next dev points next-env.d.ts at its dist dir's types: put the checkout's own back afterwards.
+const nextEnv = existsSync("next-env.d.ts") ? readFileSync("next-env.d.ts", "utf8") : undefined;
 
 afterAll(() => {
   for (const dir of [dataDir, path.resolve(distDir)]) rmSync(dir, { recursive: true, force: true });
+  if (nextEnv === undefined) rmSync("next-env.d.ts", { force: true });
+  else writeFileSync("next-env.d.ts", nextEnv);
 });
 
 /** Every live descendant of `root`, read from /proc. */
@@ -30,20 +38,15 @@ function descendants(root: number): number[] {
   }
   const found: number[] = [];
   const visit = (pid: number) => {
-    for (const [child, parent] of parents) if (parent === pid) found.push(child), visit(child);
+    for (const [child, parent] of parents) {
+      if (parent !== pid) continue;
+      found.push(child);
+      visit(child);
+    }
   };
   visit(root);
   return found;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("stopping `npm run dev`", () => {
   it("SIGTERM to npm stops the launcher and everything it started", { timeout: 120_000 }, async () => {

@@ -2,20 +2,12 @@ import { spawn } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { supervise, type Supervised } from "@/lib/supervise";
 import { waitFor } from "@/tests/fixtures/engine/helpers";
+import { alive } from "@/tests/helpers/process";
 
 // The launcher's supervision of its delivery workers (scripts/serve.ts), on real child processes:
 // a small node program that prints READY and lives until it is killed, or one that dies at once.
 const live = `console.log("starting"); console.log("READY " + process.pid); setInterval(() => {}, 1000);`;
 const dying = `console.error("no database"); process.exit(3);`;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 let stopping = false;
 const running: Supervised[] = [];
