@@ -47,7 +47,7 @@ const schema = z.object({
     ),
   HOOKLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   HOOKLINE_ENGINE_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
-  HOOKLINE_DB_POOL: z.coerce.number().int().min(2).max(500).default(20),
+  HOOKLINE_DB_POOL: z.coerce.number().int().min(2).max(500).default(10),
   HOOKLINE_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   HOOKLINE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
   HOOKLINE_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),

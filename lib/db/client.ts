@@ -12,10 +12,10 @@ const omit = {
 
 export function createPrismaClient(connectionString: string, max = env().HOOKLINE_DB_POOL) {
   return new PrismaClient({
-    // HOOKLINE_DB_POOL (default 20): the console's reads and writes; the hot path (publish,
+    // HOOKLINE_DB_POOL (default 10): the console's reads and writes; the hot path (publish,
     // attempts) is on lib/db/pool.ts's pool of the same size. The embedded PostgreSQL allows 200
-    // (lib/db/embedded.ts); with an external one, keep instances × (2 × pool + engine workers + 4)
-    // below its max_connections.
+    // (lib/db/embedded.ts); with an external one, keep processes × 2 × pool + workers × 10 (the
+    // local engine's) below its max_connections.
     adapter: new PrismaPg({ connectionString, max }),
     omit,
     // Bursts of attempts (up to the engine's worker count) queue for a connection; waiting
