@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import { dataDir, env } from "@/lib/env";
 import { loadLocalSecrets } from "@/lib/local-secrets";
 
@@ -26,18 +27,16 @@ export function seal(plaintext: string, key: Buffer = defaultKey()): string {
 /**
  * Plaintexts already opened with the default key, by sealed text: every attempt opens its
  * endpoint's secret, and a batch of one endpoint's deliveries opens the same one each time. A new
- * or rotated secret is a new sealed text (random IV), so an entry never goes stale. Bounded: emptied
- * when full. (The process holds the key that opens them all in any case.)
+ * or rotated secret is a new sealed text (random IV), so an entry never goes stale. Bounded: past
+ * 1,000 the least recently used goes. (The process holds the key that opens them all in any case.)
  */
-const opened = new Map<string, string>();
-const OPENED_MAX = 1_000;
+const opened = new LRUCache<string, string>({ max: 1_000 });
 
 export function open(sealed: string, key?: Buffer): string {
   if (key) return openWith(sealed, key);
   const known = opened.get(sealed);
   if (known !== undefined) return known;
   const plaintext = openWith(sealed, defaultKey());
-  if (opened.size >= OPENED_MAX) opened.clear();
   opened.set(sealed, plaintext);
   return plaintext;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { Coalescer } from "@/lib/db/coalesce";
 import { query } from "@/lib/db/pool";
@@ -196,9 +197,9 @@ const ROUTING = `
                      FROM "Endpoint" e WHERE e."workspaceId" = w.id AND e."eventTypes" IS NOT NULL), '[]'::json) AS endpoints
     FROM "Workspace" w WHERE w.id = $1`;
 
-/** Workspaces whose routing this process keeps; past this many the cache starts over. */
+/** Workspaces whose routing this process keeps; past this many the least recently published to goes. */
 const ROUTING_CACHE_MAX = 1_000;
-const globalForRouting = globalThis as unknown as { hooklineRouting?: Map<string, Promise<Routing | null>> };
+const globalForRouting = globalThis as unknown as { hooklineRouting?: LRUCache<string, Promise<Routing | null>> };
 
 /**
  * The workspace's routing, read once and reused until a publish's insert finds its version moved
@@ -209,10 +210,11 @@ const globalForRouting = globalThis as unknown as { hooklineRouting?: Map<string
  * Concurrent first publishes share one read. Null: no such workspace (the caller reads fresh).
  */
 function routingOf(workspaceId: string): Promise<Routing | null> {
-  const cache = (globalForRouting.hooklineRouting ??= new Map());
+  // lru-cache rather than a Map emptied when full: past ROUTING_CACHE_MAX workspaces, one that
+  // publishes all the time keeps its routing while ones seldom heard from give way.
+  const cache = (globalForRouting.hooklineRouting ??= new LRUCache({ max: ROUTING_CACHE_MAX }));
   const cached = cache.get(workspaceId);
   if (cached) return cached;
-  if (cache.size >= ROUTING_CACHE_MAX) cache.clear();
   const read = query<{ version: number; eventTypes: Record<string, PublishableEventType>; endpoints: RoutedEndpoint[] }>("publish.routing", ROUTING, [
     workspaceId,
   ]).then(({ rows }) => {
