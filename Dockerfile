@@ -7,4 +7,5 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000
 EXPOSE 3000
-CMD ["sh", "-c", "npm run build && npm start"]
+# exec: npm, not a shell, is the process `docker stop` signals; it passes SIGTERM on to the launcher.
+CMD ["sh", "-c", "npm run build && exec npm start"]

@@ -79,7 +79,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // are all gone (process killed), its leases are free at once, not at expiry.
   // At most 10 connections: calls hold none while the function runs, and their bookkeeping
   // statements are short; more backends only compete for the same cores, and each costs about
-  // 3 MB of memory (20 measured no faster than 10, at 60 MB more; docs/performance.md).
+  // 3 MB of memory (20 measured no faster than 10, at about 80 MB more; docs/performance.md).
   // A few stay open through quiet spells (see lib/db/pool.ts): a wake-up after one must not pay
   // for new connections and fresh plans of the loop's statements.
   const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: Math.min(workers + 4, 10), min: 4 });

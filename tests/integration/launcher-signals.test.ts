@@ -48,27 +48,53 @@ function descendants(root: number): number[] {
   return found;
 }
 
+/** Processes whose environment names this test's data dir: whatever the launcher started, reparented or not. */
+function startedHere(): number[] {
+  const marker = `HOOKLINE_DATA_DIR=${dataDir}\0`;
+  return readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) return [];
+    try {
+      return readFileSync(`/proc/${entry}/environ`, "utf8").includes(marker) ? [Number(entry)] : [];
+    } catch {
+      return []; // exited meanwhile, or not ours to read
+    }
+  });
+}
+
 describe("stopping `npm run dev`", () => {
   it("SIGTERM to npm stops the launcher and everything it started", { timeout: 120_000 }, async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOOKLINE_DATA_DIR: dataDir, NEXT_DIST_DIR: distDir, PORT: String(await freePort()) };
-    delete env.DATABASE_URL; // the embedded default, as on a fresh machine
-    delete env.HOOKLINE_ENGINE_PORT;
-    const npm = spawn("npm", ["run", "dev"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOOKLINE_DATA_DIR: dataDir,
+      NEXT_DIST_DIR: distDir,
+      PORT: String(port),
+      // Empty counts as unset (lib/env.ts) and, being set, keeps a developer's .env from filling
+      // them in: the embedded database of this test's data dir, an engine port of its own.
+      DATABASE_URL: "",
+      HOOKLINE_ENGINE_PORT: "",
+      NODE_ENV: "test", // what next dev writes into tsconfig.json depends on it (see distDir)
+    };
+    // Its own process group, so that whatever is left after a failure can be killed at once.
+    const npm = spawn("npm", ["run", "dev"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let output = "";
     npm.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     npm.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    let tree: number[] = [];
+    const exited = new Promise((resolve) => npm.once("exit", resolve));
     try {
-      await waitFor(async () => output.includes("console ready on"), 90_000, `the console to be ready:\n${output}`);
-      tree = descendants(npm.pid!);
+      const answers = async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok === true;
+      await waitFor(answers, 90_000, "the console to answer /api/health").catch((error: Error) => {
+        throw new Error(`${error.message}; its output:\n${output.slice(-4000)}`);
+      });
       // The launcher, PostgreSQL, a worker and Next at least.
-      expect(tree.length).toBeGreaterThanOrEqual(4);
-      const exited = new Promise((resolve) => npm.once("exit", resolve));
+      expect(descendants(npm.pid!).length).toBeGreaterThanOrEqual(4);
+      expect(startedHere().length).toBeGreaterThanOrEqual(4);
       npm.kill("SIGTERM");
       await exited;
-      await waitFor(async () => tree.every((pid) => !alive(pid)), 30_000, "every process npm started to stop");
+      await waitFor(async () => startedHere().length === 0, 30_000, "every process npm started to stop");
     } finally {
-      for (const pid of [npm.pid!, ...tree]) if (alive(pid)) process.kill(pid, "SIGKILL");
+      if (alive(npm.pid!)) process.kill(-npm.pid!, "SIGKILL");
+      for (const pid of startedHere()) process.kill(pid, "SIGKILL");
     }
   });
 });
