@@ -87,9 +87,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     HOOKLINE_API_KEY: options.apiKey,
     ...options.extraEnv,
   });
-  const launcher = spawn(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", "scripts/serve.ts", "start"], {
+  const launcher = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/serve.ts", "start"], {
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true, // its own process group: the stop reaches postgres and tsx's child too
+    detached: true, // its own process group: the stop reaches postgres, the workers and Next too
     env,
   });
   const exited = new Promise<number | null>((resolve) => launcher.on("exit", (code) => resolve(code)));

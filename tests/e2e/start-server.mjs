@@ -12,7 +12,7 @@ const bootstrap =
   kind === "console"
     ? { HOOKLINE_ADMIN_EMAIL: E2E.admin.email, HOOKLINE_ADMIN_PASSWORD: E2E.admin.password, HOOKLINE_API_KEY: E2E.apiKey, HOOKLINE_WORKSPACE_NAME: "Acme Calls" }
     : { HOOKLINE_API_KEY: E2E.apiKey };
-const child = spawn("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/serve.ts", "start"], {
+const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/serve.ts", "start"], {
   stdio: "inherit",
   env: {
     ...process.env,
