@@ -24,6 +24,15 @@ beforeAll(async () => {
   ({ db, url } = await useTestDb());
 });
 
+/** Backends of this database waiting for a lock while running a statement LIKE `like`. */
+async function waitingOnLock(like: string) {
+  const rows = await db.$queryRawUnsafe<Array<{ n: number }>>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+    like,
+  );
+  return rows[0]!.n;
+}
+
 /** How many transactions stored these messages (rows written by one statement share its xmin). */
 async function transactions(messageIds: string[]) {
   const rows = await db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(DISTINCT xmin::text)::int AS n FROM "Message" WHERE id = ANY($1::text[])`, messageIds);
@@ -242,9 +251,7 @@ describe("publish routing", () => {
       await other.query("BEGIN");
       await other.query(`LOCK TABLE "Message" IN EXCLUSIVE MODE`);
       const publishing = publish(ctx, { eventType: "call.completed", payload: { n: 1 }, ...(idempotencyKey ? { idempotencyKey } : {}) });
-      const waiting = async () =>
-        (await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "Message"%'`)[0]!.n;
-      await waitFor(async () => (await waiting()) === 1, 2000, "the publish's insert to wait for the lock");
+      await waitFor(async () => (await waitingOnLock('%INSERT INTO "Message"%')) === 1, 2000, "the publish's insert to wait for the lock");
       await other.query(`DELETE FROM "Endpoint" WHERE id = $1`, [doomed.id]);
       await other.query("COMMIT");
       const result = await publishing;
@@ -264,11 +271,6 @@ describe("publish routing", () => {
     const idempotencyKey = "order-deleted-twice"; // routed with a fresh read each time: the insert meets the foreign key
     const [holder, next] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
     await Promise.all([holder.connect(), next.connect()]);
-    const waitingOn = async (like: string) =>
-      (await db.$queryRawUnsafe<Array<{ n: number }>>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
-        like,
-      ))[0]!.n;
     try {
       // The holder keeps publish from writing a Message; the next holder queues behind the
       // publish's insert, so it takes the table as soon as that insert has failed, before the retry's.
@@ -278,14 +280,14 @@ describe("publish routing", () => {
         () => undefined,
         (error: unknown) => error,
       );
-      await waitFor(async () => (await waitingOn('%INSERT INTO "Message"%')) === 1, 2000, "the publish's insert to wait for the lock");
+      await waitFor(async () => (await waitingOnLock('%INSERT INTO "Message"%')) === 1, 2000, "the publish's insert to wait for the lock");
       await next.query("BEGIN");
       const queued = next.query(`LOCK TABLE "Message" IN EXCLUSIVE MODE`);
-      await waitFor(async () => (await waitingOn("LOCK TABLE%")) === 1, 2000, "the next holder to queue");
+      await waitFor(async () => (await waitingOnLock("LOCK TABLE%")) === 1, 2000, "the next holder to queue");
       await holder.query(`DELETE FROM "Endpoint" WHERE id = $1`, [first.id]);
       await holder.query("COMMIT");
       await queued; // the first insert failed on the foreign key; the publish routes again
-      await waitFor(async () => (await waitingOn('%INSERT INTO "Message"%')) === 1, 2000, "the second try's insert to wait for the lock");
+      await waitFor(async () => (await waitingOnLock('%INSERT INTO "Message"%')) === 1, 2000, "the second try's insert to wait for the lock");
       await next.query(`DELETE FROM "Endpoint" WHERE id = $1`, [second.id]);
       await next.query("COMMIT");
       const error = (await publishing) as { status?: number; code?: string; message?: string } | undefined;

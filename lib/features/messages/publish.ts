@@ -244,7 +244,7 @@ function routingOf(workspaceId: string): Promise<Routing | null> {
 /** Drops the workspace's cached routing, unless a newer read replaced `entry` meanwhile. */
 function forgetRouting(workspaceId: string, entry: Promise<Routing | null>) {
   const cache = globalForRouting.hooklineRouting;
-  if (cache?.get(workspaceId) === entry) cache.delete(workspaceId);
+  if (cache?.peek(workspaceId) === entry) cache.delete(workspaceId); // peek: a check, not a use
 }
 
 /** What the lookup would have answered for these event types, from the workspace's routing. */
