@@ -36,6 +36,14 @@ export const deliveryRetry = eventType("hookline/delivery.retry", {
   }),
 });
 
+/**
+ * Deliveries of an endpoint wait in its backlog (PENDING, not requested, their turn in
+ * `nextAttemptAt`) because its lane was full: request those whose turn came, at `at`.
+ */
+export const endpointBacklog = eventType("hookline/endpoint.backlog", {
+  schema: z.object({ endpointId: z.string().min(1), at: z.iso.datetime() }),
+});
+
 export const endpointRecoverRequested = eventType("hookline/endpoint.recover.requested", {
   schema: z.object({
     workspaceId: z.string().min(1),

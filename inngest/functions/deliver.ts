@@ -1,6 +1,8 @@
-import { deliveryRequested, deliveryRetry, inngest } from "@/inngest/client";
+import { LRUCache } from "lru-cache";
+import { deliveryRequested, deliveryRetry, endpointBacklog, inngest } from "@/inngest/client";
 import { Coalescer } from "@/lib/db/coalesce";
 import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
+import { requestBacklog } from "@/lib/delivery/requests";
 import { logger } from "@/lib/log";
 import { recordAttemptSpan } from "@/lib/tracing";
 
@@ -20,6 +22,47 @@ export function retryOf(outcome: BatchOutcome, traceparent?: string) {
     attempt: outcome.attemptId ? outcome.scheduleAttempt + 1 : outcome.scheduleAttempt,
     retryAt: outcome.next.retryAt,
   };
+}
+
+/** Whole seconds: an endpoint's backlog wakes up once a second at most. */
+const BACKLOG_WAKE_MS = 1_000;
+/** The wake-up each endpoint's backlog has coming, as far as this process knows (epoch ms). */
+const backlogWakes = new LRUCache<string, number>({ max: 1000 });
+
+/** The wake-up of `endpointId`'s backlog at `at` (rounded up to a whole second), unless one comes at or before it. */
+function backlogWake(endpointId: string, at: number) {
+  const wake = Math.ceil(at / BACKLOG_WAKE_MS) * BACKLOG_WAKE_MS;
+  const known = backlogWakes.get(endpointId);
+  if (known !== undefined && known > Date.now() && known <= wake) return undefined;
+  backlogWakes.set(endpointId, wake);
+  const when = new Date(wake).toISOString();
+  return endpointBacklog.create({ endpointId, at: when }, { id: `${endpointId}:backlog:${when}` });
+}
+
+/**
+ * The wake-ups the deliveries a batch deferred need (see deferBeyondLanes in
+ * lib/delivery/attempt.ts): one per endpoint, at its earliest turn, unless its backlog already
+ * wakes up by then. Each wake-up schedules the next from what is left (deliverBacklog), and
+ * wake-ups for the same instant are one (by id), so an endpoint's backlog has one chain of them.
+ */
+export function backlogEvents(outcomes: BatchOutcome[]) {
+  const earliest = new Map<string, number>();
+  for (const outcome of outcomes) {
+    if (outcome.next.action !== "deferred" || !outcome.endpointId) continue;
+    const at = Date.parse(outcome.next.retryAt);
+    earliest.set(outcome.endpointId, Math.min(at, earliest.get(outcome.endpointId) ?? at));
+  }
+  return [...earliest].flatMap(([endpointId, at]) => backlogWake(endpointId, at) ?? []);
+}
+
+/** Sends `events`; if that fails, the backlog wake-ups among them are forgotten, so a retry of the run asks for them again. */
+async function sendWakes(events: Parameters<typeof inngest.send>[0], wakes: ReturnType<typeof backlogEvents>) {
+  try {
+    await inngest.send(events);
+  } catch (error) {
+    for (const wake of wakes) if (backlogWakes.get(wake.data.endpointId) === Date.parse(wake.data.at)) backlogWakes.delete(wake.data.endpointId);
+    throw error;
+  }
 }
 
 export const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
@@ -96,10 +139,32 @@ export const deliverBatch = inngest.createFunction(
     });
     for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
     const retries = outcomes.flatMap((outcome) => retryOf(outcome, traces.get(outcome.deliveryId)) ?? []);
+    const backlog = backlogEvents(outcomes);
     // A failed send fails the run, which the engine retries: the replay finds the attempts it made
     // recorded (their schedule positions moved on) and asks for the same retries, whenever it runs.
-    if (retries.length) await inngest.send(retries.map(retryEvent));
-    return { deliveries: items.size, retries: retries.length };
+    // (Deferred deliveries it finds not due: those wait for their retry, or the sweep's request.)
+    if (retries.length || backlog.length) await sendWakes([...retries.map(retryEvent), ...backlog], backlog);
+    return { deliveries: items.size, retries: retries.length, deferred: outcomes.filter((outcome) => outcome.next.action === "deferred").length };
+  },
+);
+
+/**
+ * An endpoint's backlog (deliveries its batch runs deferred because the endpoint's lane was full)
+ * wakes up here: sleeps until the earliest turn, requests the deliveries whose turn came (they go
+ * through the endpoint's batch lane like any), and schedules the next wake-up for the next turn.
+ * Not steps: requesting a delivery twice (a replay) only finds it claimed or done, and a second
+ * wake-up for the same instant is dropped by its id. If the chain breaks (a lost send), the
+ * sweep requests what is overdue, and the next deferral starts a chain again.
+ */
+export const deliverBacklog = inngest.createFunction(
+  { id: "deliver-backlog", name: "Request an endpoint's backlog in turn", triggers: [endpointBacklog], retries: 10 },
+  async ({ event, step }) => {
+    const { endpointId } = event.data;
+    await step.sleepUntil("turn", event.data.at);
+    const { requested, next } = await requestBacklog(endpointId);
+    const wake = next && backlogWake(endpointId, Math.max(next.getTime(), Date.now() + BACKLOG_WAKE_MS));
+    if (wake) await sendWakes([wake], [wake]);
+    return { requested, next: wake ? wake.data.at : null };
   },
 );
 

@@ -16,6 +16,8 @@ import { recordAttempt } from "@/lib/metrics";
 export type AttemptNext =
   | { action: "succeeded" }
   | { action: "retry"; delayMs: number; retryAt: string }
+  /** not attempted: its endpoint's lane is full; it waits in the endpoint's backlog until `retryAt` (deferBeyondLanes) */
+  | { action: "deferred"; retryAt: string }
   | { action: "failed" }
   | { action: "paused"; reason: string }
   | { action: "skipped"; reason: string };
@@ -392,6 +394,7 @@ export async function attemptBatch(
     now(),
     true,
   );
+  const deferred = await deferBeyondLanes(items, rows, now);
   const settled: BatchOutcome[] = [];
   let late = false;
   const work = items.map(async (item) => {
@@ -399,13 +402,11 @@ export async function attemptBatch(
     const position = item.scheduleAttempt ?? row?.schedulePosition ?? 1;
     const base = { deliveryId: item.deliveryId, endpointId: row?.endpointId ?? null, scheduleAttempt: position };
     let outcome: BatchOutcome;
+    const waiting = row && notClaimed(row, claimable, now);
     if (!row) outcome = { ...base, ...skipped("the delivery no longer exists") };
-    else {
-      const waiting = notClaimed(row, claimable, now);
-      outcome = waiting
-        ? { ...base, scheduleAttempt: waitingPosition(row, position), ...waiting }
-        : { ...base, ...(await laneFor(row).run((release) => send(row, { trigger: "SCHEDULED", scheduleAttempt: position }, now, release))) };
-    }
+    else if (waiting) outcome = { ...base, scheduleAttempt: waitingPosition(row, position), ...waiting };
+    else if (deferred.has(row.id)) outcome = { ...base, ...deferred.get(row.id)! };
+    else outcome = { ...base, ...(await laneFor(row).run((release) => sendInLease(row, position, now, release))) };
     if (late) await options.onLate?.(outcome);
     else settled.push(outcome);
   });
@@ -426,6 +427,85 @@ export async function attemptBatch(
   return settled;
 }
 
+/**
+ * How far ahead an endpoint's lane takes work: a claimed delivery must start well within its lease
+ * (the request's timeout plus LEASE_MARGIN_MS from the claim), so a lane holds what it can start
+ * within this window at its recent pace, and no more.
+ */
+const LANE_WINDOW_MS = 2_000;
+
+/**
+ * Admission to the endpoints' lanes. A batch run ends after its patience while its slow requests
+ * go on, and the engine then starts the endpoint's next batch: without a bound, a slow or hanging
+ * endpoint with a backlog had batch after batch claimed into its lane, held in memory, each
+ * delivery started minutes after its claim, long past its lease (and sent twice once the sweep
+ * handed it back). Now what a lane cannot start within LANE_WINDOW_MS at its pace (Lane.room) is
+ * handed back in one statement to wait in the endpoint's backlog, in PostgreSQL: PENDING, not
+ * requested, its next attempt at the turn the lane should have for it (Lane.turn, after the turns
+ * already handed out). Its outcome is `deferred` to that instant, and the function makes sure the
+ * endpoint's backlog wakes up by the earliest turn (`endpointBacklog`, deliverBacklog in
+ * inngest/functions/deliver.ts), and each wake-up requests the deliveries whose turn came
+ * (requestBacklog in lib/delivery/requests.ts). So a backlog costs a row update per delivery and a
+ * wake-up per second at most, not a run per delivery; if a wake-up is lost, the sweep requests the
+ * overdue (its unsent rule). Only requests for a scheduled position are deferred; the backlog's
+ * own requests (without
+ * one) are let in. Returns the deferred deliveries' outcomes by id.
+ */
+async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>, now: () => Date) {
+  const deferred = new Map<string, AttemptOutcome>();
+  const admitted = new Map<Lane, { room: number; taken: number }>();
+  const handBack: Array<{ row: ClaimRow; at: string }> = [];
+  for (const item of items) {
+    const row = rows.get(item.deliveryId);
+    if (!row?.claimed || row.pause || item.scheduleAttempt === undefined) continue;
+    const lane = laneFor(row);
+    let entry = admitted.get(lane);
+    if (!entry) admitted.set(lane, (entry = { room: lane.room(LANE_WINDOW_MS), taken: 0 }));
+    if (entry.taken < entry.room) {
+      entry.taken++;
+      continue;
+    }
+    // Behind what the lane holds, what this batch admitted and the deferred before it.
+    const at = new Date(Math.ceil(lane.turn(now().getTime(), entry.taken++))).toISOString();
+    handBack.push({ row, at });
+    deferred.set(row.id, { ...skipped("the endpoint's lane is full"), next: { action: "deferred", retryAt: at } });
+  }
+  if (handBack.length) {
+    await query(
+      "delivery.defer",
+      `UPDATE "Delivery" d SET status = 'PENDING'::"DeliveryStatus", "leaseExpiresAt" = NULL, "nextAttemptAt" = x.at AT TIME ZONE 'UTC',
+              "requestedAt" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+         FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS x(id, lease, at)
+        WHERE d.id = x.id AND d.status = 'SENDING'::"DeliveryStatus" AND d."leaseExpiresAt" = x.lease AT TIME ZONE 'UTC'`,
+      [handBack.map((b) => b.row.id), handBack.map((b) => b.row.claimedLease!.toISOString()), handBack.map((b) => b.at)],
+    );
+  }
+  return deferred;
+}
+
+/**
+ * Sends a claimed delivery once its lane gave it a slot, if it still holds its lease. A request
+ * that waited so long (a lane slower than its pace promised) that the lease would run out before
+ * the request's timeout has it extended first, in a statement that checks the lease is still its
+ * own: one that was taken over meanwhile (the sweep handed the delivery back, a resend claimed it)
+ * is not sent a second time.
+ */
+async function sendInLease(row: ClaimRow, position: number, now: () => Date, release: (durationMs: number) => void): Promise<AttemptOutcome> {
+  let lease = row.claimedLease!;
+  if (lease.getTime() - now().getTime() < row.timeoutMs + 1_000) {
+    const { rows: kept } = await query<{ lease: Date }>(
+      "delivery.lease.extend",
+      `UPDATE "Delivery" SET "leaseExpiresAt" = ${UTC_IN("$2")} + $3 * interval '1 millisecond'
+        WHERE id = $1 AND status = 'SENDING'::"DeliveryStatus" AND "leaseExpiresAt" = ${UTC_IN("$4")}
+        RETURNING "leaseExpiresAt" AT TIME ZONE 'UTC' AS lease`,
+      [row.id, now().toISOString(), row.timeoutMs + LEASE_MARGIN_MS, lease.toISOString()],
+    );
+    if (!kept[0]) return skipped("another attempt took the delivery over");
+    lease = kept[0].lease;
+  }
+  return send({ ...row, claimedLease: lease }, { trigger: "SCHEDULED", scheduleAttempt: position }, now, release);
+}
+
 const globalForLanes = globalThis as unknown as { hooklineLanes?: Map<string, Lane> };
 
 /** This process's lane of the endpoint: its limits hold across batches (and their late attempts). */
@@ -440,26 +520,43 @@ function laneFor(row: ClaimRow): Lane {
   return lane;
 }
 
-/** An endpoint's limits in this process: a concurrency cap and, when set, a start rate. */
+/** Weight of the latest request in a lane's typical request time (an exponential moving average). */
+const PACE_WEIGHT = 0.2;
+
+/**
+ * An endpoint's limits in this process: a concurrency cap and, when set, a start rate. It also
+ * knows its pace (how many requests it starts per ms at most, from its typical request time), so
+ * a batch claims for it only what it can start soon (deferBeyondLanes).
+ */
 class Lane {
   private active = 0;
   private waiting: Array<() => void> = [];
   private nextStart = 0;
+  /** the typical request time (ms): a moving average of answered requests; undefined until one was answered */
+  private typicalMs: number | undefined;
+  /** start times of the requests in flight, oldest first */
+  private inFlight = new Map<number, number>();
+  private started = 0;
+  /** the latest turn handed to a deferred request (epoch ms) */
+  private lastTurn = 0;
 
   constructor(
     readonly limit: number,
     readonly perSecond: number | null,
   ) {}
 
-  /** Runs `work` in a slot; `work` may free its slot early (`release`: its request is answered). */
-  async run<T>(work: (release: () => void) => Promise<T>): Promise<T> {
+  /** Runs `work` in a slot; `work` may free its slot early (`release`: its request is answered, in that many ms). */
+  async run<T>(work: (release: (durationMs: number) => void) => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
+    const ticket = this.started++;
     let released = false;
-    const release = () => {
+    const release = (durationMs?: number) => {
       if (released) return;
       released = true;
       this.active--;
+      this.inFlight.delete(ticket);
+      if (durationMs !== undefined) this.typicalMs = this.typicalMs === undefined ? durationMs : this.typicalMs + PACE_WEIGHT * (durationMs - this.typicalMs);
       this.waiting.shift()?.();
     };
     try {
@@ -468,10 +565,40 @@ class Lane {
         this.nextStart = at + 1000 / this.perSecond;
         if (at > Date.now()) await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
       }
+      this.inFlight.set(ticket, Date.now());
       return await work(release);
     } finally {
       release();
     }
+  }
+
+  /** Requests per ms this lane starts at most; Infinity while it knows no limit to it. */
+  private pace(): number {
+    // Before any answer, the oldest request in flight bounds the request time from below (a
+    // hanging endpoint's first batch has none answered for a whole timeout).
+    const oldest = this.inFlight.values().next().value;
+    const typical = this.typicalMs ?? (oldest === undefined ? 0 : Date.now() - oldest);
+    const byConcurrency = typical > 0 ? this.limit / typical : Infinity;
+    return this.perSecond ? Math.min(byConcurrency, this.perSecond / 1000) : byConcurrency;
+  }
+
+  /** How many more requests this lane can take and still start each within `windowMs` (may be negative). */
+  room(windowMs: number): number {
+    const pace = this.pace();
+    return pace === Infinity ? Infinity : Math.floor(pace * windowMs) - (this.active + this.waiting.length);
+  }
+
+  /**
+   * The instant (epoch ms) a request queued behind what the lane holds now and `ahead` more should
+   * get its slot, and never before the turns this lane already handed out (its backlog): the turn
+   * is taken.
+   */
+  turn(now: number, ahead: number): number {
+    const pace = this.pace();
+    const byQueue = now + (this.active + this.waiting.length + ahead + 1) / pace;
+    const turn = Math.max(byQueue, this.lastTurn + 1 / pace);
+    this.lastTurn = turn;
+    return turn;
   }
 }
 
@@ -509,7 +636,7 @@ function waitFor(row: ClaimRow, now: () => Date): AttemptOutcome {
 }
 
 /** Signs, sends and records one claimed delivery; `answered` runs once the request is over (its lane slot is free). */
-async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date, answered?: () => void): Promise<AttemptOutcome> {
+async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date, answered?: (durationMs: number) => void): Promise<AttemptOutcome> {
   const message = { id: delivery.messageId, eventType: delivery.eventType, body: delivery.body };
 
   // A key problem must not leave the delivery claimed (SENDING): the claim is handed back, exactly
@@ -567,7 +694,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
       })
     : { ok: false, bodyTruncated: false, durationMs: 0, errorCode: "SIGNING", errorMessage: signingError! };
   // The endpoint's concurrency limit counts requests: the slot is free while the result is recorded.
-  answered?.();
+  answered?.(response.durationMs);
 
   const finishedAt = startedAt.getTime() + response.durationMs;
   const next: AttemptNext = request ? decide(response, options, endpoint, finishedAt) : { action: "failed" };

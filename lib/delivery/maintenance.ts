@@ -33,7 +33,14 @@ function sweepRound(kind: string) {
 /** Deliveries committed whose `delivery.requested` never went out (a crash, or the executor was down). */
 export async function requestUnsentDeliveries(olderThanMs = 15_000) {
   const rows = await db().delivery.findMany({
-    where: { status: "PENDING", requestedAt: null, createdAt: { lt: new Date(Date.now() - olderThanMs) } },
+    // A delivery waiting in its endpoint's backlog (deferBeyondLanes in lib/delivery/attempt.ts) is
+    // unsent until its turn: its own wake-up requests it then, this rule once that is overdue.
+    where: {
+      status: "PENDING",
+      requestedAt: null,
+      createdAt: { lt: new Date(Date.now() - olderThanMs) },
+      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lt: new Date(Date.now() - olderThanMs) } }],
+    },
     select: { id: true, endpointId: true },
     orderBy: { createdAt: "asc" },
     take: BATCH,

@@ -31,6 +31,31 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
   }
 }
 
+/**
+ * Requests the deliveries of an endpoint's backlog whose turn came (deferred by the batch path
+ * because the endpoint's lane was full: PENDING, not requested, `nextAttemptAt` passed; see
+ * deferBeyondLanes in lib/delivery/attempt.ts), oldest turn first, at most `limit`. The requests
+ * carry no schedule position (the delivery's own), so the lane lets them in. Returns how many it
+ * requested and the next turn still ahead in the backlog (now, when more than `limit` were due).
+ */
+export async function requestBacklog(endpointId: string, limit = 1000): Promise<{ requested: number; next: Date | null }> {
+  const { rows } = await query<{ due: Array<{ id: string; endpointId: string }> | null; next: Date | null }>(
+    "delivery.backlog",
+    `WITH backlog AS (
+       SELECT id, "endpointId", "nextAttemptAt" FROM "Delivery"
+        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "requestedAt" IS NULL AND "nextAttemptAt" IS NOT NULL
+     ), due AS (
+       SELECT id, "endpointId" FROM backlog WHERE "nextAttemptAt" <= now() AT TIME ZONE 'UTC' ORDER BY "nextAttemptAt" LIMIT $2
+     )
+     SELECT (SELECT json_agg(due) FROM due) AS due,
+            (SELECT min("nextAttemptAt") AT TIME ZONE 'UTC' FROM backlog WHERE id NOT IN (SELECT id FROM due)) AS next`,
+    [endpointId, limit],
+  );
+  const due = rows[0]?.due ?? [];
+  await requestDeliveries(due, `backlog-${Date.now().toString(36)}`);
+  return { requested: due.length, next: rows[0]?.next ?? null };
+}
+
 type RequestEvent = ReturnType<typeof deliveryRequested.create>;
 
 /**

@@ -4,8 +4,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
-import { retryEvent, retryOf } from "@/inngest/functions/deliver";
+import { backlogEvents, retryEvent, retryOf } from "@/inngest/functions/deliver";
 import { attemptBatch, attemptDelivery, type BatchOutcome } from "@/lib/delivery/attempt";
+import { requestUnsentDeliveries } from "@/lib/delivery/maintenance";
+import { requestBacklog } from "@/lib/delivery/requests";
 import { resetEnv } from "@/lib/env";
 import { createEndpoint } from "@/lib/features/endpoints/service";
 import { publish } from "@/lib/features/messages/publish";
@@ -158,6 +160,88 @@ describe("batched attempts", () => {
     await vi.waitFor(() => expect(late).toHaveLength(1), { timeout: 5_000 });
     expect(late[0]).toMatchObject({ deliveryId: stuckDelivery.id, errorCode: "TIMEOUT", next: { action: "retry" } });
     expect(await db.delivery.findUniqueOrThrow({ where: { id: stuckDelivery.id } })).toMatchObject({ status: "PENDING", attemptCount: 1 });
+  });
+
+  it("claims for a slow endpoint only what its lane can start soon, and hands the rest back to wait in its backlog", async () => {
+    const ctx = await makeWorkspace();
+    // Two at a time, each answered after 400 ms: the lane starts about 5 requests a second.
+    const slow = await receiver({ delayMs: 400 });
+    const endpoint = await createEndpoint(ctx, { title: "slow lane", url: slow.url, eventTypes: ["backlog"], maxConcurrency: 2 });
+    const ids = await deliveriesTo(ctx, endpoint.id, 42, "backlog");
+    // The lane learns its pace from its first answers.
+    await attemptBatch(items(ids.slice(0, 2)));
+    const started = Date.now();
+    const backlog = ids.slice(2);
+    const outcomes = await attemptBatch(items(backlog), { patienceMs: 300, onLate: async () => {} });
+    const deferred = outcomes.filter((outcome) => outcome.next.action === "deferred");
+    // About two seconds of work at 5 a second was taken; the rest was never claimed into memory.
+    const admitted = backlog.length - deferred.length;
+    expect(admitted).toBeGreaterThanOrEqual(6);
+    expect(admitted).toBeLessThanOrEqual(12);
+    expect(deferred.every((outcome) => outcome.attemptId === null && retryOf(outcome) === undefined)).toBe(true);
+    // Each waits for its turn: later for each one further back, seconds ahead, not the whole
+    // backlog at once.
+    const turns = deferred.map((outcome) => Date.parse((outcome.next as { retryAt: string }).retryAt));
+    expect(turns).toEqual([...turns].sort((a, b) => a - b));
+    expect(turns[0]! - started).toBeGreaterThanOrEqual(1_000);
+    expect(turns.at(-1)! - started).toBeGreaterThanOrEqual(7_000);
+    expect(turns.at(-1)! - started).toBeLessThan(20_000);
+    // The backlog wakes up at the earliest turn (whole seconds), once: a later deferral finds that
+    // wake-up coming and asks for none.
+    const [wakeUp, ...more] = backlogEvents(outcomes);
+    expect(more).toEqual([]);
+    expect(wakeUp!.data).toEqual({ endpointId: endpoint.id, at: new Date(Math.ceil(turns[0]! / 1000) * 1000).toISOString() });
+    expect(wakeUp!.id).toBe(`${endpoint.id}:backlog:${wakeUp!.data.at}`);
+    expect(backlogEvents(outcomes)).toEqual([]);
+    // They are PENDING again, unleased and unrequested, their next attempt at that turn; none was sent.
+    const rows = await db.delivery.findMany({ where: { id: { in: deferred.map((outcome) => outcome.deliveryId) } } });
+    expect(rows.every((row) => row.status === "PENDING" && row.leaseExpiresAt === null && row.requestedAt === null && row.attemptCount === 0)).toBe(true);
+    expect(rows.map((row) => row.nextAttemptAt!.getTime()).sort()).toEqual([...turns].sort());
+    await vi.waitFor(async () => expect(await db.attempt.count({ where: { deliveryId: { in: ids } } })).toBe(2 + admitted), { timeout: 10_000 });
+    expect(slow.stats.hits).toHaveLength(2 + admitted);
+    // The backlog's wake-up requests only those whose turn came (a request without a position,
+    // which the lane lets in); the sweep leaves the others to it.
+    const due = await db.delivery.updateManyAndReturn({
+      where: { id: { in: deferred.slice(0, 3).map((outcome) => outcome.deliveryId) } },
+      data: { nextAttemptAt: new Date(Date.now() - 1000) },
+    });
+    const { inngest } = await import("@/inngest/client");
+    const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
+    const requested = () => new Set(send.mock.calls.flatMap(([events]) => [events].flat().map((event) => event.data.deliveryId as string)));
+    try {
+      // It says when the next turn is, for the next wake-up.
+      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 3, next: new Date(turns[3]!) });
+      expect(requested()).toEqual(new Set(due.map((row) => row.id)));
+      await requestUnsentDeliveries(0);
+      expect(deferred.slice(3).filter((outcome) => requested().has(outcome.deliveryId))).toEqual([]);
+    } finally {
+      send.mockRestore();
+    }
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: due[0]!.id } })).requestedAt).not.toBeNull();
+    const [retried] = await attemptBatch([{ deliveryId: due[0]!.id }]);
+    expect(retried).toMatchObject({ ok: true, number: 1, next: { action: "succeeded" } });
+  });
+
+  it("extends the lease of a request that waited in its lane past it, and does not send one whose lease was taken over", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver({ delayMs: 300 });
+    const endpoint = await createEndpoint(ctx, { title: "one slot", url: target.url, eventTypes: ["queued"], maxConcurrency: 1, timeoutMs: 1000 });
+    const ids = await deliveriesTo(ctx, endpoint.id, 3, "queued");
+    // A clock the test moves on: the second and third requests get their slot 10 s after the claim.
+    let skew = 0;
+    const batch = attemptBatch(items(ids), { now: () => new Date(Date.now() + skew) });
+    await vi.waitFor(() => expect(target.stats.hits).toHaveLength(1));
+    skew = 10_000;
+    // Meanwhile another attempt takes the third over (its lease is no longer the batch's).
+    await db.$executeRaw`UPDATE "Delivery" SET "leaseExpiresAt" = "leaseExpiresAt" + interval '1 minute' WHERE id = ${ids[2]}`;
+    const outcomes = await batch;
+    const actions = new Map(outcomes.map((outcome) => [outcome.deliveryId, outcome.next.action]));
+    expect(ids.map((id) => actions.get(id))).toEqual(["succeeded", "succeeded", "skipped"]);
+    // The second was sent under its extended lease and recorded; the third was never sent.
+    expect(target.stats.hits).toHaveLength(2);
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: ids[1] } })).toMatchObject({ status: "SUCCEEDED", attemptCount: 1 });
+    expect(await db.attempt.count({ where: { deliveryId: ids[1] } })).toBe(1);
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: ids[2] } })).toMatchObject({ status: "SENDING", attemptCount: 0 });
   });
 
   it("leaves a delivery whose next attempt is not due for then, and attempts it when its retry comes", async () => {

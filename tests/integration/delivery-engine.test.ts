@@ -40,6 +40,7 @@ let url: string;
 let services: {
   createEndpoint: typeof import("@/lib/features/endpoints/service").createEndpoint;
   publish: typeof import("@/lib/features/messages/publish").publish;
+  publishBatch: typeof import("@/lib/features/messages/publish").publishBatch;
   requestUnsentDeliveries: typeof import("@/lib/delivery/maintenance").requestUnsentDeliveries;
 };
 let stopStack = async () => {};
@@ -54,6 +55,7 @@ beforeAll(async () => {
   services = {
     createEndpoint: (await import("@/lib/features/endpoints/service")).createEndpoint,
     publish: (await import("@/lib/features/messages/publish")).publish,
+    publishBatch: (await import("@/lib/features/messages/publish")).publishBatch,
     requestUnsentDeliveries: (await import("@/lib/delivery/maintenance")).requestUnsentDeliveries,
   };
 });
@@ -144,6 +146,54 @@ describe("delivery on the local engine", () => {
     // timed out (10 s) and been recorded yet. Ordered by cause, not by a stopwatch.
     expect(await db.attempt.count({ where: { endpointId: hangingEndpoint.id } })).toBe(0);
     expect(hanging.hits.length).toBeLessThanOrEqual(10); // its concurrency limit holds the rest back
+  });
+
+  it("keeps a slow endpoint's backlog in PostgreSQL, not claimed into the worker, and delivers it in turn, each once", async () => {
+    const ctx = await makeWorkspace();
+    // Four at a time, each answered after 300 ms: about 13 requests a second.
+    const hits: string[] = [];
+    const server = http.createServer((request, response) => {
+      hits.push(String(request.headers["webhook-id"]));
+      request.resume();
+      request.on("end", () => setTimeout(() => response.writeHead(200).end("{}"), 300));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const endpoint = await services.createEndpoint(ctx, {
+        title: "slow with a backlog",
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        eventTypes: ["backlog"],
+        maxConcurrency: 4,
+      });
+      const publishMany = (count: number) =>
+        services.publishBatch(ctx, { messages: Array.from({ length: count }, (_, i) => ({ eventType: "backlog", payload: { i } })) });
+      await publishMany(100);
+      await waitFor(async () => hits.length >= 4, 10_000, "the endpoint to be busy");
+      const first = new Set((await db.delivery.findMany({ where: { endpointId: endpoint.id }, select: { id: true } })).map(({ id }) => id));
+      await publishMany(60);
+      const second = (await db.delivery.findMany({ where: { endpointId: endpoint.id }, select: { id: true } })).map(({ id }) => id).filter((id) => !first.has(id));
+      expect(second).toHaveLength(60);
+      // The lane has about a hundred queued at 13 a second: the next batch is handed back to wait
+      // in the endpoint's backlog (PENDING, unrequested, its turn ahead), not claimed behind them.
+      await waitFor(
+        async () =>
+          (await db.delivery.count({ where: { id: { in: second }, status: "PENDING", requestedAt: null, nextAttemptAt: { gt: new Date(Date.now() + 2_000) } } })) === 60,
+        10_000,
+        "the second batch to wait in the backlog",
+      );
+      expect(await db.delivery.count({ where: { endpointId: endpoint.id, status: "SENDING" } })).toBeLessThanOrEqual(100);
+      const turns = new Map((await db.delivery.findMany({ where: { id: { in: second } } })).map((row) => [row.id, row.nextAttemptAt!.getTime()]));
+      // Its wake-ups request them in turn: all 160 delivered, each exactly once, none before its turn.
+      await waitFor(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "SUCCEEDED" } })) === 160, 40_000, "the whole backlog");
+      expect(hits).toHaveLength(160);
+      expect(new Set(hits).size).toBe(160);
+      const attempts = await db.attempt.findMany({ where: { deliveryId: { in: second } } });
+      expect(attempts).toHaveLength(60);
+      expect(attempts.every((attempt) => attempt.number === 1 && attempt.createdAt.getTime() >= turns.get(attempt.deliveryId!)! - 5)).toBe(true);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it("schedules the retries of attempts that finish after their batch, several in one send, on the endpoint's schedule", async () => {
