@@ -447,9 +447,9 @@ const LANE_WINDOW_MS = 2_000;
  * inngest/functions/deliver.ts), and each wake-up requests the deliveries whose turn came
  * (requestBacklog in lib/delivery/requests.ts). So a backlog costs a row update per delivery and a
  * wake-up per second at most, not a run per delivery; if a wake-up is lost, the sweep requests the
- * overdue (its unsent rule). Only requests for a scheduled position are deferred; the backlog's
- * own requests (without
- * one) are let in. Returns the deferred deliveries' outcomes by id.
+ * overdue (its unsent rule). The backlog's own requests are admitted like any: after an outage,
+ * when every turn is overdue at once, the lane still takes only its room. Returns the deferred
+ * deliveries' outcomes by id.
  */
 async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>, now: () => Date) {
   const deferred = new Map<string, AttemptOutcome>();
@@ -457,7 +457,7 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
   const handBack: Array<{ row: ClaimRow; at: string }> = [];
   for (const item of items) {
     const row = rows.get(item.deliveryId);
-    if (!row?.claimed || row.pause || item.scheduleAttempt === undefined) continue;
+    if (!row?.claimed || row.pause) continue;
     const lane = laneFor(row);
     let entry = admitted.get(lane);
     if (!entry) admitted.set(lane, (entry = { room: lane.room(LANE_WINDOW_MS), taken: 0 }));

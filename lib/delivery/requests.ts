@@ -35,8 +35,9 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
  * Requests the deliveries of an endpoint's backlog whose turn came (deferred by the batch path
  * because the endpoint's lane was full: PENDING, not requested, `nextAttemptAt` passed; see
  * deferBeyondLanes in lib/delivery/attempt.ts), oldest turn first, at most `limit`. The requests
- * carry no schedule position (the delivery's own), so the lane lets them in. Returns how many it
- * requested and the next turn still ahead in the backlog (now, when more than `limit` were due).
+ * carry no schedule position (they stand for the delivery's own) and go through the lane's
+ * admission like any. Returns how many it requested and the next turn still ahead in the backlog
+ * (now, when more than `limit` were due).
  */
 export async function requestBacklog(endpointId: string, limit = 1000): Promise<{ requested: number; next: Date | null }> {
   const { rows } = await query<{ due: Array<{ id: string; endpointId: string }> | null; next: Date | null }>(
