@@ -47,6 +47,11 @@ function create() {
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
+  const deliveriesDeferred = new client.Counter({
+    name: "hookline_deliveries_deferred_total",
+    help: "Scheduled attempts handed back to wait in their endpoint's backlog, not sent, because the endpoint's lane was full",
+    registers: [registry],
+  });
 
   // State from the database, read once per scrape (a few indexed aggregates).
   const deliveries = new client.Gauge({
@@ -118,6 +123,7 @@ function create() {
     attempts,
     attemptSeconds,
     deliveriesFinished,
+    deliveriesDeferred,
     /** The text exposition, database gauges refreshed first (a database fault leaves them stale and counts it). */
     async scrape(): Promise<string> {
       try {
@@ -149,6 +155,11 @@ export function recordAttempt(attempt: { ok: boolean; durationMs: number; trigge
     const finished = attempt.next === "succeeded" ? "succeeded" : attempt.next === "failed" ? "failed" : attempt.next === "retry" ? "retry_scheduled" : null;
     if (finished) m.deliveriesFinished.inc({ outcome: finished });
   }
+}
+
+/** Called by the attempt core when it hands deliveries back to their endpoint's backlog (its lane was full). */
+export function recordDeferred(count: number) {
+  metrics().deliveriesDeferred.inc(count);
 }
 
 /** Called by publish once per message. */

@@ -11,7 +11,7 @@ import { env } from "@/lib/env";
 import { errors } from "@/lib/errors";
 import type { AttemptTrigger, DeliveryStatus } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
-import { recordAttempt } from "@/lib/metrics";
+import { recordAttempt, recordDeferred } from "@/lib/metrics";
 
 export type AttemptNext =
   | { action: "succeeded" }
@@ -479,6 +479,7 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
         WHERE d.id = x.id AND d.status = 'SENDING'::"DeliveryStatus" AND d."leaseExpiresAt" = x.lease AT TIME ZONE 'UTC'`,
       [handBack.map((b) => b.row.id), handBack.map((b) => b.row.claimedLease!.toISOString()), handBack.map((b) => b.at)],
     );
+    recordDeferred(handBack.length);
   }
   return deferred;
 }

@@ -9,6 +9,7 @@ import { attemptBatch, attemptDelivery, type BatchOutcome } from "@/lib/delivery
 import { requestUnsentDeliveries } from "@/lib/delivery/maintenance";
 import { requestBacklog } from "@/lib/delivery/requests";
 import { resetEnv } from "@/lib/env";
+import { metrics } from "@/lib/metrics";
 import { createEndpoint } from "@/lib/features/endpoints/service";
 import { publish } from "@/lib/features/messages/publish";
 import { makeWorkspace } from "@/tests/helpers/factories";
@@ -172,8 +173,11 @@ describe("batched attempts", () => {
     await attemptBatch(items(ids.slice(0, 2)));
     const started = Date.now();
     const backlog = ids.slice(2);
+    const deferredBefore = (await metrics().deliveriesDeferred.get()).values[0]?.value ?? 0;
     const outcomes = await attemptBatch(items(backlog), { patienceMs: 300, onLate: async () => {} });
     const deferred = outcomes.filter((outcome) => outcome.next.action === "deferred");
+    // Operators see them in /metrics.
+    expect((await metrics().deliveriesDeferred.get()).values[0]?.value).toBe(deferredBefore + deferred.length);
     // About two seconds of work at 5 a second was taken; the rest was never claimed into memory.
     const admitted = backlog.length - deferred.length;
     expect(admitted).toBeGreaterThanOrEqual(6);
