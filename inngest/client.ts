@@ -18,8 +18,10 @@ export const deliveryRequested = eventType("hookline/delivery.requested", {
     endpointId: z.string().min(1),
     /** position in the endpoint's retry schedule (1 when absent) */
     attempt: z.number().int().min(1).optional(),
-    /** the instant a retry was scheduled for (a retry's request) */
+    /** the instant a retry was scheduled for (a retry's request), or a backlog delivery's turn */
     retryAt: z.iso.datetime().optional(),
+    /** a request of the endpoint's backlog (deliver-backlog): see BatchItem.backlog in lib/delivery/attempt.ts */
+    backlog: z.boolean().optional(),
     /** the publish request's trace (W3C), so attempts join it (lib/tracing.ts) */
     traceparent: z.string().max(128).optional(),
   }),
@@ -37,8 +39,8 @@ export const deliveryRetry = eventType("hookline/delivery.retry", {
 });
 
 /**
- * Deliveries of an endpoint wait in its backlog (PENDING, not requested, their turn in
- * `nextAttemptAt`) because its lane was full: request those whose turn came, at `at`.
+ * Deliveries of an endpoint wait in its backlog (PENDING, `deferredUntil` their turn) because its
+ * lane was full: wake it up at `at` (deliver-backlog).
  */
 export const endpointBacklog = eventType("hookline/endpoint.backlog", {
   schema: z.object({ endpointId: z.string().min(1), at: z.iso.datetime() }),

@@ -29,11 +29,14 @@ const BACKLOG_WAKE_MS = 1_000;
 /** The wake-up each endpoint's backlog has coming, as far as this process knows (epoch ms). */
 const backlogWakes = new LRUCache<string, number>({ max: 1000 });
 
-/** The wake-up of `endpointId`'s backlog at `at` (rounded up to a whole second), unless one comes at or before it. */
-function backlogWake(endpointId: string, at: number) {
+/**
+ * The wake-up of `endpointId`'s backlog at `at` (rounded up to a whole second), unless one this
+ * process asked for comes at or before it (`force`: the chain's own next wake-up, always sent).
+ */
+function backlogWake(endpointId: string, at: number, force = false) {
   const wake = Math.ceil(at / BACKLOG_WAKE_MS) * BACKLOG_WAKE_MS;
   const known = backlogWakes.get(endpointId);
-  if (known !== undefined && known > Date.now() && known <= wake) return undefined;
+  if (!force && known !== undefined && known > Date.now() && known <= wake) return undefined;
   backlogWakes.set(endpointId, wake);
   const when = new Date(wake).toISOString();
   return endpointBacklog.create({ endpointId, at: when }, { id: `${endpointId}:backlog:${when}` });
@@ -122,10 +125,13 @@ export const deliverBatch = inngest.createFunction(
     const items = new Map<string, BatchItem>();
     const traces = new Map<string, string>();
     for (const event of events) {
-      const { deliveryId, attempt, retryAt, traceparent } = event.data;
-      // Two requests for one delivery (a sweep's beside a retry's): the later position decides.
+      const { deliveryId, attempt, retryAt, backlog, traceparent } = event.data;
+      // Two requests for one delivery (a sweep's beside a retry's): the later position decides; a
+      // backlog poke only where it is the one request.
       const known = items.get(deliveryId);
-      if (!known || (attempt ?? 0) > (known.scheduleAttempt ?? 0)) items.set(deliveryId, { deliveryId, scheduleAttempt: attempt, dueAt: retryAt });
+      if (!known || (known.backlog && !backlog) || (attempt ?? 0) > (known.scheduleAttempt ?? 0)) {
+        items.set(deliveryId, { deliveryId, scheduleAttempt: attempt, dueAt: retryAt, ...(backlog ? { backlog } : {}) });
+      }
       if (traceparent) traces.set(deliveryId, traceparent);
     }
     const outcomes = await attemptBatch([...items.values()], {
@@ -150,21 +156,25 @@ export const deliverBatch = inngest.createFunction(
 
 /**
  * An endpoint's backlog (deliveries its batch runs deferred because the endpoint's lane was full)
- * wakes up here: sleeps until the earliest turn, requests the deliveries whose turn came (they go
- * through the endpoint's batch lane like any), and schedules the next wake-up for the next turn.
- * Not steps: requesting a delivery twice (a replay) only finds it claimed or done, and a second
- * wake-up for the same instant is dropped by its id. If the chain breaks (a lost send), the
- * sweep requests what is overdue, and the next deferral starts a chain again.
+ * wakes up here: sleeps until the earliest turn, requests the deliveries whose turn came, or the
+ * backlog's head as a probe (requestBacklog: their batch fills the lane's spare room from the
+ * backlog), and while anything is left, wakes up again within a second or so. Not steps: requesting a
+ * delivery twice (a replay) only finds it claimed or done, and wake-ups for the same instant are one
+ * (by id), so chains started by several deferrals or workers merge. If a send fails the run is
+ * retried; if the chain still breaks, the next deferral starts one, and the sweep requests what is
+ * overdue.
  */
 export const deliverBacklog = inngest.createFunction(
   { id: "deliver-backlog", name: "Request an endpoint's backlog in turn", triggers: [endpointBacklog], retries: 10 },
   async ({ event, step }) => {
     const { endpointId } = event.data;
     await step.sleepUntil("turn", event.data.at);
-    const { requested, next } = await requestBacklog(endpointId);
-    const wake = next && backlogWake(endpointId, Math.max(next.getTime(), Date.now() + BACKLOG_WAKE_MS));
+    const { requested, left } = await requestBacklog(endpointId);
+    // Half a second on, rounded up to a whole second: chains that woke within the same second
+    // ask for the same next wake-up, which is one.
+    const wake = left > 0 ? backlogWake(endpointId, Date.now() + BACKLOG_WAKE_MS / 2, true) : undefined;
     if (wake) await sendWakes([wake], [wake]);
-    return { requested, next: wake ? wake.data.at : null };
+    return { requested, left, next: wake?.data.at ?? null };
   },
 );
 

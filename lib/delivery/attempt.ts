@@ -122,6 +122,7 @@ const CLAIM = `
       "leaseExpiresAt" = CASE WHEN cur.pause THEN NULL
         ELSE ${UTC_IN("$5")} + (e."timeoutMs" + ${LEASE_MARGIN_MS}) * interval '1 millisecond' END,
       "nextAttemptAt" = NULL,
+      "deferredUntil" = NULL,
       -- A manual attempt of a finished delivery: if it is lost (a crash), the sweep's scheduled
       -- attempt that takes over starts the schedule over, as before the delivery finished.
       "schedulePosition" = CASE WHEN NOT $3 AND cur.status NOT IN ('PENDING'::"DeliveryStatus", 'SENDING'::"DeliveryStatus")
@@ -364,8 +365,14 @@ export type BatchItem = {
   deliveryId: string;
   /** The position in the retry schedule the request is for; absent (a sweep's or a recovery's request): the delivery's own. */
   scheduleAttempt?: number;
-  /** the instant a retry was scheduled for */
+  /** the instant a retry was scheduled for (a backlog request: the delivery's turn) */
   dueAt?: string;
+  /**
+   * A request of the endpoint's backlog (deliverBacklog): a poke, not a schedule of its own. If the
+   * delivery is not claimed (another attempt holds it, it is done) nothing follows from it, and its
+   * batch fills the lane's spare room from the backlog (backfill).
+   */
+  backlog?: boolean;
 };
 export type BatchOutcome = AttemptOutcome & { deliveryId: string; endpointId: string | null; scheduleAttempt: number };
 
@@ -394,16 +401,21 @@ export async function attemptBatch(
     now(),
     true,
   );
-  const deferred = await deferBeyondLanes(items, rows, now);
+  const { deferred, spare } = await deferBeyondLanes(items, rows, now);
+  const backfilled = await backfill(spare, now);
+  for (const row of backfilled) rows.set(row.id, row);
+  const requests: BatchItem[] = [...items, ...backfilled.map((row) => ({ deliveryId: row.id, backlog: true }))];
   const settled: BatchOutcome[] = [];
   let late = false;
-  const work = items.map(async (item) => {
+  const work = requests.map(async (item) => {
     const row = rows.get(item.deliveryId);
     const position = item.scheduleAttempt ?? row?.schedulePosition ?? 1;
     const base = { deliveryId: item.deliveryId, endpointId: row?.endpointId ?? null, scheduleAttempt: position };
     let outcome: BatchOutcome;
     const waiting = row && notClaimed(row, claimable, now);
     if (!row) outcome = { ...base, ...skipped("the delivery no longer exists") };
+    // A backlog poke that found the delivery held, done or not its turn: its holder (or the next wake-up) sees to it.
+    else if (waiting && item.backlog) outcome = { ...base, ...skipped(waiting.next.action === "retry" ? "waiting for its turn" : "not claimable") };
     else if (waiting) outcome = { ...base, scheduleAttempt: waitingPosition(row, position), ...waiting };
     else if (deferred.has(row.id)) outcome = { ...base, ...deferred.get(row.id)! };
     else outcome = { ...base, ...(await laneFor(row).run((release) => sendInLease(row, position, now, release))) };
@@ -434,33 +446,40 @@ export async function attemptBatch(
  */
 const LANE_WINDOW_MS = 2_000;
 
+/** Most deliveries a batch takes from its endpoint's backlog into the lane's spare room. */
+const BACKFILL_MAX = 1000;
+
 /**
  * Admission to the endpoints' lanes. A batch run ends after its patience while its slow requests
  * go on, and the engine then starts the endpoint's next batch: without a bound, a slow or hanging
  * endpoint with a backlog had batch after batch claimed into its lane, held in memory, each
  * delivery started minutes after its claim, long past its lease (and sent twice once the sweep
  * handed it back). Now what a lane cannot start within LANE_WINDOW_MS at its pace (Lane.room) is
- * handed back in one statement to wait in the endpoint's backlog, in PostgreSQL: PENDING, not
- * requested, its next attempt at the turn the lane should have for it (Lane.turn, after the turns
- * already handed out). Its outcome is `deferred` to that instant, and the function makes sure the
- * endpoint's backlog wakes up by the earliest turn (`endpointBacklog`, deliverBacklog in
- * inngest/functions/deliver.ts), and each wake-up requests the deliveries whose turn came
- * (requestBacklog in lib/delivery/requests.ts). So a backlog costs a row update per delivery and a
- * wake-up per second at most, not a run per delivery; if a wake-up is lost, the sweep requests the
- * overdue (its unsent rule). The backlog's own requests are admitted like any: after an outage,
- * when every turn is overdue at once, the lane still takes only its room. Returns the deferred
- * deliveries' outcomes by id.
+ * handed back in one statement to wait in the endpoint's backlog, in PostgreSQL: PENDING, with
+ * `deferredUntil` (and `nextAttemptAt`, which the console shows) at the turn the lane should have
+ * for it (Lane.turn, after the turns already handed out). Its outcome is `deferred` to that
+ * instant, and the function makes sure the endpoint's backlog wakes up by the earliest turn
+ * (`endpointBacklog`, deliverBacklog in inngest/functions/deliver.ts). Each wake-up requests the
+ * deliveries whose turn came, or the backlog's head as a probe (requestBacklog in
+ * lib/delivery/requests.ts), and a batch with such a request fills the lane's spare room from the
+ * backlog's head (backfill): so a backlog drains at the pace the endpoint has now, not the one it
+ * had when the turns were handed out. A backlog costs a row update per delivery and a wake-up per
+ * second, not a run per delivery; if the wake-ups stop, the sweep requests what is overdue. Every
+ * claimed request is admitted this way, the backlog's own too. Returns the deferred deliveries'
+ * outcomes by id, and the spare room of each endpoint whose backlog this batch poked.
  */
 async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>, now: () => Date) {
   const deferred = new Map<string, AttemptOutcome>();
-  const admitted = new Map<Lane, { room: number; taken: number }>();
+  const admitted = new Map<Lane, { endpointId: string; room: number; taken: number; backlog: boolean }>();
   const handBack: Array<{ row: ClaimRow; at: string }> = [];
   for (const item of items) {
     const row = rows.get(item.deliveryId);
-    if (!row?.claimed || row.pause) continue;
+    if (!row) continue;
     const lane = laneFor(row);
     let entry = admitted.get(lane);
-    if (!entry) admitted.set(lane, (entry = { room: lane.room(LANE_WINDOW_MS), taken: 0 }));
+    if (!entry) admitted.set(lane, (entry = { endpointId: row.endpointId, room: lane.room(LANE_WINDOW_MS), taken: 0, backlog: false }));
+    entry.backlog ||= item.backlog === true;
+    if (!row.claimed || row.pause) continue;
     if (entry.taken < entry.room) {
       entry.taken++;
       continue;
@@ -474,14 +493,41 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
     await query(
       "delivery.defer",
       `UPDATE "Delivery" d SET status = 'PENDING'::"DeliveryStatus", "leaseExpiresAt" = NULL, "nextAttemptAt" = x.at AT TIME ZONE 'UTC',
-              "requestedAt" = NULL, "updatedAt" = now() AT TIME ZONE 'UTC'
+              "deferredUntil" = x.at AT TIME ZONE 'UTC', "updatedAt" = now() AT TIME ZONE 'UTC'
          FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS x(id, lease, at)
         WHERE d.id = x.id AND d.status = 'SENDING'::"DeliveryStatus" AND d."leaseExpiresAt" = x.lease AT TIME ZONE 'UTC'`,
       [handBack.map((b) => b.row.id), handBack.map((b) => b.row.claimedLease!.toISOString()), handBack.map((b) => b.at)],
     );
     recordDeferred(handBack.length);
   }
-  return deferred;
+  const spare = new Map<string, number>();
+  for (const entry of admitted.values()) {
+    if (entry.backlog && entry.room > entry.taken) spare.set(entry.endpointId, Math.min(entry.room - entry.taken, BACKFILL_MAX));
+  }
+  return { deferred, spare };
+}
+
+/**
+ * Claims from each endpoint's backlog, oldest turn first, as many as its lane has spare room for
+ * (see deferBeyondLanes): the claimed rows, to be sent with the batch. Only deliveries waiting in
+ * the backlog (`deferredUntil` set) are taken, so no scheduled retry is ever pulled forward.
+ */
+async function backfill(spare: Map<string, number>, now: () => Date): Promise<ClaimRow[]> {
+  const claimed: ClaimRow[] = [];
+  for (const [endpointId, count] of spare) {
+    const { rows: head } = await query<{ id: string; turn: Date }>(
+      "delivery.backlog.head",
+      `SELECT id, "nextAttemptAt" AT TIME ZONE 'UTC' AS turn FROM "Delivery"
+        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
+        ORDER BY "deferredUntil", id LIMIT $2`,
+      [endpointId, count],
+    );
+    if (!head.length) continue;
+    // Due at its turn, so the claim takes it now, ahead of that turn.
+    const { rows } = await claim(head.map((row) => ({ id: row.id, dueAt: row.turn.toISOString() })), "SCHEDULED", now(), true);
+    for (const row of rows.values()) if (row.claimed && !row.pause) claimed.push(row);
+  }
+  return claimed;
 }
 
 /**
@@ -493,7 +539,9 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
  */
 async function sendInLease(row: ClaimRow, position: number, now: () => Date, release: (durationMs: number) => void): Promise<AttemptOutcome> {
   let lease = row.claimedLease!;
-  if (lease.getTime() - now().getTime() < row.timeoutMs + 1_000) {
+  // Waited in the lane longer than admission meant (LANE_WINDOW_MS): the record must still have
+  // its margin once the request timed out.
+  if (lease.getTime() - now().getTime() < row.timeoutMs + LEASE_MARGIN_MS - LANE_WINDOW_MS) {
     const { rows: kept } = await query<{ lease: Date }>(
       "delivery.lease.extend",
       `UPDATE "Delivery" SET "leaseExpiresAt" = ${UTC_IN("$2")} + $3 * interval '1 millisecond'
@@ -518,11 +566,14 @@ function laneFor(row: ClaimRow): Lane {
     lane = new Lane(limit, row.rateLimitPerSecond);
     lanes.set(row.endpointId, lane);
   }
+  lane.timeoutMs = row.timeoutMs;
   return lane;
 }
 
 /** Weight of the latest request in a lane's typical request time (an exponential moving average). */
 const PACE_WEIGHT = 0.2;
+/** A request in flight longer than this (and twice the typical time) holds its slot as if stuck. */
+const STUCK_AFTER_MS = 1_000;
 
 /**
  * An endpoint's limits in this process: a concurrency cap and, when set, a start rate. It also
@@ -540,6 +591,8 @@ class Lane {
   private started = 0;
   /** the latest turn handed to a deferred request (epoch ms) */
   private lastTurn = 0;
+  /** the endpoint's request timeout (ms), kept current by laneFor */
+  timeoutMs = 15_000;
 
   constructor(
     readonly limit: number,
@@ -575,11 +628,22 @@ class Lane {
 
   /** Requests per ms this lane starts at most; Infinity while it knows no limit to it. */
   private pace(): number {
+    const now = Date.now();
     // Before any answer, the oldest request in flight bounds the request time from below (a
     // hanging endpoint's first batch has none answered for a whole timeout).
     const oldest = this.inFlight.values().next().value;
-    const typical = this.typicalMs ?? (oldest === undefined ? 0 : Date.now() - oldest);
-    const byConcurrency = typical > 0 ? this.limit / typical : Infinity;
+    const typical = this.typicalMs ?? (oldest === undefined ? 0 : now - oldest);
+    // Requests in flight far longer than typical hold their slots (an endpoint that began to hang
+    // long before its average knows it): the other slots start the rest; with none left, slots
+    // free at the timeout at the latest.
+    const stuckAfter = Math.max(2 * typical, STUCK_AFTER_MS);
+    let stuck = 0;
+    for (const started of this.inFlight.values()) {
+      if (now - started <= stuckAfter) break;
+      stuck++;
+    }
+    const free = this.limit - stuck;
+    const byConcurrency = free <= 0 ? this.limit / this.timeoutMs : typical > 0 ? free / typical : Infinity;
     return this.perSecond ? Math.min(byConcurrency, this.perSecond / 1000) : byConcurrency;
   }
 

@@ -30,16 +30,18 @@ function sweepRound(kind: string) {
   return `${kind}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Deliveries committed whose `delivery.requested` never went out (a crash, or the executor was down). */
+/**
+ * Deliveries committed whose `delivery.requested` never went out (a crash, or the executor was
+ * down), and backlog deliveries whose turn is long past.
+ */
 export async function requestUnsentDeliveries(olderThanMs = 15_000) {
   const rows = await db().delivery.findMany({
-    // A delivery waiting in its endpoint's backlog (deferBeyondLanes in lib/delivery/attempt.ts) is
-    // unsent until its turn: its own wake-up requests it then, this rule once that is overdue.
+    // A delivery waiting in its endpoint's backlog (deferBeyondLanes in lib/delivery/attempt.ts)
+    // counts as unsent once its turn is overdue: the backlog's wake-ups stopped.
     where: {
       status: "PENDING",
-      requestedAt: null,
       createdAt: { lt: new Date(Date.now() - olderThanMs) },
-      OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lt: new Date(Date.now() - olderThanMs) } }],
+      OR: [{ requestedAt: null, deferredUntil: null }, { deferredUntil: { lt: new Date(Date.now() - olderThanMs) } }],
     },
     select: { id: true, endpointId: true },
     orderBy: { createdAt: "asc" },

@@ -18,10 +18,10 @@ import { currentTraceparent } from "@/lib/tracing";
  * statement only makes the sweep request the delivery once more, which its run then finds
  * claimed or finished.
  */
-export async function requestDeliveries(deliveries: Array<{ id: string; endpointId: string }>, round = "initial") {
+export async function requestDeliveries(deliveries: RequestedDelivery[], round = "initial", options: { backlog?: boolean } = {}) {
   if (deliveries.length === 0) return;
   try {
-    await sendCoalesced(requestEvents(deliveries, round));
+    await sendCoalesced(requestEvents(deliveries, round, options.backlog));
   } catch (error) {
     logger().warn({ err: error, deliveries: deliveries.length }, "could not request deliveries; sweep will retry");
     // Not requested: make sure the sweep sees that (a requeue may have left an old timestamp).
@@ -31,31 +31,39 @@ export async function requestDeliveries(deliveries: Array<{ id: string; endpoint
   }
 }
 
+/** Most deliveries one wake-up of an endpoint's backlog requests (more go through backfill). */
+const BACKLOG_REQUESTS = 100;
+
 /**
- * Requests the deliveries of an endpoint's backlog whose turn came (deferred by the batch path
- * because the endpoint's lane was full: PENDING, not requested, `nextAttemptAt` passed; see
- * deferBeyondLanes in lib/delivery/attempt.ts), oldest turn first, at most `limit`. The requests
- * carry no schedule position (they stand for the delivery's own) and go through the lane's
- * admission like any. Returns how many it requested and the next turn still ahead in the backlog
- * (now, when more than `limit` were due).
+ * One wake-up of an endpoint's backlog (deliveries the batch path deferred because the endpoint's
+ * lane was full; see deferBeyondLanes in lib/delivery/attempt.ts): requests those whose turn came,
+ * oldest turn first, at most BACKLOG_REQUESTS, or else the head of the backlog as a probe. The
+ * requests are marked as the backlog's: their batch fills the lane's spare room from the backlog,
+ * so a lane that has room again drains it at its own pace. Each request carries its turn as the
+ * instant it is for. Returns how many it requested and how many are left in the backlog.
  */
-export async function requestBacklog(endpointId: string, limit = 1000): Promise<{ requested: number; next: Date | null }> {
-  const { rows } = await query<{ due: Array<{ id: string; endpointId: string }> | null; next: Date | null }>(
+export async function requestBacklog(endpointId: string): Promise<{ requested: number; left: number }> {
+  const { rows } = await query<{ picked: Array<{ id: string; endpointId: string; dueAt: string }> | null; total: number }>(
     "delivery.backlog",
     `WITH backlog AS (
-       SELECT id, "endpointId", "nextAttemptAt" FROM "Delivery"
-        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "requestedAt" IS NULL AND "nextAttemptAt" IS NOT NULL
-     ), due AS (
-       SELECT id, "endpointId" FROM backlog WHERE "nextAttemptAt" <= now() AT TIME ZONE 'UTC' ORDER BY "nextAttemptAt" LIMIT $2
+       SELECT id, "endpointId", "deferredUntil", "nextAttemptAt" FROM "Delivery"
+        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
+     ), picked AS (
+       SELECT id, "endpointId", to_char("nextAttemptAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "dueAt" FROM backlog
+        WHERE "deferredUntil" <= now() AT TIME ZONE 'UTC'
+           OR id = (SELECT id FROM backlog ORDER BY "deferredUntil", id LIMIT 1)
+        ORDER BY "deferredUntil", id LIMIT $2
      )
-     SELECT (SELECT json_agg(due) FROM due) AS due,
-            (SELECT min("nextAttemptAt") AT TIME ZONE 'UTC' FROM backlog WHERE id NOT IN (SELECT id FROM due)) AS next`,
-    [endpointId, limit],
+     SELECT (SELECT json_agg(picked) FROM picked) AS picked, (SELECT count(*) FROM backlog)::int AS total`,
+    [endpointId, BACKLOG_REQUESTS],
   );
-  const due = rows[0]?.due ?? [];
-  await requestDeliveries(due, `backlog-${Date.now().toString(36)}`);
-  return { requested: due.length, next: rows[0]?.next ?? null };
+  const picked = rows[0]?.picked ?? [];
+  await requestDeliveries(picked, `backlog-${Date.now().toString(36)}`, { backlog: true });
+  return { requested: picked.length, left: (rows[0]?.total ?? 0) - picked.length };
 }
+
+/** A delivery to request; `dueAt`: the instant the request is for (a backlog delivery's turn). */
+type RequestedDelivery = { id: string; endpointId: string; dueAt?: string };
 
 type RequestEvent = ReturnType<typeof deliveryRequested.create>;
 
@@ -64,12 +72,19 @@ type RequestEvent = ReturnType<typeof deliveryRequested.create>;
  * that attempt was recorded is known as one (lib/delivery/attempt.ts, `stale`). The sweep's and
  * recovery's requests carry no position: they stand for the delivery's own.
  */
-function requestEvents(deliveries: Array<{ id: string; endpointId: string }>, round: string): RequestEvent[] {
+function requestEvents(deliveries: RequestedDelivery[], round: string, backlog = false): RequestEvent[] {
   const traceparent = currentTraceparent();
   const position = round === "initial" ? { attempt: 1 } : {};
   return deliveries.map((delivery) =>
     deliveryRequested.create(
-      { deliveryId: delivery.id, endpointId: delivery.endpointId, ...position, ...(traceparent ? { traceparent } : {}) },
+      {
+        deliveryId: delivery.id,
+        endpointId: delivery.endpointId,
+        ...position,
+        ...(delivery.dueAt ? { retryAt: delivery.dueAt } : {}),
+        ...(backlog ? { backlog: true } : {}),
+        ...(traceparent ? { traceparent } : {}),
+      },
       { id: `${delivery.id}:${round}` },
     ),
   );

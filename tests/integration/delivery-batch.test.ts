@@ -197,13 +197,15 @@ describe("batched attempts", () => {
     expect(wakeUp!.data).toEqual({ endpointId: endpoint.id, at: new Date(Math.ceil(turns[0]! / 1000) * 1000).toISOString() });
     expect(wakeUp!.id).toBe(`${endpoint.id}:backlog:${wakeUp!.data.at}`);
     expect(backlogEvents(outcomes)).toEqual([]);
-    // They are PENDING again, unleased and unrequested, their next attempt at that turn; none was sent.
+    // They are PENDING again, unleased, in the backlog until their turn (also their next attempt); none was sent.
     const rows = await db.delivery.findMany({ where: { id: { in: deferred.map((outcome) => outcome.deliveryId) } } });
-    expect(rows.every((row) => row.status === "PENDING" && row.leaseExpiresAt === null && row.requestedAt === null && row.attemptCount === 0)).toBe(true);
+    expect(rows.every((row) => row.status === "PENDING" && row.leaseExpiresAt === null && row.attemptCount === 0)).toBe(true);
+    expect(rows.every((row) => row.deferredUntil!.getTime() === row.nextAttemptAt!.getTime())).toBe(true);
     expect(rows.map((row) => row.nextAttemptAt!.getTime()).sort()).toEqual([...turns].sort());
     // As after an outage, every turn is overdue at once: the backlog's requests (without a
     // position) get only the lane's room too, and the rest new turns, after those handed out.
-    await db.delivery.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
+    const overdue = new Date(Date.now() - 1000);
+    await db.delivery.updateMany({ where: { id: { in: rows.map((row) => row.id) } }, data: { nextAttemptAt: overdue, deferredUntil: overdue } });
     const again = await attemptBatch(
       deferred.map(({ deliveryId }) => ({ deliveryId })),
       { patienceMs: 300, onLate: async () => {} },
@@ -215,26 +217,59 @@ describe("batched attempts", () => {
     const sent = 2 + admitted + deferred.length - deferredAgain.length;
     await vi.waitFor(async () => expect(await db.attempt.count({ where: { deliveryId: { in: ids } } })).toBe(sent), { timeout: 10_000 });
     expect(slow.stats.hits).toHaveLength(sent);
-    // The backlog's wake-up requests only those whose turn came; the sweep leaves the others to it.
+    // The backlog's wake-up requests only those whose turn came, each for its turn; the sweep leaves
+    // the others to it.
     const due = await db.delivery.updateManyAndReturn({
       where: { id: { in: deferredAgain.slice(0, 3).map((outcome) => outcome.deliveryId) } },
-      data: { nextAttemptAt: new Date(Date.now() - 1000) },
+      data: { nextAttemptAt: overdue, deferredUntil: overdue },
     });
     const { inngest } = await import("@/inngest/client");
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
     const requested = () => new Set(send.mock.calls.flatMap(([events]) => [events].flat().map((event) => event.data.deliveryId as string)));
     try {
-      // It says when the next turn is, for the next wake-up.
-      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 3, next: new Date(turnsAgain[3]!) });
+      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 3, left: deferredAgain.length - 3 });
       expect(requested()).toEqual(new Set(due.map((row) => row.id)));
+      const pokes = send.mock.calls.flatMap(([events]) => [events].flat());
+      expect(pokes.every((event) => event.data.backlog === true && event.data.retryAt === overdue.toISOString())).toBe(true);
       await requestUnsentDeliveries(0);
       expect(deferredAgain.slice(3).filter((outcome) => requested().has(outcome.deliveryId))).toEqual([]);
     } finally {
       send.mockRestore();
     }
-    expect((await db.delivery.findUniqueOrThrow({ where: { id: due[0]!.id } })).requestedAt).not.toBeNull();
-    const [retried] = await attemptBatch([{ deliveryId: due[0]!.id }]);
-    expect(retried).toMatchObject({ ok: true, number: 1, next: { action: "succeeded" } });
+    // With nothing due, a wake-up pokes the backlog's head.
+    await db.delivery.updateMany({ where: { id: { in: due.map((row) => row.id) } }, data: { deferredUntil: null } });
+    const probe = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
+    try {
+      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 1, left: deferredAgain.length - 4 });
+      expect(probe.mock.calls.flatMap(([events]) => [events].flat()).map((event) => event.data.deliveryId)).toEqual([deferredAgain[3]!.deliveryId]);
+    } finally {
+      probe.mockRestore();
+    }
+    // A poke's batch fills the lane's spare room from the backlog, oldest turn first: the idle
+    // lane (about 9 in two seconds) takes the poked head and the next ones, ahead of their turns.
+    const remaining = deferredAgain.slice(3).map((outcome) => outcome.deliveryId);
+    const poked = await attemptBatch([{ deliveryId: remaining[0]!, backlog: true, dueAt: new Date(turnsAgain[3]!).toISOString() }]);
+    expect(poked.length).toBeGreaterThanOrEqual(5);
+    expect(poked.length).toBeLessThanOrEqual(12);
+    expect(poked.every((outcome) => outcome.next.action === "succeeded" && outcome.number === 1)).toBe(true);
+    expect(new Set(poked.map((outcome) => outcome.deliveryId))).toEqual(new Set(remaining.slice(0, poked.length)));
+    expect(await db.delivery.count({ where: { id: { in: remaining.slice(0, poked.length) }, deferredUntil: { not: null } } })).toBe(0);
+  });
+
+  it("holds back a lane whose requests began to hang, though its average still says fast", async () => {
+    const ctx = await makeWorkspace();
+    // Fast at first, then every request hangs (until its 2 s timeout).
+    const target = await receiver({ status: (n) => (n <= 4 ? 200 : "hang") });
+    const endpoint = await createEndpoint(ctx, { title: "turns bad", url: target.url, eventTypes: ["turns"], maxConcurrency: 2, timeoutMs: 2000 });
+    const ids = await deliveriesTo(ctx, endpoint.id, 26, "turns");
+    await attemptBatch(items(ids.slice(0, 4)));
+    await attemptBatch(items(ids.slice(4, 6)), { patienceMs: 100, onLate: async () => {} });
+    // Both slots are held well past the typical few ms: the lane starts nothing before they time out.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const outcomes = await attemptBatch(items(ids.slice(6)), { patienceMs: 100, onLate: async () => {} });
+    const deferred = outcomes.filter((outcome) => outcome.next.action === "deferred");
+    expect(deferred.length).toBeGreaterThanOrEqual(18);
+    expect(target.stats.hits.length).toBeLessThanOrEqual(8);
   });
 
   it("extends the lease of a request that waited in its lane past it, and does not send one whose lease was taken over", async () => {

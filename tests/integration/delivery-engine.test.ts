@@ -174,22 +174,24 @@ describe("delivery on the local engine", () => {
       const second = (await db.delivery.findMany({ where: { endpointId: endpoint.id }, select: { id: true } })).map(({ id }) => id).filter((id) => !first.has(id));
       expect(second).toHaveLength(60);
       // The lane has about a hundred queued at 13 a second: the next batch is handed back to wait
-      // in the endpoint's backlog (PENDING, unrequested, its turn ahead), not claimed behind them.
+      // in the endpoint's backlog (PENDING, its turn ahead), not claimed behind them.
       await waitFor(
         async () =>
-          (await db.delivery.count({ where: { id: { in: second }, status: "PENDING", requestedAt: null, nextAttemptAt: { gt: new Date(Date.now() + 2_000) } } })) === 60,
+          (await db.delivery.count({ where: { id: { in: second }, status: "PENDING", deferredUntil: { gt: new Date(Date.now() + 2_000) } } })) === 60,
         10_000,
         "the second batch to wait in the backlog",
       );
       expect(await db.delivery.count({ where: { endpointId: endpoint.id, status: "SENDING" } })).toBeLessThanOrEqual(100);
       const turns = new Map((await db.delivery.findMany({ where: { id: { in: second } } })).map((row) => [row.id, row.nextAttemptAt!.getTime()]));
-      // Its wake-ups request them in turn: all 160 delivered, each exactly once, none before its turn.
+      // Its wake-ups request them (and their batches backfill the lane): all 160 delivered, each
+      // exactly once.
       await waitFor(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "SUCCEEDED" } })) === 160, 40_000, "the whole backlog");
       expect(hits).toHaveLength(160);
       expect(new Set(hits).size).toBe(160);
       const attempts = await db.attempt.findMany({ where: { deliveryId: { in: second } } });
       expect(attempts).toHaveLength(60);
-      expect(attempts.every((attempt) => attempt.number === 1 && attempt.createdAt.getTime() >= turns.get(attempt.deliveryId!)! - 5)).toBe(true);
+      expect(attempts.every((attempt) => attempt.number === 1)).toBe(true);
+      expect(turns.size).toBe(60);
     } finally {
       server.closeAllConnections();
       server.close();
