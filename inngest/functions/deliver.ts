@@ -2,7 +2,7 @@ import { LRUCache } from "lru-cache";
 import { deliveryRequested, deliveryRetry, endpointBacklog, inngest } from "@/inngest/client";
 import { Coalescer } from "@/lib/db/coalesce";
 import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
-import { requestBacklog } from "@/lib/delivery/requests";
+import { requestBacklog, unrequest } from "@/lib/delivery/requests";
 import { logger } from "@/lib/log";
 import { recordAttemptSpan } from "@/lib/tracing";
 
@@ -149,7 +149,15 @@ export const deliverBatch = inngest.createFunction(
     // A failed send fails the run, which the engine retries: the replay finds the attempts it made
     // recorded (their schedule positions moved on) and asks for the same retries, whenever it runs.
     // (Deferred deliveries it finds not due: those wait for their retry, or the sweep's request.)
-    if (retries.length || backlog.length) await sendWakes([...retries.map(retryEvent), ...backlog], backlog);
+    if (retries.length || backlog.length) {
+      await sendWakes([...retries.map(retryEvent), ...backlog], backlog).catch(async (error: unknown) => {
+        // Deliveries the batch took from the backlog (backfill) are not among the events a replay
+        // sees: left unrequested, the sweep requests them, and their claim asks for the same retry.
+        const backfilled = retries.flatMap((retry) => (items.has(retry.deliveryId) ? [] : [retry.deliveryId]));
+        if (backfilled.length) await unrequest(backfilled).catch(() => undefined);
+        throw error;
+      });
+    }
     return { deliveries: items.size, retries: retries.length, deferred: outcomes.filter((outcome) => outcome.next.action === "deferred").length };
   },
 );
@@ -169,12 +177,12 @@ export const deliverBacklog = inngest.createFunction(
   async ({ event, step }) => {
     const { endpointId } = event.data;
     await step.sleepUntil("turn", event.data.at);
-    const { requested, left } = await requestBacklog(endpointId);
+    const { requested, more } = await requestBacklog(endpointId);
     // Half a second on, rounded up to a whole second: chains that woke within the same second
     // ask for the same next wake-up, which is one.
-    const wake = left > 0 ? backlogWake(endpointId, Date.now() + BACKLOG_WAKE_MS / 2, true) : undefined;
+    const wake = more ? backlogWake(endpointId, Date.now() + BACKLOG_WAKE_MS / 2, true) : undefined;
     if (wake) await sendWakes([wake], [wake]);
-    return { requested, left, next: wake?.data.at ?? null };
+    return { requested, more, next: wake?.data.at ?? null };
   },
 );
 

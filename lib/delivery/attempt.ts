@@ -81,6 +81,8 @@ type ClaimRow = {
   schedulePosition: number | null;
   /** The request is for an earlier position than that (batch path): a replay, not claimed. */
   stale: boolean;
+  /** The delivery waited in its endpoint's backlog for this turn (before the claim). */
+  deferredUntil: Date | null;
   eventType: string;
   body: string;
 };
@@ -107,12 +109,12 @@ const UTC_IN = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
  */
 const CLAIM = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::int[], $7::timestamptz[]) AS i(id, position, due)
+    SELECT * FROM unnest($1::text[], $2::int[], $7::timestamptz[], $8::boolean[]) AS i(id, position, due, backlog)
   ), cur AS (
     SELECT d.id, d.status, d."leaseExpiresAt", d."nextAttemptAt", d."attemptCount", d."workspaceId",
            d."endpointId", d."messageId", i.position, (NOT e.enabled AND $3) AS pause, d."schedulePosition",
            ($6 AND i.position IS NOT NULL AND i.position < coalesce(d."schedulePosition", 1)) AS stale,
-           greatest(${UTC_IN("$5")}, i.due AT TIME ZONE 'UTC') AS due
+           greatest(${UTC_IN("$5")}, i.due AT TIME ZONE 'UTC') AS due, coalesce(i.backlog, false) AS backlog, d."deferredUntil"
       FROM input i JOIN "Delivery" d ON d.id = i.id JOIN "Endpoint" e ON e.id = d."endpointId"
      ORDER BY d.id
        FOR UPDATE OF d
@@ -122,7 +124,9 @@ const CLAIM = `
       "leaseExpiresAt" = CASE WHEN cur.pause THEN NULL
         ELSE ${UTC_IN("$5")} + (e."timeoutMs" + ${LEASE_MARGIN_MS}) * interval '1 millisecond' END,
       "nextAttemptAt" = NULL,
-      "deferredUntil" = NULL,
+      -- A scheduled claim takes the delivery out of its endpoint's backlog; a manual one leaves it
+      -- there (a failed resend keeps its place and turn).
+      "deferredUntil" = CASE WHEN $3 THEN NULL ELSE d."deferredUntil" END,
       -- A manual attempt of a finished delivery: if it is lost (a crash), the sweep's scheduled
       -- attempt that takes over starts the schedule over, as before the delivery finished.
       "schedulePosition" = CASE WHEN NOT $3 AND cur.status NOT IN ('PENDING'::"DeliveryStatus", 'SENDING'::"DeliveryStatus")
@@ -136,6 +140,9 @@ const CLAIM = `
             OR cur."leaseExpiresAt" <= ${UTC_IN("$5")})
        AND (cur.pause OR NOT $6 OR cur.status <> 'PENDING'::"DeliveryStatus" OR cur."nextAttemptAt" IS NULL
             OR cur."nextAttemptAt" <= cur.due)
+       -- A backlog request (its instant is the turn, maybe far ahead) only while the delivery is
+       -- still in the backlog: once claimed (and perhaps waiting for a retry) it is no longer its.
+       AND (NOT cur.backlog OR cur."deferredUntil" IS NOT NULL)
     RETURNING d.id, d."leaseExpiresAt"
   )
   SELECT cur.id, cur.position, cur.status::text AS status, cur."leaseExpiresAt" AT TIME ZONE 'UTC' AS "leaseExpiresAt",
@@ -145,12 +152,12 @@ const CLAIM = `
          e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
          e.headers, e."visibleHeaders", e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
          m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt",
-         cur."schedulePosition", cur.stale
+         cur."schedulePosition", cur.stale, cur."deferredUntil" AT TIME ZONE 'UTC' AS "deferredUntil"
     FROM cur LEFT JOIN claim c ON c.id = cur.id
     JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
 
 async function claim(
-  items: Array<{ id: string; position?: number; dueAt?: string }>,
+  items: Array<{ id: string; position?: number; dueAt?: string; backlog?: boolean }>,
   trigger: AttemptTrigger,
   claimedAt: Date,
   respectSchedule: boolean,
@@ -164,6 +171,7 @@ async function claim(
     claimedAt.toISOString(),
     respectSchedule,
     items.map((item) => item.dueAt ?? null),
+    items.map((item) => item.backlog === true),
   ]);
   return { rows: new Map(rows.map((row) => [row.id, row])), claimable };
 }
@@ -396,13 +404,13 @@ export async function attemptBatch(
 ): Promise<BatchOutcome[]> {
   const now = options.now ?? (() => new Date());
   const { rows, claimable } = await claim(
-    items.map((item) => ({ id: item.deliveryId, position: item.scheduleAttempt, dueAt: item.dueAt })),
+    items.map((item) => ({ id: item.deliveryId, position: item.scheduleAttempt, dueAt: item.dueAt, backlog: item.backlog })),
     "SCHEDULED",
     now(),
     true,
   );
   const { deferred, spare } = await deferBeyondLanes(items, rows, now);
-  const backfilled = await backfill(spare, now);
+  const backfilled = await backfill(spare, new Set(items.map((item) => item.deliveryId)), now);
   for (const row of backfilled) rows.set(row.id, row);
   const requests: BatchItem[] = [...items, ...backfilled.map((row) => ({ deliveryId: row.id, backlog: true }))];
   const settled: BatchOutcome[] = [];
@@ -470,14 +478,14 @@ const BACKFILL_MAX = 1000;
  */
 async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>, now: () => Date) {
   const deferred = new Map<string, AttemptOutcome>();
-  const admitted = new Map<Lane, { endpointId: string; room: number; taken: number; backlog: boolean }>();
+  const admitted = new Map<Lane, { lane: Lane; endpointId: string; room: number; taken: number; backlog: boolean }>();
   const handBack: Array<{ row: ClaimRow; at: string }> = [];
   for (const item of items) {
     const row = rows.get(item.deliveryId);
     if (!row) continue;
     const lane = laneFor(row);
     let entry = admitted.get(lane);
-    if (!entry) admitted.set(lane, (entry = { endpointId: row.endpointId, room: lane.room(LANE_WINDOW_MS), taken: 0, backlog: false }));
+    if (!entry) admitted.set(lane, (entry = { lane, endpointId: row.endpointId, room: lane.room(LANE_WINDOW_MS), taken: 0, backlog: false }));
     entry.backlog ||= item.backlog === true;
     if (!row.claimed || row.pause) continue;
     if (entry.taken < entry.room) {
@@ -502,7 +510,9 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
   }
   const spare = new Map<string, number>();
   for (const entry of admitted.values()) {
-    if (entry.backlog && entry.room > entry.taken) spare.set(entry.endpointId, Math.min(entry.room - entry.taken, BACKFILL_MAX));
+    // A lane that does not know its pace yet (a new worker, changed limits) takes only its free slots.
+    const room = entry.room === Infinity ? entry.lane.limit - entry.lane.load() : entry.room;
+    if (entry.backlog && room > entry.taken) spare.set(entry.endpointId, Math.min(room - entry.taken, BACKFILL_MAX));
   }
   return { deferred, spare };
 }
@@ -512,19 +522,21 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
  * (see deferBeyondLanes): the claimed rows, to be sent with the batch. Only deliveries waiting in
  * the backlog (`deferredUntil` set) are taken, so no scheduled retry is ever pulled forward.
  */
-async function backfill(spare: Map<string, number>, now: () => Date): Promise<ClaimRow[]> {
+async function backfill(spare: Map<string, number>, batch: Set<string>, now: () => Date): Promise<ClaimRow[]> {
   const claimed: ClaimRow[] = [];
   for (const [endpointId, count] of spare) {
+    // Not the batch's own requests: those are claimed (or not) as themselves.
     const { rows: head } = await query<{ id: string; turn: Date }>(
       "delivery.backlog.head",
       `SELECT id, "nextAttemptAt" AT TIME ZONE 'UTC' AS turn FROM "Delivery"
-        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
+        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL AND NOT (id = ANY($3::text[]))
         ORDER BY "deferredUntil", id LIMIT $2`,
-      [endpointId, count],
+      [endpointId, count, [...batch]],
     );
     if (!head.length) continue;
-    // Due at its turn, so the claim takes it now, ahead of that turn.
-    const { rows } = await claim(head.map((row) => ({ id: row.id, dueAt: row.turn.toISOString() })), "SCHEDULED", now(), true);
+    // Due at its turn, so the claim takes it now, ahead of that turn; a backlog request, so only
+    // while it is still in the backlog (a retry it has since scheduled is not pulled forward).
+    const { rows } = await claim(head.map((row) => ({ id: row.id, dueAt: row.turn.toISOString(), backlog: true })), "SCHEDULED", now(), true);
     for (const row of rows.values()) if (row.claimed && !row.pause) claimed.push(row);
   }
   return claimed;
@@ -647,6 +659,11 @@ class Lane {
     return this.perSecond ? Math.min(byConcurrency, this.perSecond / 1000) : byConcurrency;
   }
 
+  /** Requests in flight or waiting for a slot. */
+  load(): number {
+    return this.active + this.waiting.length;
+  }
+
   /** How many more requests this lane can take and still start each within `windowMs` (may be negative). */
   room(windowMs: number): number {
     const pace = this.pace();
@@ -719,9 +736,16 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     await query(
       "delivery.unclaim",
       `UPDATE "Delivery" SET status = $2::"DeliveryStatus", "leaseExpiresAt" = ${UTC_IN("$3")}, "nextAttemptAt" = ${UTC_IN("$4")},
-              "updatedAt" = now() AT TIME ZONE 'UTC'
+              "deferredUntil" = ${UTC_IN("$6")}, "updatedAt" = now() AT TIME ZONE 'UTC'
         WHERE id = $1 AND status = 'SENDING'::"DeliveryStatus" AND "leaseExpiresAt" = ${UTC_IN("$5")}`,
-      [delivery.id, delivery.status, delivery.leaseExpiresAt?.toISOString() ?? null, delivery.nextAttemptAt?.toISOString() ?? null, delivery.claimedLease!.toISOString()],
+      [
+        delivery.id,
+        delivery.status,
+        delivery.leaseExpiresAt?.toISOString() ?? null,
+        delivery.nextAttemptAt?.toISOString() ?? null,
+        delivery.claimedLease!.toISOString(),
+        delivery.deferredUntil?.toISOString() ?? null,
+      ],
     );
     throw error;
   }

@@ -25,10 +25,13 @@ export async function requestDeliveries(deliveries: RequestedDelivery[], round =
   } catch (error) {
     logger().warn({ err: error, deliveries: deliveries.length }, "could not request deliveries; sweep will retry");
     // Not requested: make sure the sweep sees that (a requeue may have left an old timestamp).
-    await query("delivery.unrequested", `UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY($1::text[]) AND status = 'PENDING'::"DeliveryStatus"`, [
-      deliveries.map((d) => d.id),
-    ]).catch(() => undefined);
+    await unrequest(deliveries.map((d) => d.id)).catch(() => undefined);
   }
+}
+
+/** Marks PENDING deliveries as not requested: the sweep's unsent rule requests them again. */
+export async function unrequest(ids: string[]) {
+  await query("delivery.unrequested", `UPDATE "Delivery" SET "requestedAt" = NULL WHERE id = ANY($1::text[]) AND status = 'PENDING'::"DeliveryStatus"`, [ids]);
 }
 
 /** Most deliveries one wake-up of an endpoint's backlog requests (more go through backfill). */
@@ -40,26 +43,27 @@ const BACKLOG_REQUESTS = 100;
  * oldest turn first, at most BACKLOG_REQUESTS, or else the head of the backlog as a probe. The
  * requests are marked as the backlog's: their batch fills the lane's spare room from the backlog,
  * so a lane that has room again drains it at its own pace. Each request carries its turn as the
- * instant it is for. Returns how many it requested and how many are left in the backlog.
+ * instant it is for. Returns how many it requested and whether more are waiting in the backlog.
  */
-export async function requestBacklog(endpointId: string): Promise<{ requested: number; left: number }> {
-  const { rows } = await query<{ picked: Array<{ id: string; endpointId: string; dueAt: string }> | null; total: number }>(
+export async function requestBacklog(endpointId: string): Promise<{ requested: number; more: boolean }> {
+  // The head of the backlog (the partial index Delivery_backlog_idx), never all of it.
+  const { rows } = await query<{ picked: Array<{ id: string; endpointId: string; dueAt: string }> | null; more: boolean }>(
     "delivery.backlog",
-    `WITH backlog AS (
-       SELECT id, "endpointId", "deferredUntil", "nextAttemptAt" FROM "Delivery"
-        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
+    `WITH head AS (
+       SELECT id, "endpointId", "deferredUntil", "nextAttemptAt", row_number() OVER (ORDER BY "deferredUntil", id) AS n
+         FROM (SELECT id, "endpointId", "deferredUntil", "nextAttemptAt" FROM "Delivery"
+                WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
+                ORDER BY "deferredUntil", id LIMIT $2 + 1) h
      ), picked AS (
-       SELECT id, "endpointId", to_char("nextAttemptAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "dueAt" FROM backlog
-        WHERE "deferredUntil" <= now() AT TIME ZONE 'UTC'
-           OR id = (SELECT id FROM backlog ORDER BY "deferredUntil", id LIMIT 1)
-        ORDER BY "deferredUntil", id LIMIT $2
+       SELECT id, "endpointId", to_char("nextAttemptAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "dueAt" FROM head
+        WHERE n = 1 OR (n <= $2 AND "deferredUntil" <= now() AT TIME ZONE 'UTC')
      )
-     SELECT (SELECT json_agg(picked) FROM picked) AS picked, (SELECT count(*) FROM backlog)::int AS total`,
+     SELECT (SELECT json_agg(picked) FROM picked) AS picked, (SELECT count(*) FROM head) > (SELECT count(*) FROM picked) AS more`,
     [endpointId, BACKLOG_REQUESTS],
   );
   const picked = rows[0]?.picked ?? [];
   await requestDeliveries(picked, `backlog-${Date.now().toString(36)}`, { backlog: true });
-  return { requested: picked.length, left: (rows[0]?.total ?? 0) - picked.length };
+  return { requested: picked.length, more: rows[0]?.more ?? false };
 }
 
 /** A delivery to request; `dueAt`: the instant the request is for (a backlog delivery's turn). */

@@ -227,7 +227,7 @@ describe("batched attempts", () => {
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
     const requested = () => new Set(send.mock.calls.flatMap(([events]) => [events].flat().map((event) => event.data.deliveryId as string)));
     try {
-      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 3, left: deferredAgain.length - 3 });
+      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 3, more: true });
       expect(requested()).toEqual(new Set(due.map((row) => row.id)));
       const pokes = send.mock.calls.flatMap(([events]) => [events].flat());
       expect(pokes.every((event) => event.data.backlog === true && event.data.retryAt === overdue.toISOString())).toBe(true);
@@ -240,7 +240,7 @@ describe("batched attempts", () => {
     await db.delivery.updateMany({ where: { id: { in: due.map((row) => row.id) } }, data: { deferredUntil: null } });
     const probe = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
     try {
-      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 1, left: deferredAgain.length - 4 });
+      expect(await requestBacklog(endpoint.id)).toEqual({ requested: 1, more: true });
       expect(probe.mock.calls.flatMap(([events]) => [events].flat()).map((event) => event.data.deliveryId)).toEqual([deferredAgain[3]!.deliveryId]);
     } finally {
       probe.mockRestore();
@@ -352,5 +352,53 @@ describe("batched attempts", () => {
     expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", schedulePosition: null });
     const [recovered] = await attemptBatch([{ deliveryId: deliveryId! }]);
     expect(recovered).toMatchObject({ number: 3, scheduleAttempt: 1, next: { action: "retry" } });
+  });
+});
+
+describe("the endpoint's backlog", () => {
+  /** As deferBeyondLanes leaves it: PENDING, waiting in the backlog for `turn`. */
+  const inBacklog = (id: string, turn: Date) => db.delivery.update({ where: { id }, data: { deferredUntil: turn, nextAttemptAt: turn } });
+  const poke = (id: string, turn: Date) => ({ deliveryId: id, backlog: true, dueAt: turn.toISOString() });
+
+  it("takes a delivery for its turn only while it waits in the backlog: a retry it scheduled is not pulled forward", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver({ status: () => 500 });
+    const endpoint = await createEndpoint(ctx, { title: "poked", url: target.url, eventTypes: ["poked"], retryPolicy: { preset: "custom", delaysMs: [60_000] } });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "poked");
+    const turn = new Date(Date.now() + 3_600_000);
+    await inBacklog(deliveryId!, turn);
+    const [first] = await attemptBatch([poke(deliveryId!, turn)]);
+    expect(first).toMatchObject({ number: 1, responseStatus: 500, next: { action: "retry" } });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", deferredUntil: null });
+    // A second wake-up poked it meanwhile, for the same (far) turn: the retry a minute ahead is not sent now.
+    const [second] = await attemptBatch([poke(deliveryId!, turn)]);
+    expect(second).toMatchObject({ attemptId: null, next: { action: "skipped" } });
+    expect(target.stats.hits).toHaveLength(1);
+  });
+
+  it("never sends a delivery twice in one batch: what the batch was asked for is not backfilled as well", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver();
+    const endpoint = await createEndpoint(ctx, { title: "twice", url: target.url, eventTypes: ["twice"] });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "twice");
+    // Deferred again to a later turn since this poke was sent: the poke is not its turn any more.
+    const later = new Date(Date.now() + 60_000);
+    await inBacklog(deliveryId!, later);
+    const outcomes = await attemptBatch([poke(deliveryId!, new Date(Date.now() - 1_000))]);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ attemptId: null, next: { action: "skipped" } });
+    expect(target.stats.hits).toHaveLength(0);
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", deferredUntil: later });
+  });
+
+  it("keeps a delivery's place in the backlog when a manual resend of it fails", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver({ status: () => 503 });
+    const endpoint = await createEndpoint(ctx, { title: "resent", url: target.url, eventTypes: ["resent"] });
+    const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "resent");
+    const turn = new Date(Date.now() + 60_000);
+    await inBacklog(deliveryId!, turn);
+    expect(await attemptDelivery(deliveryId!, { trigger: "MANUAL" })).toMatchObject({ ok: false, responseStatus: 503 });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "PENDING", deferredUntil: turn, nextAttemptAt: turn });
   });
 });
