@@ -126,7 +126,7 @@ const CLAIM = `
       "nextAttemptAt" = NULL,
       -- A scheduled claim takes the delivery out of its endpoint's backlog; a manual one leaves it
       -- there (a failed resend keeps its place and turn).
-      "deferredUntil" = CASE WHEN $3 THEN NULL ELSE d."deferredUntil" END,
+      "deferredUntil" = CASE WHEN $3 OR cur.status <> 'PENDING'::"DeliveryStatus" THEN NULL ELSE d."deferredUntil" END,
       -- A manual attempt of a finished delivery: if it is lost (a crash), the sweep's scheduled
       -- attempt that takes over starts the schedule over, as before the delivery finished.
       "schedulePosition" = CASE WHEN NOT $3 AND cur.status NOT IN ('PENDING'::"DeliveryStatus", 'SENDING'::"DeliveryStatus")
@@ -528,7 +528,7 @@ async function backfill(spare: Map<string, number>, batch: Set<string>, now: () 
     // Not the batch's own requests: those are claimed (or not) as themselves.
     const { rows: head } = await query<{ id: string; turn: Date }>(
       "delivery.backlog.head",
-      `SELECT id, "nextAttemptAt" AT TIME ZONE 'UTC' AS turn FROM "Delivery"
+      `SELECT id, coalesce("nextAttemptAt", "deferredUntil") AT TIME ZONE 'UTC' AS turn FROM "Delivery"
         WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL AND NOT (id = ANY($3::text[]))
         ORDER BY "deferredUntil", id LIMIT $2`,
       [endpointId, count, [...batch]],
@@ -638,9 +638,11 @@ class Lane {
     }
   }
 
-  /** Requests per ms this lane starts at most; Infinity while it knows no limit to it. */
-  private pace(): number {
-    const now = Date.now();
+  /**
+   * Slots this lane frees per ms, by concurrency: free slots over the typical request time;
+   * Infinity while it knows no request time.
+   */
+  private freeing(now: number): number {
     // Before any answer, the oldest request in flight bounds the request time from below (a
     // hanging endpoint's first batch has none answered for a whole timeout).
     const oldest = this.inFlight.values().next().value;
@@ -655,8 +657,7 @@ class Lane {
       stuck++;
     }
     const free = this.limit - stuck;
-    const byConcurrency = free <= 0 ? this.limit / this.timeoutMs : typical > 0 ? free / typical : Infinity;
-    return this.perSecond ? Math.min(byConcurrency, this.perSecond / 1000) : byConcurrency;
+    return free <= 0 ? this.limit / this.timeoutMs : typical > 0 ? free / typical : Infinity;
   }
 
   /** Requests in flight or waiting for a slot. */
@@ -664,10 +665,21 @@ class Lane {
     return this.active + this.waiting.length;
   }
 
-  /** How many more requests this lane can take and still start each within `windowMs` (may be negative). */
+  /**
+   * How many more requests this lane can take and still start each within `windowMs` (may be
+   * negative): its free slots now plus the slots its pace frees meanwhile, less those waiting, and
+   * no more than its rate limit starts (less those waiting for their start).
+   */
   room(windowMs: number): number {
-    const pace = this.pace();
-    return pace === Infinity ? Infinity : Math.floor(pace * windowMs) - (this.active + this.waiting.length);
+    const freeing = this.freeing(Date.now());
+    let room = freeing === Infinity ? Infinity : Math.max(0, this.limit - this.active) + Math.floor(freeing * windowMs) - this.waiting.length;
+    if (this.perSecond) room = Math.min(room, Math.floor((this.perSecond * windowMs) / 1000) - this.pacedOut() - this.waiting.length);
+    return room;
+  }
+
+  /** Requests holding a slot that wait for their start under the rate limit. */
+  private pacedOut(): number {
+    return this.active - this.inFlight.size;
   }
 
   /**
@@ -676,9 +688,13 @@ class Lane {
    * is taken.
    */
   turn(now: number, ahead: number): number {
-    const pace = this.pace();
-    const byQueue = now + (this.active + this.waiting.length + ahead + 1) / pace;
-    const turn = Math.max(byQueue, this.lastTurn + 1 / pace);
+    const freeing = this.freeing(now);
+    const queued = this.waiting.length + ahead + 1;
+    let at = now;
+    if (freeing !== Infinity) at = Math.max(at, now + Math.max(0, queued - Math.max(0, this.limit - this.active)) / freeing);
+    if (this.perSecond) at = Math.max(at, now + ((queued + this.pacedOut()) * 1000) / this.perSecond);
+    const pace = Math.min(freeing, this.perSecond ? this.perSecond / 1000 : Infinity);
+    const turn = Math.max(at, this.lastTurn + 1 / pace);
     this.lastTurn = turn;
     return turn;
   }

@@ -55,7 +55,7 @@ export async function requestBacklog(endpointId: string): Promise<{ requested: n
                 WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
                 ORDER BY "deferredUntil", id LIMIT $2 + 1) h
      ), picked AS (
-       SELECT id, "endpointId", to_char("nextAttemptAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "dueAt" FROM head
+       SELECT id, "endpointId", to_char(coalesce("nextAttemptAt", "deferredUntil"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "dueAt" FROM head
         WHERE n = 1 OR (n <= $2 AND "deferredUntil" <= now() AT TIME ZONE 'UTC')
      )
      SELECT (SELECT json_agg(picked) FROM picked) AS picked, (SELECT count(*) FROM head) > (SELECT count(*) FROM picked) AS more`,
