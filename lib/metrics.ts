@@ -62,7 +62,7 @@ function create() {
   });
   const backlog = new client.Gauge({
     name: "hookline_delivery_backlog",
-    help: "Deliveries waiting: due (PENDING with nextAttemptAt in the past), scheduled (a retry later), in_flight (SENDING)",
+    help: "Deliveries waiting: due (PENDING with nextAttemptAt in the past), scheduled (a retry later), deferred (in their endpoint's backlog: its lane was full), in_flight (SENDING)",
     labelNames: ["state"] as const,
     registers: [registry],
   });
@@ -92,10 +92,12 @@ function create() {
   async function readDatabase() {
     const [byStatus, waiting, endpointRows, runRows] = await Promise.all([
       db().$queryRaw<Array<{ status: string; count: bigint }>>`SELECT status::text AS status, count(*) AS count FROM "Delivery" GROUP BY 1`,
-      db().$queryRaw<Array<{ due: bigint; scheduled: bigint; oldest: number | null }>>`
-        SELECT count(*) FILTER (WHERE "nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()) AS due,
-               count(*) FILTER (WHERE "nextAttemptAt" > now()) AS scheduled,
-               extract(epoch FROM now() - min(coalesce("nextAttemptAt", "createdAt")) FILTER (WHERE "nextAttemptAt" IS NULL OR "nextAttemptAt" <= now()))::float8 AS oldest
+      db().$queryRaw<Array<{ due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null }>>`
+        SELECT count(*) FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())) AS due,
+               count(*) FILTER (WHERE "deferredUntil" IS NULL AND "nextAttemptAt" > now()) AS scheduled,
+               count(*) FILTER (WHERE "deferredUntil" IS NOT NULL) AS deferred,
+               extract(epoch FROM now() - min(coalesce("nextAttemptAt", "createdAt"))
+                 FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())))::float8 AS oldest
           FROM "Delivery" WHERE status = 'PENDING'::"DeliveryStatus"`,
       db().$queryRaw<Array<{ enabled: boolean; count: bigint }>>`SELECT enabled, count(*) AS count FROM "Endpoint" GROUP BY 1`,
       db().$queryRaw<Array<{ function_id: string; status: string; count: bigint }>>`
@@ -108,6 +110,7 @@ function create() {
     const inFlight = Number(byStatus.find((row) => row.status === "SENDING")?.count ?? 0);
     backlog.set({ state: "due" }, Number(waiting[0]?.due ?? 0));
     backlog.set({ state: "scheduled" }, Number(waiting[0]?.scheduled ?? 0));
+    backlog.set({ state: "deferred" }, Number(waiting[0]?.deferred ?? 0));
     backlog.set({ state: "in_flight" }, inFlight);
     oldestDue.set(Math.max(0, waiting[0]?.oldest ?? 0));
     endpoints.set({ state: "enabled" }, Number(endpointRows.find((row) => row.enabled)?.count ?? 0));

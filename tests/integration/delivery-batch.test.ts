@@ -181,8 +181,10 @@ describe("batched attempts", () => {
     const deferredBefore = (await metrics().deliveriesDeferred.get()).values[0]?.value ?? 0;
     const outcomes = await attemptBatch(items(backlog), { patienceMs: 300, onLate: async () => {} });
     const deferred = outcomes.filter((outcome) => outcome.next.action === "deferred");
-    // Operators see them in /metrics.
+    // Operators see them in /metrics: deferred so far, and waiting in a backlog now.
     expect((await metrics().deliveriesDeferred.get()).values[0]?.value).toBe(deferredBefore + deferred.length);
+    const scraped = await metrics().scrape();
+    expect(Number(/hookline_delivery_backlog\{state="deferred"\} (\d+)/.exec(scraped)?.[1])).toBeGreaterThanOrEqual(deferred.length);
     // About two seconds of work at 5 a second was taken; the rest was never claimed into memory.
     const admitted = backlog.length - deferred.length;
     expect(admitted).toBeGreaterThanOrEqual(6);
