@@ -26,8 +26,8 @@ beforeAll(async () => {
   ({ db } = await useTestDb());
 });
 
-/** A receiver that answers `status(n)` after `delayMs`, and counts requests in flight. */
-async function receiver(options: { delayMs?: number; status?: (n: number) => number | "hang" } = {}) {
+/** A receiver that answers `status(n)` after `delayMs` (or `delayMs(n)`), and counts requests in flight. */
+async function receiver(options: { delayMs?: number | ((n: number) => number); status?: (n: number) => number | "hang" } = {}) {
   let n = 0;
   let inFlight = 0;
   const stats = { maxInFlight: 0, hits: [] as number[] };
@@ -40,7 +40,8 @@ async function receiver(options: { delayMs?: number; status?: (n: number) => num
       stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
       response.on("close", () => inFlight--);
       if (status === "hang") return;
-      setTimeout(() => response.writeHead(status).end("{}"), options.delayMs ?? 0);
+      const delay = typeof options.delayMs === "function" ? options.delayMs(n) : (options.delayMs ?? 0);
+      setTimeout(() => response.writeHead(status).end("{}"), delay);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -75,8 +76,9 @@ async function slowLane(options: { delayMs: number; maxConcurrency: number; coun
 describe("the attempt record", () => {
   it("never lets a stale attempt overwrite a newer one (the record is lease-checked)", async () => {
     const ctx = await makeWorkspace();
-    // The first request answers 500 slowly; the second (after the first's lease was lost) 200.
-    const target = await receiver({ delayMs: 600, status: (n) => (n === 1 ? 500 : 200) });
+    // The first request answers 500 slowly (time for the test to take its lease over, even on a
+    // busy machine); the second (after the first's lease was lost) 200 at once.
+    const target = await receiver({ delayMs: (n) => (n === 1 ? 3_000 : 0), status: (n) => (n === 1 ? 500 : 200) });
     const endpoint = await createEndpoint(ctx, { title: "stale", url: target.url, eventTypes: ["stale"] });
     const [deliveryId] = await deliveriesTo(ctx, endpoint.id, 1, "stale");
     const stale = attemptDelivery(deliveryId!, { trigger: "SCHEDULED", scheduleAttempt: 1 });
