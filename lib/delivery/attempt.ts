@@ -526,13 +526,7 @@ async function backfill(spare: Map<string, number>, batch: Set<string>, now: () 
   const claimed: ClaimRow[] = [];
   for (const [endpointId, count] of spare) {
     // Not the batch's own requests: those are claimed (or not) as themselves.
-    const { rows: head } = await query<{ id: string; turn: Date }>(
-      "delivery.backlog.head",
-      `SELECT id, coalesce("nextAttemptAt", "deferredUntil") AT TIME ZONE 'UTC' AS turn FROM "Delivery"
-        WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL AND NOT (id = ANY($3::text[]))
-        ORDER BY "deferredUntil", id LIMIT $2`,
-      [endpointId, count, [...batch]],
-    );
+    const head = await backlogHead(endpointId, count, [...batch]);
     if (!head.length) continue;
     // Due at its turn, so the claim takes it now, ahead of that turn; a backlog request, so only
     // while it is still in the backlog (a retry it has since scheduled is not pulled forward).
@@ -540,6 +534,23 @@ async function backfill(spare: Map<string, number>, batch: Set<string>, now: () 
     for (const row of rows.values()) if (row.claimed && !row.pause) claimed.push(row);
   }
   return claimed;
+}
+
+/**
+ * The head of an endpoint's backlog (deliveries deferBeyondLanes handed back), oldest turn first,
+ * at most `limit`, leaving out `except`; through the partial index Delivery_backlog_idx. `turn` is
+ * the instant each waits for (its next attempt, else its deferral).
+ */
+export async function backlogHead(endpointId: string, limit: number, except: string[] = []) {
+  const { rows } = await query<{ id: string; endpointId: string; deferredUntil: Date; turn: Date }>(
+    "delivery.backlog.head",
+    `SELECT id, "endpointId", "deferredUntil" AT TIME ZONE 'UTC' AS "deferredUntil",
+            coalesce("nextAttemptAt", "deferredUntil") AT TIME ZONE 'UTC' AS turn FROM "Delivery"
+      WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL AND NOT (id = ANY($3::text[]))
+      ORDER BY "deferredUntil", id LIMIT $2`,
+    [endpointId, limit, except],
+  );
+  return rows;
 }
 
 /**

@@ -1,6 +1,7 @@
 import "server-only";
 import { deliveryRequested, inngest } from "@/inngest/client";
 import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
+import { backlogHead } from "@/lib/delivery/attempt";
 import { Coalescer } from "@/lib/db/coalesce";
 import { query } from "@/lib/db/pool";
 import { usesLocalEngine } from "@/lib/env";
@@ -46,24 +47,15 @@ const BACKLOG_REQUESTS = 100;
  * instant it is for. Returns how many it requested and whether more are waiting in the backlog.
  */
 export async function requestBacklog(endpointId: string): Promise<{ requested: number; more: boolean }> {
-  // The head of the backlog (the partial index Delivery_backlog_idx), never all of it.
-  const { rows } = await query<{ picked: Array<{ id: string; endpointId: string; dueAt: string }> | null; more: boolean }>(
-    "delivery.backlog",
-    `WITH head AS (
-       SELECT id, "endpointId", "deferredUntil", "nextAttemptAt", row_number() OVER (ORDER BY "deferredUntil", id) AS n
-         FROM (SELECT id, "endpointId", "deferredUntil", "nextAttemptAt" FROM "Delivery"
-                WHERE "endpointId" = $1 AND status = 'PENDING'::"DeliveryStatus" AND "deferredUntil" IS NOT NULL
-                ORDER BY "deferredUntil", id LIMIT $2 + 1) h
-     ), picked AS (
-       SELECT id, "endpointId", to_char(coalesce("nextAttemptAt", "deferredUntil"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "dueAt" FROM head
-        WHERE n = 1 OR (n <= $2 AND "deferredUntil" <= now() AT TIME ZONE 'UTC')
-     )
-     SELECT (SELECT json_agg(picked) FROM picked) AS picked, (SELECT count(*) FROM head) > (SELECT count(*) FROM picked) AS more`,
-    [endpointId, BACKLOG_REQUESTS],
+  const head = await backlogHead(endpointId, BACKLOG_REQUESTS + 1);
+  const now = Date.now();
+  const picked = head.filter((row, n) => n === 0 || (n < BACKLOG_REQUESTS && row.deferredUntil.getTime() <= now));
+  await requestDeliveries(
+    picked.map((row) => ({ id: row.id, endpointId: row.endpointId, dueAt: row.turn.toISOString() })),
+    `backlog-${Date.now().toString(36)}`,
+    { backlog: true },
   );
-  const picked = rows[0]?.picked ?? [];
-  await requestDeliveries(picked, `backlog-${Date.now().toString(36)}`, { backlog: true });
-  return { requested: picked.length, more: rows[0]?.more ?? false };
+  return { requested: picked.length, more: head.length > picked.length };
 }
 
 /** A delivery to request; `dueAt`: the instant the request is for (a backlog delivery's turn). */

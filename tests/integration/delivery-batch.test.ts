@@ -34,13 +34,14 @@ async function receiver(options: { delayMs?: number | ((n: number) => number); s
   const server = http.createServer((request, response) => {
     request.resume();
     request.on("end", () => {
-      const status = options.status?.(++n) ?? 200;
+      const count = ++n;
+      const status = options.status?.(count) ?? 200;
       stats.hits.push(Date.now());
       inFlight++;
       stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
       response.on("close", () => inFlight--);
       if (status === "hang") return;
-      const delay = typeof options.delayMs === "function" ? options.delayMs(n) : (options.delayMs ?? 0);
+      const delay = typeof options.delayMs === "function" ? options.delayMs(count) : (options.delayMs ?? 0);
       setTimeout(() => response.writeHead(status).end("{}"), delay);
     });
   });
