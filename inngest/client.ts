@@ -12,9 +12,20 @@ import { z } from "zod";
 import { sendFetch } from "./send-fetch";
 
 /** An attempt of a delivery is due now: the first (publish, sweep, recover), or a retry whose sleep ended. */
+/**
+ * Most deliveries one `hookline/delivery.requested` event stands for (`deliveryId` and `more`; see
+ * groupRequests in lib/delivery/requests.ts). With `deliver-batch`'s 25 events per batch, a run
+ * takes at most 200 deliveries of its endpoint: about what it took when an event was one delivery
+ * and a batch 100 events, so the worker holds as many in flight as before (more cost it memory and
+ * CPU: bench/results/2026-12-03T05-22-27-174.md).
+ */
+export const DELIVERIES_PER_REQUEST = 8;
+
 export const deliveryRequested = eventType("hookline/delivery.requested", {
   schema: z.object({
     deliveryId: z.string().min(1),
+    /** more deliveries of the same endpoint this request stands for, with the same fields (groupRequests in lib/delivery/requests.ts) */
+    more: z.array(z.string().min(1)).max(DELIVERIES_PER_REQUEST - 1).optional(),
     endpointId: z.string().min(1),
     /** position in the endpoint's retry schedule (1 when absent) */
     attempt: z.number().int().min(1).optional(),

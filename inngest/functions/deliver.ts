@@ -6,8 +6,11 @@ import { requestBacklog, unrequest } from "@/lib/delivery/requests";
 import { logger } from "@/lib/log";
 import { recordAttemptSpan } from "@/lib/tracing";
 
-/** Largest batch of one endpoint's due attempts a run takes. */
-const BATCH_SIZE = 100;
+/**
+ * Most request events a batch run takes. An event stands for up to DELIVERIES_PER_REQUEST
+ * deliveries of its endpoint (8): at most 200 a run.
+ */
+const BATCH_SIZE = 25;
 /** How long a batch waits for its slowest requests before leaving them to finish on their own. */
 const PATIENCE_MS = 1_000;
 
@@ -125,14 +128,16 @@ export const deliverBatch = inngest.createFunction(
     const items = new Map<string, BatchItem>();
     const traces = new Map<string, string>();
     for (const event of events) {
-      const { deliveryId, attempt, retryAt, backlog, traceparent } = event.data;
-      // Two requests for one delivery (a sweep's beside a retry's): the later position decides; a
-      // backlog poke only where it is the one request.
-      const known = items.get(deliveryId);
-      if (!known || (known.backlog && !backlog) || (attempt ?? 0) > (known.scheduleAttempt ?? 0)) {
-        items.set(deliveryId, { deliveryId, scheduleAttempt: attempt, dueAt: retryAt, ...(backlog ? { backlog } : {}) });
+      const { deliveryId: first, more = [], attempt, retryAt, backlog, traceparent } = event.data;
+      for (const deliveryId of [first, ...more]) {
+        // Two requests for one delivery (a sweep's beside a retry's): the later position decides; a
+        // backlog poke only where it is the one request.
+        const known = items.get(deliveryId);
+        if (!known || (known.backlog && !backlog) || (attempt ?? 0) > (known.scheduleAttempt ?? 0)) {
+          items.set(deliveryId, { deliveryId, scheduleAttempt: attempt, dueAt: retryAt, ...(backlog ? { backlog } : {}) });
+        }
+        if (traceparent) traces.set(deliveryId, traceparent);
       }
-      if (traceparent) traces.set(deliveryId, traceparent);
     }
     const outcomes = await attemptBatch([...items.values()], {
       patienceMs: PATIENCE_MS,

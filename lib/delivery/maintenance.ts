@@ -102,11 +102,14 @@ export async function requestStrandedDeliveries(graceMs = 5 * 60_000) {
  */
 export async function withoutLiveRun<T extends { id: string }>(rows: T[]): Promise<T[]> {
   if (!rows.length || !usesLocalEngine()) return rows;
+  // A request event stands for its deliveryId and those in its `more` (groupRequests in ./requests.ts).
   const live = await db().$queryRaw<Array<{ id: string }>>`
-    SELECT DISTINCT e.payload->'data'->>'deliveryId' AS id
-      FROM inngest_engine.runs r JOIN inngest_engine.events e ON e.id = r.event_id
+    SELECT DISTINCT d.id
+      FROM inngest_engine.runs r JOIN inngest_engine.events e ON e.id = r.event_id,
+           LATERAL (SELECT e.payload->'data'->>'deliveryId' AS id
+                     UNION ALL SELECT json_array_elements_text(coalesce(e.payload->'data'->'more', '[]'))) d
      WHERE r.status IN ('RUNNING', 'SLEEPING') AND r.event_name = 'hookline/delivery.requested'
-       AND e.payload->'data'->>'deliveryId' = ANY(${rows.map((row) => row.id)})`;
+       AND d.id = ANY(${rows.map((row) => row.id)})`;
   const running = new Set(live.map((row) => row.id));
   return rows.filter((row) => !running.has(row.id));
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { deliveryRequested, inngest } from "@/inngest/client";
+import { DELIVERIES_PER_REQUEST, deliveryRequested, inngest } from "@/inngest/client";
 import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
 import { backlogHead } from "@/lib/delivery/attempt";
 import { Coalescer } from "@/lib/db/coalesce";
@@ -87,10 +87,44 @@ function requestEvents(deliveries: RequestedDelivery[], round: string, backlog =
 }
 
 /**
- * What a statement that creates deliveries passes to request them itself (see directRequests):
- * the parameters of `directRequestCtes`; `committed()` wakes the engine once it committed.
+ * What a statement that creates deliveries passes to request them itself (see directRequests): the
+ * plan and the events, whose parameters for `directRequestCtes` come from `directRequestParams`
+ * (one call for all the publishes a statement stores); `committed()` wakes the engine once it
+ * committed.
  */
-export type DirectRequests = { params: unknown[]; committed: () => void };
+export type DirectRequests = { plan: IntakePlan; events: RequestEvent[]; committed: () => void };
+
+/**
+ * Requests that differ only in their delivery (same endpoint, position, instant, backlog flag and
+ * trace) as one event: the first's, with the others' ids in `more`. A statement that stores the
+ * publishes of many concurrent clients at fan-out 20 used to queue an event, a batch item and, in
+ * the worker, an event to validate for every delivery; now one for each endpoint it reaches
+ * (docs/performance.md). The event keeps the first delivery's id (`<delivery>:<round>`), which is
+ * new as long as that delivery's own request was.
+ */
+export function groupRequests(events: RequestEvent[]): RequestEvent[] {
+  const groups = new Map<string, RequestEvent>();
+  const out: RequestEvent[] = [];
+  for (const event of events) {
+    const { deliveryId, ...rest } = event.data;
+    const key = JSON.stringify(rest);
+    const group = groups.get(key);
+    if (group && (group.data.more?.length ?? 0) + 1 < DELIVERIES_PER_REQUEST) {
+      (group.data.more ??= []).push(deliveryId);
+      continue;
+    }
+    const head = { ...event, data: { ...event.data } };
+    groups.set(key, head);
+    out.push(head);
+  }
+  return out;
+}
+
+/** The parameters of `directRequestCtes` for the direct requests of the publishes one statement stores (all of one plan). */
+export function directRequestParams(requests: DirectRequests[]): unknown[] {
+  const events = groupRequests(requests.flatMap((request) => request.events));
+  return intakeParams(requests[0]!.plan, events.map(({ name, data, id }) => ({ name, data, id: id! })));
+}
 
 /** The CTEs a statement appends to its WITH list to request deliveries itself, using $firstParam…; see directRequests. */
 export const directRequestCtes: (firstParam: number) => string = intakeCtes;
@@ -132,10 +166,7 @@ export async function directRequests(deliveries: Array<{ id: string; endpointId:
   if (!deliveries.length || !usesLocalEngine()) return undefined;
   const plan = await intakePlan();
   if (!plan) return undefined;
-  return {
-    params: intakeParams(plan, requestEvents(deliveries, round).map(({ name, data, id }) => ({ name, data, id: id! }))),
-    committed: () => waker().wake(),
-  };
+  return { plan, events: requestEvents(deliveries, round), committed: () => waker().wake() };
 }
 
 /**
@@ -162,7 +193,7 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
     maxInFlight: 2,
     joins: (group, next) => group.reduce((sum, one) => sum + one.length, next.length) <= MAX_EVENTS_PER_SEND,
     run: async (groups) => {
-      const all = groups.flat();
+      const all = groupRequests(groups.flat());
       await inngest.send(all).catch((error: unknown) => {
         throw error ?? new Error("the event send failed");
       });
@@ -176,7 +207,7 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
 /** The executor has these deliveries' events: one statement for the whole send. */
 async function markRequested(events: RequestEvent[]) {
   await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
-    events.map((event) => event.data.deliveryId),
+    events.flatMap((event) => [event.data.deliveryId, ...(event.data.more ?? [])]),
   ]).catch((error: unknown) => {
     // Sent but not marked: the sweep's unsent rule requests them once more (a no-op for their runs).
     logger().warn({ err: error, deliveries: events.length }, "could not mark deliveries requested");

@@ -235,7 +235,9 @@ describe("batched attempts", () => {
     });
     const { inngest } = await import("@/inngest/client");
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
-    const requested = () => new Set(send.mock.calls.flatMap(([events]) => [events].flat().map((event) => event.data.deliveryId as string)));
+    // An event stands for its deliveryId and those in its `more`.
+    const requested = () =>
+      new Set(send.mock.calls.flatMap(([events]) => [events].flat().flatMap((event) => [event.data.deliveryId as string, ...((event.data.more as string[] | undefined) ?? [])])));
     try {
       expect(await requestBacklog(endpoint.id)).toEqual({ requested: 3, more: true });
       expect(requested()).toEqual(new Set(due.map((row) => row.id)));

@@ -302,6 +302,36 @@ describe("delivery on the local engine", () => {
     }
   });
 
+  it("requests the deliveries one statement stores with one event per endpoint, and delivers each of them once", async () => {
+    const ctx = await makeWorkspace();
+    const target = await receiver(() => 200);
+    const endpoints = await Promise.all(["a", "b"].map((title) => services.createEndpoint(ctx, { title, url: target.url, eventTypes: ["grouped"] })));
+    // 30 messages in one statement: 60 deliveries, 30 per endpoint; an event stands for at most 8.
+    const { messages } = await services.publishBatch(ctx, { messages: Array.from({ length: 30 }, (_, n) => ({ eventType: "grouped", payload: { n } })) });
+    const deliveries = messages.flatMap((m) => m.deliveries);
+    expect(deliveries).toHaveLength(60);
+    const { rows: events } = await pool.query<{ payload: { id: string; data: { deliveryId: string; more?: string[]; endpointId: string; attempt: number } } }>(
+      `SELECT payload FROM inngest_engine.events WHERE payload->'data'->>'endpointId' = ANY($1)`,
+      [endpoints.map((e) => e.id)],
+    );
+    expect(events).toHaveLength(8); // 8 + 8 + 8 + 6 for each endpoint
+    const requested = events.flatMap(({ payload }) => [payload.data.deliveryId, ...(payload.data.more ?? [])]);
+    expect(requested.sort()).toEqual(deliveries.map((d) => d.id).sort());
+    for (const { payload } of events) {
+      expect(payload.id).toBe(`${payload.data.deliveryId}:initial`);
+      expect(payload.data.attempt).toBe(1);
+      const mine = deliveries.filter((d) => d.endpointId === payload.data.endpointId).map((d) => d.id);
+      for (const id of payload.data.more ?? []) expect(mine).toContain(id);
+    }
+    await waitFor(async () => (await db.delivery.count({ where: { id: { in: requested }, status: "SUCCEEDED" } })) === 60, 15_000, "60 SUCCEEDED");
+    expect(await db.attempt.count({ where: { deliveryId: { in: requested } } })).toBe(60);
+    // Each message once at each endpoint (webhook-id is the message's id, the same at both).
+    expect(target.hits).toHaveLength(60);
+    const perMessage = new Map<unknown, number>();
+    for (const hit of target.hits) perMessage.set(hit.headers["webhook-id"], (perMessage.get(hit.headers["webhook-id"]) ?? 0) + 1);
+    expect([...perMessage.values()]).toEqual(Array(30).fill(2));
+  });
+
   it("reads the engine's functions again when they were re-synced since publish last looked (nothing half-written)", async () => {
     const ctx = await makeWorkspace();
     const target = await receiver(() => 200);
@@ -355,7 +385,11 @@ describe("delivery on the local engine", () => {
       // Two sends may be on their way at once; the rest of the 30 requests wait and go out together.
       const burstSends = send.mock.calls.filter(([events]) => JSON.stringify(events).includes(published[0]!.deliveries[0]!.endpointId));
       expect(burstSends.length).toBeLessThan(30);
-      expect(burstSends.flatMap(([events]) => (Array.isArray(events) ? events : [events])).length).toBe(30);
+      // Requests of one endpoint that went out together are one event, standing for up to 8 (`more`).
+      const sentEvents = burstSends.flatMap(([events]) => (Array.isArray(events) ? events : [events]));
+      const sentIds = sentEvents.flatMap((event) => [event.data.deliveryId as string, ...((event.data.more as string[] | undefined) ?? [])]);
+      expect(sentIds.sort()).toEqual(published.map((p) => p.deliveries[0]!.id).sort());
+      expect(sentEvents.length).toBeLessThan(30);
       await waitFor(async () => new Set(target.hits.map((hit) => hit.headers["webhook-id"])).size === 30, 20_000, "the 30 deliveries");
       const ids = published.map((p) => p.deliveries[0]!.id);
       await waitFor(async () => (await db.delivery.count({ where: { id: { in: ids }, status: "SUCCEEDED" } })) === 30, 10_000, "30 SUCCEEDED");

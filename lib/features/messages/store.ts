@@ -3,7 +3,7 @@ import pg from "pg";
 import { Coalescer } from "@/lib/db/coalesce";
 import { env } from "@/lib/env";
 import { query } from "@/lib/db/pool";
-import { directRequestCtes, type DirectRequests } from "@/lib/delivery/requests";
+import { directRequestCtes, directRequestParams, type DirectRequests } from "@/lib/delivery/requests";
 
 /** One publish's rows: its messages and their deliveries (see publishPrepared in ./publish.ts). */
 export type StoreJob = {
@@ -57,7 +57,7 @@ const MAX_MESSAGES = 500;
 
 /** The event name and digest of the plan a publish's direct requests were made with. */
 function planOf(job: StoreJob): string | undefined {
-  return job.direct ? `${String(job.direct.params[0])}\n${String(job.direct.params[1])}` : undefined;
+  return job.direct ? `${job.direct.plan.eventName}\n${job.direct.plan.digest}` : undefined;
 }
 
 const globalForStore = globalThis as unknown as { hooklineStore?: Coalescer<StoreJob, void> };
@@ -114,9 +114,9 @@ export function storePublish(job: StoreJob): Promise<void> {
 export async function insert(jobs: StoreJob[]) {
   const messages = jobs.flatMap((job) => job.messages.map((message) => ({ ...message, job })));
   const deliveries = jobs.flatMap((job) => job.deliveries.map((delivery) => ({ ...delivery, job })));
-  const direct = jobs.flatMap((job) => (job.direct ? [job.direct.params] : []));
-  // The intake CTEs' parameters: the plan's name and digest, then arrays, joined across publishes.
-  const intake = direct.length ? [direct[0]![0], direct[0]![1], ...[2, 3, 4, 5, 6, 7].map((at) => direct.flatMap((params) => params[at] as unknown[]))] : [];
+  const direct = jobs.flatMap((job) => (job.direct ? [job.direct] : []));
+  // The intake CTEs' parameters: one event per endpoint (and position, instant, trace) across the publishes.
+  const intake = direct.length ? directRequestParams(direct) : [];
   await query(direct.length ? "publish.store.requested" : "publish.store", direct.length ? INSERT_REQUESTED : INSERT, [
     messages.map((message) => message.id),
     messages.map((message) => message.job.workspaceId),

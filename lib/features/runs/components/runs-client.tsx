@@ -154,7 +154,8 @@ export function RunsClient({ initial }: { initial: RunsPage }) {
 
 function RunRow({ run }: { run: Run }) {
   const [open, setOpen] = useState(false);
-  const data = (run.event.data ?? {}) as { deliveryId?: string; endpointId?: string; deliveryIds?: string[] };
+  // A request event stands for its deliveryId and the ids in `more` (lib/delivery/requests.ts, groupRequests).
+  const data = (run.event.data ?? {}) as { deliveryId?: string; endpointId?: string; more?: string[] };
   const error = errorText(run.error);
   const outcome = outcomeOf(run);
   const detailsId = `run-${run.id}-details`;
@@ -185,6 +186,9 @@ function RunRow({ run }: { run: Run }) {
         <Td dense>
           <div className="font-mono text-xs text-zinc-800">{run.event.name}</div>
           {data.deliveryId && <div className="font-mono text-xs text-zinc-500">{data.deliveryId}</div>}
+          {data.deliveryId && Array.isArray(data.more) && data.more.length > 0 && (
+            <div className="text-xs text-zinc-500">and {data.more.length} more {data.more.length === 1 ? "delivery" : "deliveries"} of this endpoint</div>
+          )}
         </Td>
         <Td dense className="font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</Td>
         <Td dense className="whitespace-nowrap text-zinc-700">
