@@ -65,7 +65,7 @@ try {
   }
   const { rows: durations } = await db.query<{ d: number }>(`SELECT "durationMs" AS d FROM "Attempt" WHERE "createdAt" >= $1 AT TIME ZONE 'UTC'`, [since]);
   const f = (v: number[]) => { const s = summarize(v); return `p50 ${s.p50} / p99 ${s.p99}`; };
-  log(`${total} deliveries: published in ${publishedAt - startedAt} ms, delivered in ${doneAt - startedAt} ms → ${round(total / ((doneAt - startedAt) / 1000), 0)}/s; ${rows.length} batch runs, ${round(total / rows.length, 1)} events each`);
+  log(`${total} deliveries: published in ${publishedAt - startedAt} ms, delivered in ${doneAt - startedAt} ms → ${round(total / ((doneAt - startedAt) / 1000), 0)}/s; ${rows.length} batch runs, ${round(total / rows.length, 1)} deliveries each`);
   log(`a batch run took ${f(took)} ms; gap to the endpoint's next run ${f(gaps)} ms; load ${os.loadavg()[0]!.toFixed(2)}`);
   log(`request duration (as recorded) ${f(durations.map((row) => Number(row.d)))} ms`);
   log(`CPU ms per delivery: ${cpu.join(", ")}`);

@@ -5,22 +5,25 @@
  * - local engine: INNGEST_DEV=1 + INNGEST_BASE_URL=<engine> (set by the launcher)
  * - self-hosted `inngest start`: INNGEST_BASE_URL + INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY
  * - Inngest Cloud: INNGEST_EVENT_KEY + INNGEST_SIGNING_KEY
- * Nothing but `fetch` is passed explicitly here, because options would override the env.
+ * Nothing but `fetch` and the SDK's logger is passed explicitly here, because options would
+ * override the env.
  */
 import { eventType, Inngest } from "inngest";
 import { z } from "zod";
+import { logger } from "@/lib/log";
 import { sendFetch } from "./send-fetch";
 
-/** An attempt of a delivery is due now: the first (publish, sweep, recover), or a retry whose sleep ended. */
 /**
  * Most deliveries one `hookline/delivery.requested` event stands for (`deliveryId` and `more`; see
  * groupRequests in lib/delivery/requests.ts). With `deliver-batch`'s 25 events per batch, a run
  * takes at most 200 deliveries of its endpoint: about what it took when an event was one delivery
  * and a batch 100 events, so the worker holds as many in flight as before (more cost it memory and
- * CPU: bench/results/2026-12-03T05-22-27-174.md).
+ * CPU: bench/results/2026-12-03T05-22-27-174.md). A batch that pokes the endpoint's backlog also
+ * fills the lane's spare room from it (backfill, lib/delivery/attempt.ts).
  */
 export const DELIVERIES_PER_REQUEST = 8;
 
+/** An attempt of a delivery is due now: the first (publish, sweep, recover), or a retry whose sleep ended. */
 export const deliveryRequested = eventType("hookline/delivery.requested", {
   schema: z.object({
     deliveryId: z.string().min(1),
@@ -70,7 +73,31 @@ export const deliveriesResendRequested = eventType("hookline/deliveries.resend.r
   schema: z.object({ workspaceId: z.string().min(1), deliveryIds: z.array(z.string().min(1)).min(1) }),
 });
 
-export const inngest = new Inngest({ id: "hookline", fetch: sendFetch as typeof fetch });
+type LogLevel = "debug" | "info" | "warn" | "error";
+
+/**
+ * The SDK's own messages as Hookline's log lines (lib/log.ts: JSON, scrubbed), one line each, where
+ * its default console logger printed multi-line stack traces. A call refused for its signature is
+ * the caller's doing, not a fault of ours: one warning with the reason, no stack, so unsigned calls
+ * to /api/inngest cannot fill the log with traces.
+ */
+function sdkLog(level: LogLevel) {
+  return (...args: unknown[]) => {
+    const [first, second] = args;
+    const fields = first && typeof first === "object" && !(first instanceof Error) ? (first as Record<string, unknown>) : undefined;
+    const message = String((fields ? second : first) ?? "");
+    const err = fields?.err ?? (first instanceof Error ? first : undefined);
+    if (message === "Signature validation failed") {
+      logger().warn({ component: "inngest", method: fields?.method, reason: err instanceof Error ? err.message : String(err ?? "") }, "refused an Inngest call: signature validation failed");
+      return;
+    }
+    logger()[level]({ component: "inngest", ...(fields && { ...fields, err: undefined }), ...(err !== undefined && { err }) }, message);
+  };
+}
+
+const internalLogger = { debug: sdkLog("debug"), info: sdkLog("info"), warn: sdkLog("warn"), error: sdkLog("error") };
+
+export const inngest = new Inngest({ id: "hookline", fetch: sendFetch as typeof fetch, internalLogger });
 
 // The SDK rebuilds the headers of every event send from a copy of the whole `process.env` (0.4 ms
 // per publish under load). They depend only on the environment, which is fixed once the process

@@ -16,6 +16,9 @@ const optional = z
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // The address the console listens on. Not HOSTNAME: shells and Docker set that to the machine's
+  // or container's name, which would bind one interface only (in a container, not loopback).
+  HOOKLINE_HOST: z.string().min(1).default("0.0.0.0"),
   HOOKLINE_DATA_DIR: z.string().default("./data"),
   DATABASE_URL: optional.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   HOOKLINE_ENCRYPTION_KEY: optional.pipe(
@@ -79,8 +82,13 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Variables whose empty value means something of its own rather than "not set". */
+const EMPTY_IS_A_VALUE = new Set(["HOOKLINE_TRUSTED_PROXIES"]);
+
 function parse(source: NodeJS.ProcessEnv): Env {
-  const result = schema.safeParse(source);
+  // An empty value (`X=` in a .env file, `${X:-}` in a compose file) is as if unset: the default applies.
+  const given = Object.fromEntries(Object.entries(source).filter(([key, value]) => value !== "" || EMPTY_IS_A_VALUE.has(key)));
+  const result = schema.safeParse(given);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     // Values are never echoed: some of these are secrets.

@@ -55,7 +55,7 @@ export function asUnavailable(error: unknown): AppError | null {
     if (code === "53300" || kind === "TooManyConnections" || /timeout exceeded when trying to connect|too many clients|too many (database )?connections|remaining connection slots/i.test(text)) {
       return errors.unavailable("database_busy", "The database has no free connection right now; retry shortly", 1);
     }
-    if (code === "57014") return errors.unavailable("database_busy", "The database is overloaded; retry shortly", 2);
+    if (code === "57014" || text === "Query read timeout") return errors.unavailable("database_busy", "The database is overloaded; retry shortly", 2);
     // Prisma's adapter errors name the driver's failure as `kind`, under meta.driverAdapterError.
     const codeSaysDown =
       (typeof code === "string" && (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.test(code))) ||

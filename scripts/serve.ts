@@ -130,7 +130,7 @@ try {
   }
 
   process.env.HOOKLINE_LAUNCHER_PID = String(process.pid);
-  next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", process.env.HOSTNAME ?? "0.0.0.0"], {
+  next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", env().HOOKLINE_HOST], {
     stdio: "inherit",
     // Same process group as this launcher and postgres: whoever stops the group (a terminal's
     // Ctrl-C, systemd, a test runner's kill) stops all of them, and nothing is left holding the port.

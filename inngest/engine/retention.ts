@@ -10,9 +10,9 @@
  * always at least one batch; what one pass leaves the next one takes (the sweep calls this every
  * minute). The budget, not a batch count, bounds a pass: a fixed count would cap what a minute can
  * delete (20 batches of 1,000 is 333 rows/s) below what a box inserts at a sustained 2,000
- * deliveries/s (an event per delivery), and the tables would grow without bound. One pass deleted
- * about 56,000 aged events a second (bench/retention-rate.ts), so the default 5 s per table keeps up
- * with about 4,700 deliveries/s, twice what one box sustains, while a pass that is catching up (after
+ * deliveries/s (an event per delivery, as it was then), and the tables would grow without bound. One
+ * pass deleted about 56,000 aged events a second (bench/retention-rate.ts), so the default 5 s per
+ * table keeps up with about 4,700 events/s: with up to 8 deliveries an event, more than one box sustains, while a pass that is catching up (after
  * an upgrade, a long outage of the sweep) takes at most 15 s of every minute from delivery.
  */
 import type pg from "pg";

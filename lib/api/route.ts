@@ -125,9 +125,21 @@ async function readJson(request: Request, maxBytes = 1024 * 1024): Promise<{ tex
   return parseJsonBody(chunks);
 }
 
-/** A body's bytes as JSON text and value: decoded as Request.text() does (BOM dropped); empty is `{}`. */
+/** Strict: a payload is stored and sent byte for byte, which bytes that are not UTF-8 cannot be. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A body's bytes as JSON text and value: decoded as Request.text() does (BOM dropped), except that
+ * bytes that are not UTF-8 (which JSON must be, RFC 8259) are refused rather than replaced; empty
+ * is `{}`.
+ */
 export function parseJsonBody(chunks: Uint8Array[]): { text: string; json: unknown } {
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw errors.badRequest("The body is not valid UTF-8");
+  }
   if (text.trim() === "") return { text: "{}", json: {} };
   try {
     return { text, json: JSON.parse(text) };

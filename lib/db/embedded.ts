@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -169,6 +169,31 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedP
   const database = options.database ?? "hookline";
   await ensureDatabase(adminUrl, database);
   let stopped = false;
+  // PostgreSQL that dies under us (kill -9, the OOM killer) is started again, on the same port and
+  // data, with a growing pause while it will not come up (its old backends may still hold the
+  // shared memory for a moment): the app answers 503 meanwhile and carries on afterwards, as with
+  // any database that restarts. A deliberate stop() is not a death.
+  const watch = () =>
+    (server as unknown as { process?: ChildProcess }).process?.once("exit", (code, signal) => {
+      if (stopped) return;
+      log(`embedded PostgreSQL exited (${signal ?? `code ${code}`}); starting it again`);
+      void restart(0);
+    });
+  const restart = async (failures: number): Promise<void> => {
+    if (stopped) return;
+    try {
+      await clearStalePostmaster(dataDir, log);
+      await server.start();
+      if (stopped) return void (await server.stop());
+      log(`embedded PostgreSQL is back on 127.0.0.1:${port}`);
+      watch();
+    } catch (error) {
+      const waitMs = Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
+      log(`embedded PostgreSQL did not start again${error ? ` (${String(error)})` : ""}; next try in ${waitMs / 1000} s`);
+      setTimeout(() => void restart(failures + 1), waitMs).unref();
+    }
+  };
+  watch();
   return {
     url: `postgresql://${credentials}/${database}`,
     adminUrl,

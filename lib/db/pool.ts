@@ -13,6 +13,9 @@ import { logger } from "@/lib/log";
  */
 const globalForPool = globalThis as unknown as { hooklinePool?: pg.Pool };
 
+/** How much longer than the server's statement timeout the client waits for an answer. */
+const QUERY_TIMEOUT_MARGIN_MS = 2_000;
+
 export function createPool(connectionString: string, overrides: Pick<pg.PoolConfig, "idleTimeoutMillis"> = {}) {
   const settings = env();
   const created = new pg.Pool({
@@ -27,6 +30,10 @@ export function createPool(connectionString: string, overrides: Pick<pg.PoolConf
     // A statement stuck behind locks or an overloaded server fails (503) rather than holding a
     // connection, and the publish that waits on it, forever.
     statement_timeout: settings.HOOKLINE_DB_STATEMENT_TIMEOUT_MS,
+    // The server enforces that only while it runs: one that hangs (stopped, a stuck disk, a network
+    // that drops packets) answers nothing. So the client gives up a little later itself ("Query read
+    // timeout": 503 database_busy, lib/errors.ts), and the pool drops that connection.
+    query_timeout: settings.HOOKLINE_DB_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
     // pg_stat_activity tells Next's connections from a delivery worker's (scripts/serve.ts gives
     // each worker its index).
     application_name: process.env.HOOKLINE_WORKER_INDEX === undefined ? "hookline" : `hookline-worker-${process.env.HOOKLINE_WORKER_INDEX}`,

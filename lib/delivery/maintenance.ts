@@ -102,10 +102,11 @@ export async function requestStrandedDeliveries(graceMs = 5 * 60_000) {
  */
 export async function withoutLiveRun<T extends { id: string }>(rows: T[]): Promise<T[]> {
   if (!rows.length || !usesLocalEngine()) return rows;
-  // A request event stands for its deliveryId and those in its `more` (groupRequests in ./requests.ts).
+  // A batch run's events are all of its batch; each stands for its deliveryId and those in its
+  // `more` (groupRequests in ./requests.ts).
   const live = await db().$queryRaw<Array<{ id: string }>>`
     SELECT DISTINCT d.id
-      FROM inngest_engine.runs r JOIN inngest_engine.events e ON e.id = r.event_id,
+      FROM inngest_engine.runs r JOIN inngest_engine.events e ON e.id = ANY(coalesce(r.batch_event_ids, ARRAY[r.event_id])),
            LATERAL (SELECT e.payload->'data'->>'deliveryId' AS id
                      UNION ALL SELECT json_array_elements_text(coalesce(e.payload->'data'->'more', '[]'))) d
      WHERE r.status IN ('RUNNING', 'SLEEPING') AND r.event_name = 'hookline/delivery.requested'

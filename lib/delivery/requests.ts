@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { DELIVERIES_PER_REQUEST, deliveryRequested, inngest } from "@/inngest/client";
 import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
 import { backlogHead } from "@/lib/delivery/attempt";
@@ -99,12 +100,15 @@ export type DirectRequests = { plan: IntakePlan; events: RequestEvent[]; committ
  * trace) as one event: the first's, with the others' ids in `more`. A statement that stores the
  * publishes of many concurrent clients at fan-out 20 used to queue an event, a batch item and, in
  * the worker, an event to validate for every delivery; now one for each endpoint it reaches
- * (docs/performance.md). The event keeps the first delivery's id (`<delivery>:<round>`), which is
- * new as long as that delivery's own request was.
+ * (docs/performance.md; with tracing on, each publish has its own trace, so only its own requests
+ * share an event). A group's id is its first request's (`<delivery>:<round>`) and a digest of all
+ * its deliveries: a repeat of the same group is dropped as a repeat (the engine's and Inngest's
+ * 24-hour rule), and a group that only begins with a delivery requested before in that round (a
+ * replayed `recover` step) is not.
  */
 export function groupRequests(events: RequestEvent[]): RequestEvent[] {
-  const groups = new Map<string, RequestEvent>();
-  const out: RequestEvent[] = [];
+  const groups = new Map<string, RequestEvent & { data: { more?: string[] } }>();
+  const out: Array<RequestEvent & { data: { more?: string[] } }> = [];
   for (const event of events) {
     const { deliveryId, ...rest } = event.data;
     const key = JSON.stringify(rest);
@@ -116,6 +120,11 @@ export function groupRequests(events: RequestEvent[]): RequestEvent[] {
     const head = { ...event, data: { ...event.data } };
     groups.set(key, head);
     out.push(head);
+  }
+  for (const event of out) {
+    if (!event.data.more) continue;
+    const digest = createHash("sha256").update([event.data.deliveryId, ...event.data.more].join(",")).digest("base64url").slice(0, 16);
+    event.id = `${event.id}:${digest}`;
   }
   return out;
 }

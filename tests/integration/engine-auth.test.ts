@@ -1,7 +1,7 @@
 import { Inngest } from "inngest";
 import { serve } from "inngest/edge";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hashSigningKey, IN_PROCESS_SERVE_URL, signRequestBody, startEngine, type Engine } from "@/inngest/engine";
 import { quietLogger } from "@/tests/fixtures/engine/app";
 import { runsOfEvent, waitFor } from "@/tests/fixtures/engine/helpers";
@@ -116,6 +116,12 @@ describe("the app's /api/inngest route with the local engine", () => {
     delete process.env.INNGEST_DEV;
     (await import("@/lib/env")).resetEnv();
     const route = await import("@/app/api/inngest/route");
+    // What a refused call logs: one JSON warning through Hookline's logger, no stack trace printed.
+    const { createLogger, setLogger } = await import("@/lib/log");
+    const lines: string[] = [];
+    setLogger(createLogger({ destination: { write: (line: string) => void lines.push(line) } }));
+    const printed: unknown[] = [];
+    const consoleSpies = (["log", "info", "warn", "error"] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args) => void printed.push(args)));
     const put = await route.PUT(new Request("http://evil.example.com/api/inngest", { method: "PUT", headers: { host: "evil.example.com" } }) as never, undefined as never);
     expect(put.status).toBe(401);
     const post = await route.POST(
@@ -127,6 +133,15 @@ describe("the app's /api/inngest route with the local engine", () => {
       undefined as never,
     );
     expect(post.status).toBe(401);
+    for (const spy of consoleSpies) spy.mockRestore();
+    setLogger(undefined);
+    expect(printed).toEqual([]);
+    const refusals = lines.map((line) => JSON.parse(line)).filter((entry) => /signature validation failed/.test(entry.msg));
+    expect(refusals.length).toBeGreaterThanOrEqual(1);
+    for (const entry of refusals) {
+      expect(entry).toMatchObject({ level: "warn", component: "inngest" });
+      expect(JSON.stringify(entry)).not.toMatch(/\bat .*\.js:\d+/); // no stack frames
+    }
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM inngest_engine.apps WHERE id = 'hookline'`);
     expect(rows[0].n).toBe(0);
   });

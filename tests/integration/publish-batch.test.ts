@@ -1,4 +1,5 @@
 import "@/tests/helpers/no-executor-env";
+import net from "node:net";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/features/settings/api-keys";
@@ -157,6 +158,107 @@ describe("admission control", () => {
     await db.delivery.updateMany({ where: { status: "PENDING" }, data: { status: "SUCCEEDED" } });
     await withEnv({ HOOKLINE_MAX_BACKLOG: String(backlog + 2) }, async () => {
       expect((await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: 4 } })).status).toBe(202);
+    });
+  });
+
+  it("counts the deliveries waiting in an endpoint's backlog, whatever their turn", async () => {
+    await db.delivery.updateMany({ where: { status: "PENDING" }, data: { status: "SUCCEEDED" } });
+    const published = await call(batchRoute.POST, { messages: Array.from({ length: 3 }, (_, n) => ({ eventType: "lead.created", payload: { n } })) });
+    expect(published.status).toBe(202);
+    // A slow endpoint's lane handed them back: PENDING in its backlog, turns minutes ahead.
+    const turn = new Date(Date.now() + 10 * 60_000);
+    const waiting = await db.delivery.updateManyAndReturn({ where: { status: "PENDING" }, data: { deferredUntil: turn, nextAttemptAt: turn } });
+    expect(waiting.length).toBeGreaterThanOrEqual(3);
+    await withEnv({ HOOKLINE_MAX_BACKLOG: String(waiting.length) }, async () => {
+      const before = await counts();
+      const refused = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: "full" } });
+      expect(refused.status).toBe(429);
+      expect(refused.json.error.details).toMatchObject({ backlog: waiting.length, limit: waiting.length });
+      expect(await counts()).toEqual(before);
+    });
+    await db.delivery.updateMany({ where: { status: "PENDING" }, data: { status: "SUCCEEDED", deferredUntil: null } });
+  });
+
+  it("asks for 30 s once the workers stopped draining, however fast they drained before", async () => {
+    await db.delivery.updateMany({ where: { status: "PENDING" }, data: { status: "SUCCEEDED" } });
+    const messages = (n: number) => ({ messages: Array.from({ length: n }, (_, i) => ({ eventType: "lead.created", payload: { i } })) });
+    expect((await call(batchRoute.POST, messages(40))).status).toBe(202);
+    const pending = await db.delivery.count({ where: { status: "PENDING" } });
+    const { admit, backlog } = await import("@/lib/features/messages/admission");
+    // Each count runs in the background once the last one is stale; this waits for the one under way.
+    const counted = async () => {
+      await backlog();
+      await (globalThis as { hooklineAdmission?: { counting?: Promise<void> } }).hooklineAdmission?.counting;
+    };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The rate is measured below twice the limit (counts stop there).
+    await withEnv({ HOOKLINE_MAX_BACKLOG: "30", HOOKLINE_BACKLOG_CHECK_MS: "10" }, async () => {
+      await counted(); // everything pending
+      // The workers drain all but 32, fast, then stall.
+      const keep = await db.delivery.findMany({ where: { status: "PENDING" }, take: 32, select: { id: true } });
+      await db.delivery.updateMany({ where: { status: "PENDING", id: { notIn: keep.map((row) => row.id) } }, data: { status: "SUCCEEDED" } });
+      await sleep(20);
+      await counted(); // drained pending - 32 in a few ms
+      const whileDraining = await admit().catch((error: { retryAfterSeconds?: number }) => error);
+      expect(whileDraining).toMatchObject({ code: "delivery_backlog_full" });
+      await sleep(20);
+      await counted(); // nothing drained since
+      const stalled = await admit().catch((error: { retryAfterSeconds?: number }) => error);
+      expect(stalled).toMatchObject({ code: "delivery_backlog_full", retryAfterSeconds: 30 });
+    });
+    expect(pending).toBeGreaterThanOrEqual(40);
+    expect(pending).toBeLessThan(60);
+    await db.delivery.updateMany({ where: { status: "PENDING" }, data: { status: "SUCCEEDED" } });
+  });
+
+  it("refuses a body that is not UTF-8 (400), storing nothing", async () => {
+    const before = await counts();
+    const bytes = Buffer.concat([Buffer.from('{"eventType":"lead.created","payload":{"name":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    for (const handler of [messagesRoute.POST, batchRoute.POST]) {
+      const body = handler === batchRoute.POST ? Buffer.concat([Buffer.from('{"messages":['), bytes, Buffer.from("]}")]) : bytes;
+      const request = new NextRequest("http://hookline.test/api/v1/x", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body });
+      const response = await (handler as Handler)(request, { params: Promise.resolve({}) });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({ code: "bad_request", message: "The body is not valid UTF-8" });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it("answers 503 database_busy when the database hangs (accepts, never answers), not never", async () => {
+    // A proxy to the real server that stops passing its answers on: a stopped or wedged server.
+    const target = new URL(url);
+    let frozen = false;
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      sockets.add(client).add(upstream);
+      client.on("data", (chunk) => upstream.write(chunk));
+      upstream.on("data", (chunk) => !frozen && client.write(chunk));
+      for (const socket of [client, upstream]) socket.on("error", () => undefined).on("close", () => (client.destroy(), upstream.destroy()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const via = new URL(url);
+    via.port = String((proxy.address() as net.AddressInfo).port);
+    await withEnv({ HOOKLINE_DB_STATEMENT_TIMEOUT_MS: "300" }, async () => {
+      const healthy = pool();
+      const hanging = createPool(via.toString());
+      setPool(hanging);
+      try {
+        expect((await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: "before the hang" } })).status).toBe(202);
+        frozen = true;
+        const started = Date.now();
+        const response = await call(messagesRoute.POST, { eventType: "lead.created", payload: { n: "during the hang" } });
+        expect(response.status).toBe(503);
+        expect(response.json.error.code).toBe("database_busy");
+        expect(Number(response.retryAfter)).toBeGreaterThan(0);
+        // The statement timeout (0.3 s) plus the client's 2 s margin, not a client's own timeout.
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        setPool(healthy);
+        for (const socket of sockets) socket.destroy();
+        await hanging.end().catch(() => undefined);
+        await new Promise((resolve) => proxy.close(resolve));
+      }
     });
   });
 

@@ -23,11 +23,12 @@ const server = http.createServer((request, response) => {
   request.on("end", async () => {
     if (sink.hold) await sink.hold;
     if (sink.failing) return response.writeHead(503).end("down");
-    const events = JSON.parse(body) as Array<{ id: string; data: { deliveryId: string } }>;
+    const events = JSON.parse(body) as Array<{ id: string; data: { deliveryId: string; more?: string[] } }>;
     for (const event of events) {
       if (sink.seen.has(event.id)) continue; // deduplicated: no run starts
       sink.seen.add(event.id);
-      sink.accepted.push({ id: event.id, deliveryId: event.data.deliveryId });
+      // An event stands for its deliveryId and those in its `more` (lib/delivery/requests.ts).
+      for (const deliveryId of [event.data.deliveryId, ...(event.data.more ?? [])]) sink.accepted.push({ id: event.id, deliveryId });
     }
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: events.map((e) => e.id), status: 200 }));
   });

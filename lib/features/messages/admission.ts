@@ -6,7 +6,8 @@ import { logger } from "@/lib/log";
 
 /**
  * Admission control for publish: while the delivery backlog (deliveries that are due and not yet
- * attempted, or due for a retry) is at HOOKLINE_MAX_BACKLOG or more, publish answers 429
+ * attempted, or due for a retry, and those waiting in an endpoint's backlog because its lane was
+ * full, whatever their turn) is at HOOKLINE_MAX_BACKLOG or more, publish answers 429
  * `delivery_backlog_full` with a Retry-After, so a worker that is behind makes producers slow down
  * instead of growing the backlog without bound. Everything already accepted stays stored and is
  * delivered; nothing is dropped to make room.
@@ -25,19 +26,28 @@ type State = {
   acceptedSince: number;
   /** Deliveries the workers finish per second, smoothed; null until two counts exist. */
   drainPerSecond: number | null;
+  /** The same over the last interval alone: 0 while nothing drains (a stalled worker). */
+  lastDrainPerSecond: number | null;
   counting?: Promise<void>;
 };
 
 const globalForAdmission = globalThis as unknown as { hooklineAdmission?: State };
 function state(): State {
-  return (globalForAdmission.hooklineAdmission ??= { counted: 0, countedAt: 0, acceptedSince: 0, drainPerSecond: null });
+  return (globalForAdmission.hooklineAdmission ??= { counted: 0, countedAt: 0, acceptedSince: 0, drainPerSecond: null, lastDrainPerSecond: null });
 }
 
+// Due deliveries (the (status, nextAttemptAt) index), plus those waiting in endpoints' backlogs
+// (the partial Delivery_backlog_idx): a deferred delivery's turn may be minutes ahead, but it waits
+// because a lane could not keep up, so it counts. Left out, each deferral looked like a drained
+// delivery, and a slow endpoint's burst reopened admission again and again (no bound at all).
 const BACKLOG = `
-  SELECT count(*)::int AS n FROM (
-    SELECT 1 FROM "Delivery"
-     WHERE status = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now() AT TIME ZONE 'UTC')
-     LIMIT $1) due`;
+  SELECT (SELECT count(*) FROM (
+            SELECT 1 FROM "Delivery"
+             WHERE status = 'PENDING' AND "deferredUntil" IS NULL
+               AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now() AT TIME ZONE 'UTC')
+             LIMIT $1) due)::int
+       + (SELECT count(*) FROM (
+            SELECT 1 FROM "Delivery" WHERE status = 'PENDING' AND "deferredUntil" IS NOT NULL LIMIT $1) deferred)::int AS n`;
 
 async function count(current: State) {
   const limit = env().HOOKLINE_MAX_BACKLOG;
@@ -51,6 +61,7 @@ async function count(current: State) {
     const drained = Math.max(0, before - counted);
     const rate = seconds > 0 ? drained / seconds : 0;
     current.drainPerSecond = current.drainPerSecond === null ? rate : 0.7 * current.drainPerSecond + 0.3 * rate;
+    current.lastDrainPerSecond = rate;
   }
   current.counted = counted;
   current.countedAt = startedAt;
@@ -77,10 +88,13 @@ export async function admit() {
   const limit = env().HOOKLINE_MAX_BACKLOG;
   const current = await backlog();
   if (current < limit) return;
-  const { drainPerSecond } = state();
-  // Long enough for the workers to bring the backlog a tenth below the limit at the rate they drain it.
+  const { drainPerSecond, lastDrainPerSecond } = state();
+  // Long enough for the workers to bring the backlog a tenth below the limit at the rate they drain
+  // it: the smoothed rate, or the last interval's where that is lower (a worker that stalled drains
+  // nothing now, whatever it drained before: 30 s, as before a rate is known).
+  const rate = Math.min(drainPerSecond ?? 0, lastDrainPerSecond ?? 0);
   const excess = current - limit * 0.9;
-  const seconds = drainPerSecond && drainPerSecond > 0 ? Math.ceil(excess / drainPerSecond) : 30;
+  const seconds = rate > 0 ? Math.ceil(excess / rate) : 30;
   const retryAfter = Math.min(60, Math.max(1, seconds));
   throw errors.backlogFull(
     `Hookline is behind on deliveries (${current >= limit * 2 ? `over ${limit * 2}` : current} waiting, limit ${limit}); nothing was published. Retry after ${retryAfter} s`,

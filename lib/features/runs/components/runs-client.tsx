@@ -187,7 +187,7 @@ function RunRow({ run }: { run: Run }) {
           <div className="font-mono text-xs text-zinc-800">{run.event.name}</div>
           {data.deliveryId && <div className="font-mono text-xs text-zinc-500">{data.deliveryId}</div>}
           {data.deliveryId && Array.isArray(data.more) && data.more.length > 0 && (
-            <div className="text-xs text-zinc-500">and {data.more.length} more {data.more.length === 1 ? "delivery" : "deliveries"} of this endpoint</div>
+            <div className="text-xs text-zinc-500">and {data.more.length} more {data.more.length === 1 ? "delivery" : "deliveries"} in this event</div>
           )}
         </Td>
         <Td dense className="font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</Td>
