@@ -169,13 +169,15 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedP
   const database = options.database ?? "hookline";
   await ensureDatabase(adminUrl, database);
   let stopped = false;
-  // PostgreSQL that dies under us (kill -9, the OOM killer) is started again, on the same port and
-  // data, with a growing pause while it will not come up (its old backends may still hold the
-  // shared memory for a moment): the app answers 503 meanwhile and carries on afterwards, as with
-  // any database that restarts. A deliberate stop() is not a death.
+  // PostgreSQL that dies under us (kill -9, the OOM killer, a crash) is started again, on the same
+  // port and data, with a growing pause while it will not come up (its old backends may still hold
+  // the shared memory for a moment): the app answers 503 meanwhile and carries on afterwards, as
+  // with any database that restarts. A shutdown is not a death: stop(), or a signal it handled and
+  // exited 0 on (a terminal's Ctrl-C reaches the whole process group, PostgreSQL too).
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
   const watch = () =>
-    (server as unknown as { process?: ChildProcess }).process?.once("exit", (code, signal) => {
-      if (stopped) return;
+    child()?.once("exit", (code, signal) => {
+      if (stopped || (signal === null && code === 0)) return;
       log(`embedded PostgreSQL exited (${signal ?? `code ${code}`}); starting it again`);
       void restart(0);
     });
@@ -201,6 +203,9 @@ export async function startEmbeddedPostgres(options: Options): Promise<EmbeddedP
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      // Already gone (shut down by a signal): the library would wait for an exit that came before.
+      const current = child();
+      if (!current || current.exitCode !== null || current.signalCode !== null) return;
       await server.stop();
     },
   };

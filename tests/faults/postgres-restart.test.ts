@@ -49,4 +49,15 @@ describe("embedded PostgreSQL", () => {
     expect(lines.some((line) => /embedded PostgreSQL exited \(SIGKILL\); starting it again/.test(line))).toBe(true);
     expect(lines.some((line) => /embedded PostgreSQL is back on 127\.0\.0\.1:/.test(line))).toBe(true);
   }, 90_000);
+
+  it("is not started again after a shutdown it was asked for (a terminal's Ctrl-C reaches it too), and stop() then returns", async () => {
+    const restarts = () => lines.filter((line) => /starting it again/.test(line)).length;
+    const before = restarts();
+    process.kill(postmasterPid(), "SIGINT");
+    await waitFor(async () => query("SELECT 1").then(() => false, () => true), 15_000, "PostgreSQL to shut down");
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(restarts()).toBe(before);
+    const stopped = await Promise.race([postgres.stop().then(() => "stopped"), new Promise((resolve) => setTimeout(() => resolve("still waiting"), 5_000))]);
+    expect(stopped).toBe("stopped");
+  }, 60_000);
 });
