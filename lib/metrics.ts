@@ -24,7 +24,7 @@ function create() {
   });
   const publishSeconds = new client.Histogram({
     name: "hookline_publish_duration_seconds",
-    help: "Time to publish one message (validate, store, match, create deliveries, hand them to the executor)",
+    help: "Time to answer one publish request, a message or a batch (validate, store, match, create deliveries, hand them to the executor)",
     buckets: SECONDS_BUCKETS,
     registers: [registry],
   });
@@ -71,6 +71,11 @@ function create() {
     help: "How long the oldest due delivery has been waiting (0 when none is due): the delivery lag",
     registers: [registry],
   });
+  const oldestDeferred = new client.Gauge({
+    name: "hookline_delivery_backlog_oldest_seconds",
+    help: "How long ago the oldest delivery waiting in an endpoint's backlog was published (0 when none waits): how far a slow endpoint is behind",
+    registers: [registry],
+  });
   const endpoints = new client.Gauge({
     name: "hookline_endpoints",
     help: "Endpoints by state (enabled|disabled)",
@@ -92,12 +97,13 @@ function create() {
   async function readDatabase() {
     const [byStatus, waiting, endpointRows, runRows] = await Promise.all([
       db().$queryRaw<Array<{ status: string; count: bigint }>>`SELECT status::text AS status, count(*) AS count FROM "Delivery" GROUP BY 1`,
-      db().$queryRaw<Array<{ due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null }>>`
+      db().$queryRaw<Array<{ due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null; oldestDeferred: number | null }>>`
         SELECT count(*) FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())) AS due,
                count(*) FILTER (WHERE "deferredUntil" IS NULL AND "nextAttemptAt" > now()) AS scheduled,
                count(*) FILTER (WHERE "deferredUntil" IS NOT NULL) AS deferred,
                extract(epoch FROM now() - min(coalesce("nextAttemptAt", "createdAt"))
-                 FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())))::float8 AS oldest
+                 FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())))::float8 AS oldest,
+               extract(epoch FROM now() - min("createdAt") FILTER (WHERE "deferredUntil" IS NOT NULL))::float8 AS "oldestDeferred"
           FROM "Delivery" WHERE status = 'PENDING'::"DeliveryStatus"`,
       db().$queryRaw<Array<{ enabled: boolean; count: bigint }>>`SELECT enabled, count(*) AS count FROM "Endpoint" GROUP BY 1`,
       db().$queryRaw<Array<{ function_id: string; status: string; count: bigint }>>`
@@ -113,6 +119,7 @@ function create() {
     backlog.set({ state: "deferred" }, Number(waiting[0]?.deferred ?? 0));
     backlog.set({ state: "in_flight" }, inFlight);
     oldestDue.set(Math.max(0, waiting[0]?.oldest ?? 0));
+    oldestDeferred.set(Math.max(0, waiting[0]?.oldestDeferred ?? 0));
     endpoints.set({ state: "enabled" }, Number(endpointRows.find((row) => row.enabled)?.count ?? 0));
     endpoints.set({ state: "disabled" }, Number(endpointRows.find((row) => !row.enabled)?.count ?? 0));
     runs.reset();
@@ -165,9 +172,14 @@ export function recordDeferred(count: number) {
   metrics().deliveriesDeferred.inc(count);
 }
 
-/** Called by publish once per message. */
-export function recordPublish(created: boolean, seconds: number) {
+/**
+ * Called by publish once per request: each message it published (one, or up to 100 from
+ * `POST /messages/batch`) counts, and the request's duration is observed once.
+ */
+export function recordPublish(messages: Array<{ created: boolean }>, seconds: number) {
   const m = metrics();
-  m.published.inc({ result: created ? "created" : "duplicate" });
+  const created = messages.filter((message) => message.created).length;
+  if (created) m.published.inc({ result: "created" }, created);
+  if (messages.length > created) m.published.inc({ result: "duplicate" }, messages.length - created);
   m.publishSeconds.observe(seconds);
 }

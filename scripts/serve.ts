@@ -145,7 +145,8 @@ try {
     }
   });
 
-  log(`console ready on http://localhost:${port}`);
+  const host = env().HOOKLINE_HOST;
+  log(`console ready on http://${host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host}:${port}`);
 } catch (error) {
   logger().fatal({ err: error }, "start-up failed");
   await shutdown(1);

@@ -4,7 +4,7 @@ import { checkDeadline, now, progress } from "./util";
 /**
  * What the engine's tables hold after `deliveries` first attempts went through `deliver-batch`:
  * one `hookline/delivery.requested` event per delivery, one COMPLETED batch run per 100 of them
- * (the shape before requests were grouped, up to 8 deliveries an event: a worst case for the tables)
+ * (the shape before requests were grouped, up to 4 deliveries an event: a worst case for the tables)
  * (`deliver-batch` has no steps, so no memos), spread over the last 6 days (inside the 7-day
  * retention, so nothing of it is pruned during the bench). Loaded with FK triggers off
  * (session_replication_role = replica): the rows are consistent by construction. The app's own

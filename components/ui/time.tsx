@@ -40,13 +40,18 @@ function subscribe(listener: () => void) {
   };
 }
 
-/** "3 minutes ago", kept fresh, with the exact time on hover. Renders the ISO time until hydrated. */
-export function RelativeTime({ iso }: { iso: string }) {
+/**
+ * "3 minutes ago", kept fresh, with the exact time on hover. Renders the ISO time until hydrated.
+ * The shared clock ticks every 15 s, so a time that just happened can be newer than it: a past
+ * time (the default) never reads as "in 3 seconds", it reads "now"; `future` for times that may
+ * still be ahead (a next attempt, a wake-up).
+ */
+export function RelativeTime({ iso, future = false }: { iso: string; future?: boolean }) {
   // null on the server and during hydration, so both render the same text.
   const current = useSyncExternalStore(subscribe, () => now, () => null);
   return (
     <time dateTime={iso} title={new Date(iso).toLocaleString()} suppressHydrationWarning>
-      {current === null ? new Date(iso).toISOString().slice(0, 19).replace("T", " ") : relative(iso, current)}
+      {current === null ? new Date(iso).toISOString().slice(0, 19).replace("T", " ") : relative(iso, future ? current : Math.max(current, Date.parse(iso)))}
     </time>
   );
 }

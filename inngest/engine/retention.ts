@@ -12,7 +12,7 @@
  * delete (20 batches of 1,000 is 333 rows/s) below what a box inserts at a sustained 2,000
  * deliveries/s (an event per delivery, as it was then), and the tables would grow without bound. One
  * pass deleted about 56,000 aged events a second (bench/retention-rate.ts), so the default 5 s per
- * table keeps up with about 4,700 events/s: with up to 8 deliveries an event, more than one box sustains, while a pass that is catching up (after
+ * table keeps up with about 4,700 events/s: with up to 4 deliveries an event, more than one box sustains, while a pass that is catching up (after
  * an upgrade, a long outage of the sweep) takes at most 15 s of every minute from delivery.
  */
 import type pg from "pg";

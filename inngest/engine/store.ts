@@ -191,7 +191,7 @@ export class Store {
   /**
    * Stores the events and starts their runs in the same transaction; returns the event ids.
    * Batched: a constant number of statements per call, not per event (the app sends one event
-   * per endpoint for up to 8 deliveries, 20 at a time for a message with 20 endpoints).
+   * per endpoint for up to 4 deliveries, 20 at a time for a message with 20 endpoints).
    */
   async ingest(events: IncomingEvent[], seed?: string): Promise<string[]> {
     const seeded = seededEventIds(seed, events.length);

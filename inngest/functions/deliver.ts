@@ -8,9 +8,9 @@ import { recordAttemptSpan } from "@/lib/tracing";
 
 /**
  * Most request events a batch run takes. An event stands for up to DELIVERIES_PER_REQUEST
- * deliveries of its endpoint (8): at most 200 a run.
+ * deliveries of its endpoint (4): at most 200 a run.
  */
-const BATCH_SIZE = 25;
+const BATCH_SIZE = 50;
 /** How long a batch waits for its slowest requests before leaving them to finish on their own. */
 const PATIENCE_MS = 1_000;
 

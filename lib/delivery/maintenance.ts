@@ -20,10 +20,13 @@ const BATCH = 1000;
  */
 export async function sweepDeliveries(graceMs = 5 * 60_000) {
   const unsent = await requestUnsentDeliveries();
-  const leases = await requeueExpiredLeases(graceMs);
+  const leases = await requeueExpiredLeases();
   const stranded = await requestStrandedDeliveries(graceMs);
   return { unsent, leases, stranded };
 }
+
+/** How long past its lease a SENDING delivery waits before the sweep hands it back. */
+const LEASE_GRACE_MS = 15_000;
 
 /** A round id of its own per sweep pass, so no re-request is dropped as a duplicate of an earlier one. */
 function sweepRound(kind: string) {
@@ -52,11 +55,15 @@ export async function requestUnsentDeliveries(olderThanMs = 15_000) {
 }
 
 /**
- * SENDING long past its lease: the run that held it is gone (its function
- * exhausted retries, or its executor state was lost). A fresh round restarts it.
- * `requestedAt` is cleared with the status, so a failed send leaves it for the next pass.
+ * SENDING past its lease: the worker that held it is gone (killed mid-request, its batch run
+ * already over), or its executor state was lost. A fresh round restarts it. A lease covers the
+ * request's timeout plus time to record it, and every record and lease extension is
+ * lease-checked, so once it has run out nothing of the old attempt can land any more: it is handed
+ * back LEASE_GRACE_MS later (it used to wait 5 minutes more, leaving a killed worker's deliveries
+ * "sending" for about 6 minutes). `requestedAt` is cleared with the status, so a failed send leaves
+ * it for the next pass.
  */
-export async function requeueExpiredLeases(graceMs = 5 * 60_000) {
+export async function requeueExpiredLeases(graceMs = LEASE_GRACE_MS) {
   const rows = await db().delivery.findMany({
     where: { status: "SENDING", leaseExpiresAt: { lt: new Date(Date.now() - graceMs) } },
     select: { id: true, endpointId: true },

@@ -188,6 +188,10 @@ describe("batched attempts", () => {
     expect((await metrics().deliveriesDeferred.get()).values[0]?.value).toBe(deferredBefore + deferred.length);
     const scraped = await metrics().scrape();
     expect(Number(/hookline_delivery_backlog\{state="deferred"\} (\d+)/.exec(scraped)?.[1])).toBeGreaterThanOrEqual(deferred.length);
+    // How far behind: published before this test began.
+    const behind = Number(/hookline_delivery_backlog_oldest_seconds ([\d.e+-]+)/.exec(scraped)?.[1]);
+    expect(behind).toBeGreaterThan(0);
+    expect(behind).toBeGreaterThanOrEqual((Date.now() - started) / 1000 - 0.5);
     // About two seconds of work at 5 a second was taken; the rest was never claimed into memory.
     const admitted = backlog.length - deferred.length;
     expect(admitted).toBeGreaterThanOrEqual(6);

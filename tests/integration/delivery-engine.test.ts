@@ -306,7 +306,7 @@ describe("delivery on the local engine", () => {
     const ctx = await makeWorkspace();
     const target = await receiver(() => 200);
     const endpoints = await Promise.all(["a", "b"].map((title) => services.createEndpoint(ctx, { title, url: target.url, eventTypes: ["grouped"] })));
-    // 30 messages in one statement: 60 deliveries, 30 per endpoint; an event stands for at most 8.
+    // 30 messages in one statement: 60 deliveries, 30 per endpoint; an event stands for at most 4.
     const { messages } = await services.publishBatch(ctx, { messages: Array.from({ length: 30 }, (_, n) => ({ eventType: "grouped", payload: { n } })) });
     const deliveries = messages.flatMap((m) => m.deliveries);
     expect(deliveries).toHaveLength(60);
@@ -314,7 +314,7 @@ describe("delivery on the local engine", () => {
       `SELECT payload FROM inngest_engine.events WHERE payload->'data'->>'endpointId' = ANY($1)`,
       [endpoints.map((e) => e.id)],
     );
-    expect(events).toHaveLength(8); // 8 + 8 + 8 + 6 for each endpoint
+    expect(events).toHaveLength(16); // 7 × 4 + 2 for each endpoint
     const requested = events.flatMap(({ payload }) => [payload.data.deliveryId, ...(payload.data.more ?? [])]);
     expect(requested.sort()).toEqual(deliveries.map((d) => d.id).sort());
     for (const { payload } of events) {
@@ -386,7 +386,7 @@ describe("delivery on the local engine", () => {
       // Two sends may be on their way at once; the rest of the 30 requests wait and go out together.
       const burstSends = send.mock.calls.filter(([events]) => JSON.stringify(events).includes(published[0]!.deliveries[0]!.endpointId));
       expect(burstSends.length).toBeLessThan(30);
-      // Requests of one endpoint that went out together are one event, standing for up to 8 (`more`).
+      // Requests of one endpoint that went out together are one event, standing for up to 4 (`more`).
       const sentEvents = burstSends.flatMap(([events]) => (Array.isArray(events) ? events : [events]));
       const sentIds = sentEvents.flatMap((event) => [event.data.deliveryId as string, ...((event.data.more as string[] | undefined) ?? [])]);
       expect(sentIds.sort()).toEqual(published.map((p) => p.deliveries[0]!.id).sort());

@@ -74,9 +74,22 @@ describe("/api/metrics", () => {
     expect(value(after, 'hookline_delivery_backlog{state="in_flight"}')).toBe(0);
     expect(value(after, 'hookline_deliveries{status="PENDING"}')).toBe(4);
     expect(value(after, "hookline_delivery_oldest_due_seconds")).toBeGreaterThanOrEqual(0);
+    // None waits in an endpoint's backlog (no lane was full).
+    expect(value(after, 'hookline_delivery_backlog{state="deferred"}')).toBe(0);
+    expect(value(after, "hookline_delivery_backlog_oldest_seconds")).toBe(0);
     expect(value(after, 'hookline_endpoints{state="disabled"}')).toBe(1);
     expect(value(after, 'hookline_endpoints{state="enabled"}')).toBe(0);
     expect(after).toContain("# TYPE hookline_engine_runs gauge");
+
+    // A batch counts each of its messages (one repeats a key) and its request's duration once.
+    const batch = await api.POST("/messages/batch", {
+      body: { messages: [{ eventType: "call:completed", payload: { b: 1 } }, { eventType: "call:completed", payload: { b: 2 } }, { eventType: "call:completed", payload: { i: 0 }, idempotencyKey: "k1" }] },
+    });
+    expect(batch.response.status).toBe(202);
+    const afterBatch = (await scrape(`Bearer ${TOKEN}`)).text;
+    expect(value(afterBatch, 'hookline_messages_published_total{result="created"}')).toBe(6);
+    expect(value(afterBatch, 'hookline_messages_published_total{result="duplicate"}')).toBe(2);
+    expect(value(afterBatch, "hookline_publish_duration_seconds_count")).toBe(6);
   });
 
   it("serves the same registry on a loopback-only listener", async () => {
@@ -84,7 +97,7 @@ describe("/api/metrics", () => {
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       const text = await (await fetch(server.url)).text();
-      expect(value(text, 'hookline_messages_published_total{result="created"}')).toBe(4);
+      expect(value(text, 'hookline_messages_published_total{result="created"}')).toBe(6);
       expect((await fetch(server.url.replace("/metrics", "/other"))).status).toBe(404);
     } finally {
       await server.close();

@@ -115,6 +115,18 @@ describe("no stranded deliveries: every unfinished delivery is running or due (f
     expect((await db.delivery.findUniqueOrThrow({ where: { id } })).status).toBe("PENDING");
   });
 
+  it("a killed worker's SENDING delivery is handed back shortly after its lease ran out, not before", async () => {
+    const running = await published();
+    const gone = await published();
+    await age(running, { status: "SENDING", leaseExpiresAt: new Date(Date.now() + 10_000) });
+    await age(gone, { status: "SENDING", leaseExpiresAt: ago(30_000) });
+    sink.accepted.length = 0;
+    await sweepDeliveries();
+    expect(requested(gone)).toHaveLength(1);
+    expect(requested(running)).toHaveLength(0);
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: running } })).status).toBe("SENDING");
+  });
+
   it("a re-request is never dropped as a duplicate of the first request's event id", async () => {
     const id = await published();
     expect(requested(id)).toHaveLength(1);

@@ -19,7 +19,8 @@ describe("groupRequests", () => {
     ];
     const grouped = groupRequests(events);
     expect(grouped.map(members)).toEqual([
-      ["dlv_a0", "dlv_a1", "dlv_a2", "dlv_a3", "dlv_a4", "dlv_a5", "dlv_a6", "dlv_a7"],
+      ["dlv_a0", "dlv_a1", "dlv_a2", "dlv_a3"],
+      ["dlv_a4", "dlv_a5", "dlv_a6", "dlv_a7"],
       ["dlv_a8", "dlv_a9"],
       ["dlv_b0"],
       ["dlv_a_retry"],

@@ -47,7 +47,7 @@ export async function publish(ctx: ServiceContext, input: PublishInput, options:
     span.setAttributes({ "hookline.message_id": published.message.id, "hookline.deliveries": published.deliveries.length, "hookline.created": published.created });
     return published;
   });
-  recordPublish(result.created, (performance.now() - started) / 1000);
+  recordPublish([result], (performance.now() - started) / 1000);
   return result;
 }
 
@@ -63,6 +63,7 @@ async function publishMessage(ctx: ServiceContext, input: PublishInput, options:
  * message by its index. Idempotency keys work per message, as in `publish`.
  */
 export async function publishBatch(ctx: ServiceContext, input: unknown, options: { rawPayloads?: Array<string | undefined> } = {}) {
+  const started = performance.now();
   assertCanWrite(ctx);
   const { messages } = parseWith(publishBatchSchema, input);
   const problems: Problem[] = [];
@@ -85,6 +86,7 @@ export async function publishBatch(ctx: ServiceContext, input: unknown, options:
   // Items that passed the checks above still go through the lookup's (schema, idempotency), so
   // the refusal lists every refused message at once.
   const results = await publishPrepared(ctx, prepared, false, (all) => batchError(all, messages.length), problems);
+  recordPublish(results, (performance.now() - started) / 1000);
   return { created: results.some((result) => result.created), messages: results };
 }
 

@@ -11,7 +11,7 @@ export const RUN_STATUSES: RunStatus[] = ["RUNNING", "SLEEPING", "COMPLETED", "F
 
 /** The functions in inngest/functions/, as the SDK names them (`<app id>-<function id>`). */
 export const RUN_FUNCTIONS = [
-  { id: "hookline-deliver-batch", label: "Deliver (first attempts)" },
+  { id: "hookline-deliver-batch", label: "Deliver (batched attempts)" },
   { id: "hookline-deliver", label: "Deliver (retries)" },
   { id: "hookline-resend", label: "Resend" },
   { id: "hookline-recover", label: "Recover" },

@@ -59,7 +59,7 @@ export function DeliveryCard({ delivery, canWrite, resending, onResend, endpoint
               <div className="flex gap-1">
                 <dt>Next attempt</dt>
                 <dd className="font-medium text-zinc-900">
-                  <RelativeTime iso={delivery.nextAttemptAt} />
+                  <RelativeTime iso={delivery.nextAttemptAt} future />
                 </dd>
               </div>
             )}

@@ -6,6 +6,9 @@ import { cn } from "@/components/ui/cn";
 import type { SeriesBucket } from "@/lib/features/overview/queries";
 import { formatRate, successRate } from "./format";
 
+// Axis ticks in the 44 px the axis has: 20000 → "20K" (whole numbers stay as they are below 1,000).
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
 const RANGES = {
   "24h": { label: "24 hours", caption: "per hour, last 24 hours" },
   "14d": { label: "14 days", caption: "per day (UTC), last 14 days" },
@@ -86,7 +89,7 @@ export function DeliveryChart({ hourly, daily }: { hourly: SeriesBucket[]; daily
                 interval={range === "24h" ? 2 : 1}
                 minTickGap={8}
               />
-              <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#71717a" }} tickLine={false} axisLine={false} width={44} />
+              <YAxis allowDecimals={false} tickFormatter={(value: number) => compact.format(value)} tick={{ fontSize: 11, fill: "#71717a" }} tickLine={false} axisLine={false} width={44} />
               <Tooltip cursor={{ fill: "#f4f4f5" }} content={(props) => <ChartTooltip active={props.active} payload={props.payload} range={range} />} />
               <Bar dataKey="succeeded" name="Succeeded" stackId="attempts" fill={SUCCEEDED} isAnimationActive={false} />
               <Bar dataKey="failed" name="Failed" stackId="attempts" fill={FAILED} radius={[2, 2, 0, 0]} isAnimationActive={false} />

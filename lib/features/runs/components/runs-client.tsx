@@ -192,7 +192,7 @@ function RunRow({ run }: { run: Run }) {
         </Td>
         <Td dense className="font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</Td>
         <Td dense className="whitespace-nowrap text-zinc-700">
-          {run.nextWakeAt && !run.endedAt ? <RelativeTime iso={run.nextWakeAt} /> : <span className="text-zinc-500">—</span>}
+          {run.nextWakeAt && !run.endedAt ? <RelativeTime iso={run.nextWakeAt} future /> : <span className="text-zinc-500">—</span>}
         </Td>
         <Td dense className="text-right tabular-nums text-zinc-700">{run.attempt + 1}</Td>
         <Td dense className="whitespace-nowrap text-zinc-700">
