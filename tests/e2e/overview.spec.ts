@@ -79,11 +79,12 @@ test("runs: the local engine's runs, live, with a run's steps", async ({ page, r
     const endpoint = await api(request).post("/endpoints", { title: `Runs ${tag}`, url: bad.url, eventTypes: [`runs.check_${tag}`], retryPolicy: { preset: "none" } });
     expect(endpoint.status()).toBe(201);
     const endpointId = (await endpoint.json()).id as string;
-    const published = await api(request).post("/messages", { eventType: `runs.check_${tag}`, payload: { n: 1 } });
+    // Three messages in one request: one statement, so one request event (and one batch run) for their three deliveries here.
+    const published = await api(request).post("/messages/batch", { messages: [1, 2, 3].map((n) => ({ eventType: `runs.check_${tag}`, payload: { n } })) });
     expect(published.status()).toBe(202);
     // Other specs' endpoints that take every event get a delivery too: pick this endpoint's.
-    failedDeliveryId = (await published.json()).deliveries.find((delivery: { endpointId: string }) => delivery.endpointId === endpointId).id;
-    await expect.poll(() => bad.received.length, { timeout: 20_000 }).toBe(1);
+    failedDeliveryId = (await published.json()).data[0].deliveries.find((delivery: { endpointId: string }) => delivery.endpointId === endpointId).id;
+    await expect.poll(() => bad.received.length, { timeout: 20_000 }).toBe(3);
   } finally {
     await bad.close();
   }
@@ -98,7 +99,8 @@ test("runs: the local engine's runs, live, with a run's steps", async ({ page, r
   await row.getByRole("button", { name: /Show steps of run/ }).click();
   // The batch run has no steps (one call, see inngest/functions/deliver.ts); its output counts the batch.
   await expect(page.getByText("No steps: the function did its work in one call.").first()).toBeVisible();
-  await expect(page.getByLabel("Run output").first()).toContainText('"deliveries": 1');
+  await expect(page.getByLabel("Run output").first()).toContainText('"deliveries": 3');
+  await expect(row).toContainText("and 2 more deliveries in this run");
   await screenshot(page, "runs");
   await expectAccessible(page, "runs");
 

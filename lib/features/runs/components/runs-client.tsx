@@ -156,6 +156,11 @@ function RunRow({ run }: { run: Run }) {
   const [open, setOpen] = useState(false);
   // A request event stands for its deliveryId and the ids in `more` (lib/delivery/requests.ts, groupRequests).
   const data = (run.event.data ?? {}) as { deliveryId?: string; endpointId?: string; more?: string[] };
+  // A finished batch run says how many deliveries it took (inngest/functions/deliver.ts); the event
+  // shown is only its first.
+  const output = run.output as { deliveries?: unknown } | null;
+  const deliveries = output && typeof output === "object" && typeof output.deliveries === "number" ? output.deliveries : null;
+  const moreInEvent = data.deliveryId && Array.isArray(data.more) ? data.more.length : 0;
   const error = errorText(run.error);
   const outcome = outcomeOf(run);
   const detailsId = `run-${run.id}-details`;
@@ -186,9 +191,11 @@ function RunRow({ run }: { run: Run }) {
         <Td dense>
           <div className="font-mono text-xs text-zinc-800">{run.event.name}</div>
           {data.deliveryId && <div className="font-mono text-xs text-zinc-500">{data.deliveryId}</div>}
-          {data.deliveryId && Array.isArray(data.more) && data.more.length > 0 && (
-            <div className="text-xs text-zinc-500">and {data.more.length} more {data.more.length === 1 ? "delivery" : "deliveries"} in this event</div>
-          )}
+          {deliveries !== null && deliveries > 1 ? (
+            <div className="text-xs text-zinc-500">and {deliveries - 1} more {deliveries === 2 ? "delivery" : "deliveries"} in this run</div>
+          ) : moreInEvent > 0 ? (
+            <div className="text-xs text-zinc-500">and {moreInEvent} more {moreInEvent === 1 ? "delivery" : "deliveries"} in this event</div>
+          ) : null}
         </Td>
         <Td dense className="font-mono text-xs text-zinc-700">{run.currentStep ?? <span className="text-zinc-500">—</span>}</Td>
         <Td dense className="whitespace-nowrap text-zinc-700">
