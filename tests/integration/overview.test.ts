@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
 import { newId } from "@/lib/ids";
+import { listEndpointsWithStats } from "@/lib/features/endpoints/queries";
 import { getOverview } from "@/lib/features/overview/queries";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
@@ -97,5 +98,10 @@ describe("overview stats", () => {
 
     expect(overview.recentFailures).toHaveLength(2);
     expect(overview.recentFailures[0]).toMatchObject({ endpointTitle: "Bad", responseStatus: 503, number: 2 });
+
+    // The endpoints list counts the same way: its Send test is not in its 24 h rate.
+    const listed = await listEndpointsWithStats(ctx);
+    expect(listed.find((item) => item.id === good.id)!.stats).toMatchObject({ attempts24h: 2, succeeded24h: 2, successRate24h: 1 });
+    expect(listed.find((item) => item.id === bad.id)!.stats).toMatchObject({ attempts24h: 2, succeeded24h: 0 });
   });
 });

@@ -21,7 +21,8 @@ export type EndpointStats = {
 /**
  * The endpoints list: every endpoint with its 24 h success rate and last attempt,
  * in two queries whatever the number of endpoints (the aggregate is served by the
- * (workspaceId, createdAt) index of Attempt).
+ * (workspaceId, createdAt) index of Attempt). The rate leaves "Send test" out, as the
+ * overview does; the last attempt may be one.
  */
 export async function listEndpointsWithStats(ctx: ServiceContext, options: { account?: string } = {}) {
   const since = new Date(Date.now() - DAY_MS);
@@ -29,8 +30,8 @@ export async function listEndpointsWithStats(ctx: ServiceContext, options: { acc
     listEndpoints(ctx, options),
     db().$queryRaw<Array<{ endpointId: string; total: bigint; ok: bigint; lastAt: Date; lastOk: boolean }>>`
       SELECT "endpointId",
-             count(*) AS total,
-             count(*) FILTER (WHERE outcome = 'SUCCESS') AS ok,
+             count(*) FILTER (WHERE trigger <> 'TEST') AS total,
+             count(*) FILTER (WHERE outcome = 'SUCCESS' AND trigger <> 'TEST') AS ok,
              max("createdAt") AS "lastAt",
              (array_agg(outcome = 'SUCCESS' ORDER BY "createdAt" DESC, id DESC))[1] AS "lastOk"
         FROM "Attempt"
