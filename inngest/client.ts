@@ -76,6 +76,11 @@ export const deliveriesResendRequested = eventType("hookline/deliveries.resend.r
   schema: z.object({ workspaceId: z.string().min(1), deliveryIds: z.array(z.string().min(1)).min(1) }),
 });
 
+/** The deliveries a `hookline/delivery.requested` event stands for: its `deliveryId`, then those in `more`. */
+export function requestedDeliveryIds(data: { deliveryId: string; more?: string[] }): string[] {
+  return [data.deliveryId, ...(data.more ?? [])];
+}
+
 type LogLevel = "debug" | "info" | "warn" | "error";
 
 /**

@@ -130,7 +130,8 @@ try {
   }
 
   process.env.HOOKLINE_LAUNCHER_PID = String(process.pid);
-  next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", env().HOOKLINE_HOST], {
+  const host = env().HOOKLINE_HOST;
+  next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", host], {
     stdio: "inherit",
     // Same process group as this launcher and postgres: whoever stops the group (a terminal's
     // Ctrl-C, systemd, a test runner's kill) stops all of them, and nothing is left holding the port.
@@ -145,7 +146,6 @@ try {
     }
   });
 
-  const host = env().HOOKLINE_HOST;
   log(`console ready on http://${host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host}:${port}`);
 } catch (error) {
   logger().fatal({ err: error }, "start-up failed");

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { deliveryRequested, deliveryRetry, endpointBacklog, inngest } from "@/inngest/client";
+import { deliveryRequested, deliveryRetry, endpointBacklog, inngest, requestedDeliveryIds } from "@/inngest/client";
 import { Coalescer } from "@/lib/db/coalesce";
 import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
 import { requestBacklog, unrequest } from "@/lib/delivery/requests";
@@ -128,8 +128,8 @@ export const deliverBatch = inngest.createFunction(
     const items = new Map<string, BatchItem>();
     const traces = new Map<string, string>();
     for (const event of events) {
-      const { deliveryId: first, more = [], attempt, retryAt, backlog, traceparent } = event.data;
-      for (const deliveryId of [first, ...more]) {
+      const { attempt, retryAt, backlog, traceparent } = event.data;
+      for (const deliveryId of requestedDeliveryIds(event.data)) {
         // Two requests for one delivery (a sweep's beside a retry's): the later position decides; a
         // backlog poke only where it is the one request.
         const known = items.get(deliveryId);

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { DELIVERIES_PER_REQUEST, deliveryRequested, inngest } from "@/inngest/client";
+import { DELIVERIES_PER_REQUEST, deliveryRequested, inngest, requestedDeliveryIds } from "@/inngest/client";
 import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
 import { backlogHead } from "@/lib/delivery/attempt";
 import { Coalescer } from "@/lib/db/coalesce";
@@ -107,8 +107,8 @@ export type DirectRequests = { plan: IntakePlan; events: RequestEvent[]; committ
  * replayed `recover` step) is not.
  */
 export function groupRequests(events: RequestEvent[]): RequestEvent[] {
-  const groups = new Map<string, RequestEvent & { data: { more?: string[] } }>();
-  const out: Array<RequestEvent & { data: { more?: string[] } }> = [];
+  const groups = new Map<string, RequestEvent>();
+  const out: RequestEvent[] = [];
   for (const event of events) {
     const { deliveryId, ...rest } = event.data;
     const key = JSON.stringify(rest);
@@ -123,7 +123,7 @@ export function groupRequests(events: RequestEvent[]): RequestEvent[] {
   }
   for (const event of out) {
     if (!event.data.more) continue;
-    const digest = createHash("sha256").update([event.data.deliveryId, ...event.data.more].join(",")).digest("base64url").slice(0, 16);
+    const digest = createHash("sha256").update(requestedDeliveryIds(event.data).join(",")).digest("base64url").slice(0, 16);
     event.id = `${event.id}:${digest}`;
   }
   return out;
@@ -216,7 +216,7 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
 /** The executor has these deliveries' events: one statement for the whole send. */
 async function markRequested(events: RequestEvent[]) {
   await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
-    events.flatMap((event) => [event.data.deliveryId, ...(event.data.more ?? [])]),
+    events.flatMap((event) => requestedDeliveryIds(event.data)),
   ]).catch((error: unknown) => {
     // Sent but not marked: the sweep's unsent rule requests them once more (a no-op for their runs).
     logger().warn({ err: error, deliveries: events.length }, "could not mark deliveries requested");
