@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
 import { requeueFailedBatch } from "@/lib/delivery/resend";
 import type { RetryPolicy } from "@/lib/delivery/schemas";
-import { createEndpoint, getEndpoint, listEndpoints, rotateSecret, setEndpointEnabled, updateEndpoint } from "@/lib/features/endpoints/service";
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateSecret, setEndpointEnabled, updateEndpoint } from "@/lib/features/endpoints/service";
 import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import { sendTest } from "@/lib/features/endpoints/send-test";
 import { resetEnv } from "@/lib/env";
@@ -13,6 +13,7 @@ import { AppError } from "@/lib/errors";
 import { archiveEventType, createEventType, importPreset, updateEventType } from "@/lib/features/event-types/service";
 import { eventTypePresets, type JsonObject } from "@/lib/features/event-types/presets";
 import { publish } from "@/lib/features/messages/publish";
+import { getMessage } from "@/lib/features/messages/queries";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { startReceiver, type Receiver } from "@/tests/helpers/receiver";
 import { useTestDb } from "@/tests/helpers/services";
@@ -273,6 +274,34 @@ describe("endpoint health", () => {
     const outcome = await attemptDelivery(paused, { trigger: "SCHEDULED", scheduleAttempt: 1 });
     expect(outcome).toMatchObject({ ok: true, next: { action: "succeeded" } });
     expect(JSON.parse(receiver.requests.at(-1)!.body.toString("utf8"))).toEqual({ phase: "while disabled" });
+  });
+});
+
+describe("what an attempt belongs to", () => {
+  // Attempts keep no foreign keys of their own to the message and endpoint (migration
+  // 202612031000_hot_path_indexes): they go with their delivery.
+  it("the message detail lists each delivery's attempts; deleting an endpoint deletes its attempts, Send test's too", async () => {
+    const ctx = await makeWorkspace();
+    const [kept, removed] = [await endpointFor(ctx, { title: "Kept" }), await endpointFor(ctx, { title: "Removed" })];
+    const published = await publish(ctx, { eventType: "thing.happened", payload: { n: 1 } });
+    const byEndpoint = new Map(published.deliveries.map((delivery) => [delivery.endpointId, delivery.id]));
+    receiver.respond({ status: 500 });
+    await attemptDelivery(byEndpoint.get(kept.id)!, { trigger: "SCHEDULED", scheduleAttempt: 1 });
+    receiver.respond();
+    await attemptDelivery(byEndpoint.get(kept.id)!, { trigger: "MANUAL" });
+    await attemptDelivery(byEndpoint.get(removed.id)!, { trigger: "SCHEDULED", scheduleAttempt: 1 });
+    await sendTest(ctx, removed.id, { eventType: "thing.happened", payload: { hello: "test" } });
+
+    const detail = await getMessage(ctx, published.message.id);
+    const attemptsOf = (endpointId: string) => detail.deliveries.find((delivery) => delivery.endpointId === endpointId)!.attempts;
+    expect(attemptsOf(kept.id).map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 500], [2, 200]]);
+    expect(attemptsOf(removed.id).map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 200]]);
+    expect(await db.attempt.count({ where: { endpointId: removed.id } })).toBe(2);
+
+    await deleteEndpoint(ctx, removed.id);
+    expect(await db.attempt.count({ where: { endpointId: removed.id } })).toBe(0);
+    expect(await db.delivery.count({ where: { endpointId: removed.id } })).toBe(0);
+    expect((await getMessage(ctx, published.message.id)).deliveries.map((delivery) => [delivery.endpointId, delivery.attempts.length])).toEqual([[kept.id, 2]]);
   });
 });
 

@@ -66,9 +66,9 @@ export async function getMessage(ctx: ServiceContext, id: string) {
         // A portal session sees only its own endpoints' deliveries, never the operator's.
         where: ctx.account === undefined ? {} : { endpoint: { account: ctx.account } },
         orderBy: { createdAt: "asc" },
-        include: { endpoint: { select: { title: true, url: true } } },
+        // Through the delivery: the (deliveryId, number) index serves it.
+        include: { endpoint: { select: { title: true, url: true } }, attempts: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] } },
       },
-      attempts: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
     },
   });
   if (!row) throw errors.notFound("Message");
@@ -84,7 +84,7 @@ export async function getMessage(ctx: ServiceContext, id: string) {
       nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
       lastResponseStatus: delivery.lastResponseStatus,
       lastErrorCode: delivery.lastErrorCode,
-      attempts: row.attempts.filter((attempt) => attempt.deliveryId === delivery.id).map(toAttemptDto),
+      attempts: delivery.attempts.map(toAttemptDto),
     })),
   };
 }
