@@ -67,12 +67,13 @@ describe("sendWebhook", () => {
     expect(target.requests[0].headers).toMatchObject({ "x-api-key": "k_secret_value", "content-length": "40" });
   });
 
-  it("reuses the keep-alive connection", async () => {
+  it("reuses keep-alive connections", async () => {
     const target = await receiver((_, res) => res.end());
-    await send(target.url);
-    await send(target.url);
-    expect(target.requests).toHaveLength(2);
-    expect(target.connections).toBe(1);
+    for (let n = 0; n < 10; n++) await send(target.url);
+    expect(target.requests).toHaveLength(10);
+    // undici waits one turn of the event loop before it reuses a socket whose response just ended
+    // (a server may close it despite keep-alive), so a request sent at once takes a second one.
+    expect(target.connections).toBeLessThanOrEqual(2);
   });
 
   it("times out a receiver that never answers", async () => {
