@@ -397,11 +397,13 @@ async function main() {
   log(`created ${e2e.length + iso.length + 1 + paced.length} endpoints on the receiver at 127.0.0.1:${receiver.port}`);
 
   // 1. The limit.
-  log(`1. limit: signed keep-alive POSTs of ${PAYLOAD_BYTES} B at concurrency ${limitConcurrency}, no database`);
+  log(`1. limit: signed keep-alive POSTs of ${PAYLOAD_BYTES} B at concurrency ${limitConcurrency} (undici dispatch), no database`);
   const limitCount = Math.max(5000, deliveries);
   await limitLoop({ url: (i) => receiver!.url(`limit-warm/${i % ENDPOINTS}`), count: 2000, concurrency: limitConcurrency, payloadBytes: PAYLOAD_BYTES, label: "limit warm-up" });
-  const measureLimit = (label: string) => limitLoop({ url: (i) => receiver!.url(`limit/${i % ENDPOINTS}`), count: limitCount, concurrency: limitConcurrency, payloadBytes: PAYLOAD_BYTES, label });
+  const measureLimit = (label: string, client: "undici" | "node:http" = "undici") =>
+    limitLoop({ url: (i) => receiver!.url(`limit/${i % ENDPOINTS}`), count: limitCount, concurrency: limitConcurrency, payloadBytes: PAYLOAD_BYTES, label, client });
   const limitBefore = await measureLimit("limit");
+  const nodeHttpBefore = await measureLimit("limit with node:http", "node:http");
   results.limit = limitBefore;
 
   // 2a. Idle: single publishes spaced 100 ms.
@@ -437,11 +439,16 @@ async function main() {
   // bench's process at the same ~1.05 cores and the server idle both times. A ratio against one
   // short phase moved with that, so it divides by the mean of the two phases around end to end.
   const limitAfter = await measureLimit("limit, after end to end");
-  const limit = { concurrency: limitConcurrency, perSecond: (limitBefore.perSecond + limitAfter.perSecond) / 2, before: limitBefore, after: limitAfter };
+  const nodeHttpAfter = await measureLimit("limit with node:http, after end to end", "node:http");
+  // The limit is undici's (the attempt core's client); node:http's, the limit of every result
+  // before 2026-12-03, is kept beside it so those compare: `ratioNodeHttpLimit`.
+  const nodeHttp = { perSecond: (nodeHttpBefore.perSecond + nodeHttpAfter.perSecond) / 2, before: nodeHttpBefore, after: nodeHttpAfter };
+  const limit = { concurrency: limitConcurrency, perSecond: (limitBefore.perSecond + limitAfter.perSecond) / 2, before: limitBefore, after: limitAfter, nodeHttp };
   results.limit = limit;
   const ratio = round(e2eRun.deliveriesPerSecond / limit.perSecond, 3);
   results.e2e = { ...e2eRun, ratioToLimit: ratio };
   results.ratio = ratio; // end to end ÷ limit, top level
+  results.ratioNodeHttpLimit = round(e2eRun.deliveriesPerSecond / nodeHttp.perSecond, 3);
 
   // 3. Isolation.
   log(`3. isolation: ${messages} messages × ${ENDPOINTS} endpoints, ${HANGING} of them hang until their 5 s timeout`);

@@ -4,6 +4,7 @@
  * wire — Standard Webhooks signature, 1 KiB body, keep-alive POST — and nothing else.
  */
 import http from "node:http";
+import { Agent } from "undici";
 import { generateSecret, signRequest } from "@/lib/delivery/sign";
 import { createHooklineClient, type HooklineClient } from "@/lib/openapi/client";
 import { checkDeadline, now, progress, sleep } from "./util";
@@ -157,12 +158,42 @@ export async function publishPaced(api: Api, opts: { eventType: string; rate: nu
   return { results, failures, sendSeconds: (sentDoneAt - start) / 1000, totalSeconds: (now() - start) / 1000, maxInFlight };
 }
 
+/** A bare POST on undici's dispatcher (what the attempt core sends with, minus its guards): the status. */
+function dispatchPost(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    agent.dispatch(
+      { origin: url.origin, path: url.pathname, method: "POST", headers, body },
+      {
+        onRequestStart: () => {},
+        onResponseStart: (_controller, statusCode) => void (status = statusCode),
+        onResponseData: () => {},
+        onResponseEnd: () => resolve(status),
+        onResponseError: (_controller, error) => reject(error),
+      },
+    );
+  });
+}
+
 /**
  * The machine's limit for what a delivery does on the wire, with no database: sign
- * (Standard Webhooks, like the attempt core), POST 1 KiB with keep-alive, read the reply.
+ * (Standard Webhooks, like the attempt core), POST 1 KiB with keep-alive, read the reply. Sent
+ * with undici's dispatcher, the client the attempt core uses since 2026-12-03 (node:http before,
+ * which costs about twice the CPU per request): the limit is the fastest sender we know, so the
+ * ratio measures what Hookline adds, not which client it picked (docs/performance.md).
  */
-export async function limitLoop(opts: { url: (i: number) => string; count: number; concurrency: number; payloadBytes: number; label: string }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency, scheduling: "lifo" });
+export async function limitLoop(opts: {
+  url: (i: number) => string;
+  count: number;
+  concurrency: number;
+  payloadBytes: number;
+  label: string;
+  /** node:http: the client of every limit phase before 2026-12-03, measured beside it so older results compare */
+  client?: "undici" | "node:http";
+}) {
+  const client = opts.client ?? "undici";
+  const agent = new Agent({ connections: opts.concurrency, keepAliveTimeout: 5000 });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency, scheduling: "lifo" });
   const secret = generateSecret();
   const body = payloadOf(opts.payloadBytes, 0);
   let next = 0;
@@ -182,15 +213,20 @@ export async function limitLoop(opts: { url: (i: number) => string; count: numbe
         eventType: "bench.limit",
         attempt: 1,
       });
-      const reply = await request(agent, opts.url(i), { method: "POST", headers: signed.headers, body: signed.body });
-      if (reply.status !== 200) failed++;
+      const headers = { "content-type": "application/json", ...signed.headers };
+      const status =
+        client === "undici"
+          ? await dispatchPost(agent, new URL(opts.url(i)), headers, signed.body)
+          : (await request(httpAgent, opts.url(i), { method: "POST", headers, body: signed.body })).status;
+      if (status !== 200) failed++;
       done++;
       if ((done & 255) === 0) bar.update(`${done}/${opts.count}`);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   const seconds = (now() - start) / 1000;
-  agent.destroy();
+  await agent.close();
+  httpAgent.destroy();
   bar.done(`${done} in ${seconds.toFixed(2)} s → ${(done / seconds).toFixed(0)}/s`);
-  return { deliveries: done, failed, seconds, perSecond: done / seconds, concurrency: opts.concurrency };
+  return { deliveries: done, failed, seconds, perSecond: done / seconds, concurrency: opts.concurrency, client };
 }

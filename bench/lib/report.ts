@@ -34,6 +34,8 @@ export function renderMarkdown(r: Record<string, any>): string {
   if (r.limit) {
     const bracket = r.limit.after ? ` (mean of ${Math.round(r.limit.before.perSecond)} before and ${Math.round(r.limit.after.perSecond)} after end to end)` : "";
     lines.push(`| limit (no DB, concurrency ${r.limit.concurrency}) | – | – | ${Math.round(r.limit.perSecond)}${bracket} | – | – | – | – | – |`);
+    const old = r.limit.nodeHttp;
+    if (old) lines.push(`| limit with node:http (the limit before 2026-12-03) | – | – | ${Math.round(old.perSecond)} (mean of ${Math.round(old.before.perSecond)} and ${Math.round(old.after.perSecond)}) | – | – | – | – | – |`);
   }
   if (r.idle) lines.push(`| idle probe (50 × 100 ms apart, 1 endpoint) | – | ${ms(r.idle.publishLatencyMs)} | – | ${ms(r.idle.publishToFirstAttemptMs)} | – | – | – | – |`);
   const afterHistory = r.afterHistory ? `end to end after ${r.afterHistory.filled.events} delivered (engine history)` : "after history";
@@ -54,7 +56,7 @@ export function renderMarkdown(r: Record<string, any>): string {
   for (const [name, run] of [["end to end", r.e2e], ["isolation", r.isolation]] as const) {
     if (run?.publishErrors) lines.push("", `${name}: ${run.publishErrors} publishes failed (first: ${run.firstPublishError})`);
   }
-  if (r.e2e) lines.push("", `End to end ÷ limit: **${r.e2e.ratioToLimit}**. Isolation: healthy p99 ${r.isolation?.healthyP99VsE2e ?? "–"}× the end-to-end p99; ${r.isolation?.hangingRequests ?? 0} requests reached the hanging endpoints.`);
+  if (r.e2e) lines.push("", `End to end ÷ limit: **${r.e2e.ratioToLimit}**${r.ratioNodeHttpLimit !== undefined ? ` (÷ the node:http limit: ${r.ratioNodeHttpLimit})` : ""}. Isolation: healthy p99 ${r.isolation?.healthyP99VsE2e ?? "–"}× the end-to-end p99; ${r.isolation?.hangingRequests ?? 0} requests reached the hanging endpoints.`);
   if (r.paced) lines.push("", `Paced (run last): max ${r.paced.maxInFlight} publishes in flight; ${r.paced.failed} failed; ${r.paced.deliveredDuringPhase} delivered during the phase, ${r.paced.backlogAtEnd} engine calls still queued at its end.${r.paced.benchEventLoopDelayMs ? ` The bench's own event loop ran late by up to ${r.paced.benchEventLoopDelayMs.max} ms (p99 ${r.paced.benchEventLoopDelayMs.p99}).` : ""}${r.paced.engineRuns ? ` Engine runs started (steps memoized) meanwhile: ${(Object.entries(r.paced.engineRuns) as [string, { started: number; steps: number }][]).map(([fn, n]) => `${fn} ${n.started} (${n.steps})`).join(", ")}.` : ""}`);
 
   if (r.paced?.bySecond) {
