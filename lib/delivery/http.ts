@@ -50,7 +50,7 @@ type Failure = { code: SendErrorCode; message: string };
 /** Longest request timeout an endpoint may have (timeoutMsSchema): the connect never outlasts it. */
 const CONNECT_TIMEOUT_MS = 30_000;
 
-// undici's dispatcher, not node:http: the same POST costs about half the CPU (28 against 50-58 µs
+// undici's dispatcher, not node:http: the same POST costs about half the CPU (30-47 against 57-78 µs
 // per request on the bench machine, docs/performance.md), and the sender is most of a delivery
 // worker's time. Keep-alive with idle sockets dropped after 5 s; undici's own header and body
 // timeouts are off: the endpoint's timeout covers everything (the timer below). One pool per guard
