@@ -47,20 +47,49 @@ export interface SendWebhookResult {
 
 type Failure = { code: SendErrorCode; message: string };
 
-/** Longest request timeout an endpoint may have (timeoutMsSchema): the connect never outlasts it. */
-const CONNECT_TIMEOUT_MS = 30_000;
-
 // undici's dispatcher, not node:http: the same POST costs about half the CPU (30-47 against 57-78 µs
 // per request on the bench machine, docs/performance.md), and the sender is most of a delivery
 // worker's time. Keep-alive with idle sockets dropped after 5 s; undici's own header and body
-// timeouts are off: the endpoint's timeout covers everything (the timer below). One pool per guard
-// mode, so a socket opened for a private address is never reused by a request that must not reach
-// one. Redirects are not followed (a dispatcher never does).
+// timeouts are off: the endpoint's timeout covers everything (the timer below). Redirects are not
+// followed (a dispatcher never does). One difference from node:http: undici refuses a `100
+// Continue` nobody asked for (Hookline never sends `Expect`), so such a receiver's attempts fail as
+// CONNECTION ("bad response"); other 1xx answers are skipped.
 const agentOptions = { keepAliveTimeout: 5000, keepAliveMaxTimeout: 5000, headersTimeout: 0, bodyTimeout: 0 } as const;
-const agents = {
-  guarded: new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS, lookup: guardedLookup } }),
-  open: new Agent({ ...agentOptions, connect: { timeout: CONNECT_TIMEOUT_MS } }),
-};
+
+/**
+ * One pool per guard mode (a socket opened for a private address is never reused by a request that
+ * must not reach one) and per request timeout: undici's connect timeout is the pool's, and a
+ * request still connecting (DNS, TCP, TLS) when the endpoint's timeout ends cannot be aborted, so
+ * its socket must give up by then too, or a stalling endpoint would gather sockets. Endpoints use
+ * few distinct timeouts (whole ms from 1,000 to 30,000).
+ */
+const agents = new Map<string, Agent>();
+function agentFor(allowPrivate: boolean, timeoutMs: number): Agent {
+  const key = `${allowPrivate ? "open" : "guarded"}:${timeoutMs}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ ...agentOptions, connect: { timeout: timeoutMs, ...(allowPrivate ? {} : { lookup: guardedLookup }) } });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/**
+ * Transport headers a stored custom header must not set (endpoint rows from before the custom
+ * headers' validation refused them, see lib/delivery/schemas.ts): undici refuses some and would send
+ * a wrong Content-Length; node:http sent them and overrode the length. Lowercase.
+ */
+const TRANSPORT_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect"]);
+
+function transportSafe(headers: Record<string, string>): Record<string, string> {
+  let safe: Record<string, string> | undefined;
+  for (const name of Object.keys(headers)) {
+    if (!TRANSPORT_HEADERS.has(name.toLowerCase())) continue;
+    safe ??= { ...headers };
+    delete safe[name];
+  }
+  return safe ?? headers;
+}
 
 /** Never rejects: every network fault becomes a result with an error code. Redirects are not followed. */
 export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult> {
@@ -113,7 +142,8 @@ export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult>
         if (settled) started.abort(new Error("The attempt is over"));
       },
       onResponseStart: (_controller, statusCode, responseHeaders) => {
-        // 1xx informational answers come first; the final one wins.
+        // 1xx informational answers (102, 103) come first; the final one decides.
+        if (statusCode < 200) return;
         status = statusCode;
         headers = {};
         for (const [name, value] of Object.entries(responseHeaders)) {
@@ -134,15 +164,11 @@ export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult>
       onResponseEnd: () => finish(),
       onResponseError: (_controller, error) => finish(networkFailure(error as NodeJS.ErrnoException)),
     };
-    try {
-      agents[input.allowPrivate ? "open" : "guarded"].dispatch(
-        { origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers: input.headers, body: input.body },
-        handler,
-      );
-    } catch (error) {
-      // Invalid headers; undici's message names the header, never its value, but the code says enough.
-      finish(buildFailure(error as NodeJS.ErrnoException));
-    }
+    // Invalid headers come back through onResponseError, at once (UND_ERR_INVALID_ARG).
+    agentFor(input.allowPrivate, input.timeoutMs).dispatch(
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers: transportSafe(input.headers), body: input.body },
+      handler,
+    );
   });
 }
 
@@ -173,7 +199,7 @@ function networkFailure(error: NodeJS.ErrnoException): Failure {
   const code = error.code ?? "";
   if (error instanceof UrlNotAllowedError) return { code: error.code, message: error.message };
   if (code === "UND_ERR_INVALID_ARG") return buildFailure(error);
-  if (code === "UND_ERR_CONNECT_TIMEOUT") return { code: "TIMEOUT", message: `No connection within ${CONNECT_TIMEOUT_MS} ms` };
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return { code: "TIMEOUT", message: "No connection within the endpoint's timeout" };
   if (DNS_CODES.has(code)) return { code: "DNS", message: `DNS lookup failed: ${error.message}` };
   if (TLS_CODE.test(code)) {
     // OpenSSL failures read "write EPROTO 80DC…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:…".

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESPONSE_BODY_LIMIT, sendWebhook, type SendWebhookInput } from "@/lib/delivery/http";
 
@@ -177,6 +177,39 @@ describe("sendWebhook", () => {
     const target = await receiver((_, res) => res.end());
     const result = await send(`https://127.0.0.1:${target.port}/hook`);
     expect(result).toMatchObject({ ok: false, errorCode: "TLS", errorMessage: "TLS error: wrong version number" });
+  });
+
+  it("gives up a TLS handshake that stalls at the endpoint's timeout: its socket does not outlive it", async () => {
+    // A listener that accepts and never answers: the request never reaches a socket it could abort.
+    const sockets = new Set<net.Socket>();
+    const stall = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.resume(); // reads, so the client's close is seen
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => stall.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `https://127.0.0.1:${(stall.address() as AddressInfo).port}/hook`;
+      const results = await Promise.all([1, 2, 3].map(() => send(url, { timeoutMs: 1000 })));
+      for (const result of results) expect(result).toMatchObject({ ok: false, errorCode: "TIMEOUT" });
+      expect(sockets.size).toBeGreaterThan(0);
+      // undici's connect timeout runs on its coarse timers: within about half a second of the endpoint's.
+      await expect.poll(() => sockets.size, { timeout: 2000, interval: 50 }).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => stall.close(resolve));
+    }
+  });
+
+  it("leaves out transport headers a stored custom header still carries, and sends the body whole", async () => {
+    const target = await receiver((_, res) => res.end("ok"));
+    const legacy = { "Content-Length": "3", Expect: "100-continue", Upgrade: "h2c", "Keep-Alive": "timeout=1", "Transfer-Encoding": "chunked", "x-kept": "yes" };
+    const result = await send(target.url, { headers: { "content-type": "application/json", ...legacy } });
+    expect(result).toMatchObject({ ok: true, status: 200, body: "ok" });
+    expect(target.requests[0]!.body).toBe('{"event":"call:completed","nom":"José"}');
+    expect(target.requests[0]!.headers).toMatchObject({ "content-length": "40", "x-kept": "yes" });
+    expect(target.requests[0]!.headers).not.toHaveProperty("expect");
+    expect(target.requests[0]!.headers).not.toHaveProperty("upgrade");
   });
 
   it("never puts header values into error messages", async () => {
