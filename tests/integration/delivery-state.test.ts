@@ -302,6 +302,12 @@ describe("what an attempt belongs to", () => {
     expect(await db.attempt.count({ where: { endpointId: removed.id } })).toBe(0);
     expect(await db.delivery.count({ where: { endpointId: removed.id } })).toBe(0);
     expect((await getMessage(ctx, published.message.id)).deliveries.map((delivery) => [delivery.endpointId, delivery.attempts.length])).toEqual([[kept.id, 2]]);
+
+    // An attempt without its delivery would outlive them both: the database refuses it.
+    const orphan = { id: "att_orphan", workspaceId: ctx.workspaceId, messageId: published.message.id, endpointId: kept.id, eventType: "thing.happened" };
+    await expect(
+      db.attempt.create({ data: { ...orphan, number: 9, trigger: "MANUAL", outcome: "SUCCESS", requestUrl: "http://x/", requestHeaders: {}, durationMs: 1 } }),
+    ).rejects.toThrow(/Attempt_deliveryId_required/);
   });
 });
 

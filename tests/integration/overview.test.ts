@@ -30,7 +30,7 @@ async function delivered(ctx: ServiceContext, endpointId: string, outcomes: Arra
       data: {
         id: newId("att"),
         workspaceId: ctx.workspaceId,
-        deliveryId: outcome.test ? null : delivery.id,
+        deliveryId: delivery.id,
         messageId: message.id,
         endpointId,
         eventType: "call:completed",

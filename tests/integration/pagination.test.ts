@@ -50,10 +50,14 @@ async function seed(ctx: ServiceContext, prefix: string) {
     await db.message.create({
       data: { id: messageIds[i]!, workspaceId: ctx.workspaceId, eventType: "page.test", body: "{}", createdAt: at(row.second) },
     });
+    const delivery = await db.delivery.create({
+      data: { id: `dlv_${prefix}${row.id}`, workspaceId: ctx.workspaceId, messageId: messageIds[i]!, endpointId: endpoint.id, status: "FAILED" },
+    });
     await db.attempt.create({
       data: {
         id: `att_${prefix}${row.id}`,
         workspaceId: ctx.workspaceId,
+        deliveryId: delivery.id,
         messageId: messageIds[i]!,
         endpointId: endpoint.id,
         eventType: "page.test",

@@ -212,10 +212,12 @@ export async function recentFailures(ctx: ServiceContext, limit = 10): Promise<R
       errorMessage: true,
       durationMs: true,
       createdAt: true,
-      endpoint: { select: { title: true } },
     },
   });
-  return rows.map(({ endpoint, createdAt, ...row }) => ({ ...row, endpointTitle: endpoint.title, createdAt: createdAt.toISOString() }));
+  // The titles in one query: an attempt's endpoint is its delivery's (no relation on Attempt).
+  const endpoints = await db().endpoint.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.endpointId))] } }, select: { id: true, title: true } });
+  const titles = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint.title]));
+  return rows.map(({ createdAt, ...row }) => ({ ...row, endpointTitle: titles.get(row.endpointId) ?? "(deleted endpoint)", createdAt: createdAt.toISOString() }));
 }
 
 /** Everything the overview page shows, in parallel. */
