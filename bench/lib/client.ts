@@ -192,8 +192,14 @@ export async function limitLoop(opts: {
   client?: "undici" | "node:http";
 }) {
   const client = opts.client ?? "undici";
-  const agent = new Agent({ connections: opts.concurrency, keepAliveTimeout: 5000 });
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency, scheduling: "lifo" });
+  const sender = (() => {
+    if (client === "undici") {
+      const agent = new Agent({ connections: opts.concurrency, keepAliveTimeout: 5000 });
+      return { post: (url: string, headers: Record<string, string>, body: string) => dispatchPost(agent, new URL(url), headers, body), close: () => agent.close() };
+    }
+    const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency, scheduling: "lifo" });
+    return { post: async (url: string, headers: Record<string, string>, body: string) => (await request(agent, url, { method: "POST", headers, body })).status, close: () => agent.destroy() };
+  })();
   const secret = generateSecret();
   const body = payloadOf(opts.payloadBytes, 0);
   let next = 0;
@@ -213,11 +219,7 @@ export async function limitLoop(opts: {
         eventType: "bench.limit",
         attempt: 1,
       });
-      const headers = { "content-type": "application/json", ...signed.headers };
-      const status =
-        client === "undici"
-          ? await dispatchPost(agent, new URL(opts.url(i)), headers, signed.body)
-          : (await request(httpAgent, opts.url(i), { method: "POST", headers, body: signed.body })).status;
+      const status = await sender.post(opts.url(i), { "content-type": "application/json", ...signed.headers }, signed.body);
       if (status !== 200) failed++;
       done++;
       if ((done & 255) === 0) bar.update(`${done}/${opts.count}`);
@@ -225,8 +227,7 @@ export async function limitLoop(opts: {
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   const seconds = (now() - start) / 1000;
-  await agent.close();
-  httpAgent.destroy();
+  await sender.close();
   bar.done(`${done} in ${seconds.toFixed(2)} s → ${(done / seconds).toFixed(0)}/s`);
   return { deliveries: done, failed, seconds, perSecond: done / seconds, concurrency: opts.concurrency, client };
 }

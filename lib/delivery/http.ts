@@ -74,23 +74,6 @@ function agentFor(allowPrivate: boolean, timeoutMs: number): Agent {
   return agent;
 }
 
-/**
- * Transport headers a stored custom header must not set (endpoint rows from before the custom
- * headers' validation refused them, see lib/delivery/schemas.ts): undici refuses some and would send
- * a wrong Content-Length; node:http sent them and overrode the length. Lowercase.
- */
-const TRANSPORT_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect"]);
-
-function transportSafe(headers: Record<string, string>): Record<string, string> {
-  let safe: Record<string, string> | undefined;
-  for (const name of Object.keys(headers)) {
-    if (!TRANSPORT_HEADERS.has(name.toLowerCase())) continue;
-    safe ??= { ...headers };
-    delete safe[name];
-  }
-  return safe ?? headers;
-}
-
 /** Never rejects: every network fault becomes a result with an error code. Redirects are not followed. */
 export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult> {
   const started = performance.now();
@@ -166,7 +149,7 @@ export function sendWebhook(input: SendWebhookInput): Promise<SendWebhookResult>
     };
     // Invalid headers come back through onResponseError, at once (UND_ERR_INVALID_ARG).
     agentFor(input.allowPrivate, input.timeoutMs).dispatch(
-      { origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers: transportSafe(input.headers), body: input.body },
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method: "POST", headers: input.headers, body: input.body },
       handler,
     );
   });

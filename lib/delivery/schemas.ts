@@ -164,10 +164,12 @@ export const filterSchema = z.object({
 });
 export type Filter = z.infer<typeof filterSchema>;
 
-// Headers Hookline computes itself, or that belong to the transport: a custom value would break the request.
+/** Headers of the transport itself (lowercase): a custom value would break the request. */
+export const TRANSPORT_HEADERS = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect"]);
+// Those, and headers Hookline computes itself.
 const RESERVED_HEADERS = new Set([
-  "content-type", "content-length", "content-encoding", "transfer-encoding", "host", "connection",
-  "keep-alive", "te", "trailer", "upgrade", "expect",
+  ...TRANSPORT_HEADERS,
+  "content-type", "content-encoding", "host",
   "user-agent", // set through signature.userAgent
 ]);
 const RESERVED_PREFIXES = ["webhook-", "x-hookline-"];

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import packageJson from "@/package.json";
-import type { CustomHeaders, SignatureConfig } from "@/lib/delivery/schemas";
+import { TRANSPORT_HEADERS, type CustomHeaders, type SignatureConfig } from "@/lib/delivery/schemas";
 import { signatureHeaderNames } from "@/lib/delivery/signature-headers";
 
 export const DEFAULT_USER_AGENT = `Hookline/${packageJson.version}`;
@@ -97,10 +97,13 @@ export function signRequest(input: SignRequestInput): SignedRequest {
     ...(own && { "x-hookline-event-type": input.eventType, "x-hookline-attempt": String(input.attempt) }),
     ...signed,
   };
-  // Validation already refuses clashing custom headers; this keeps rows stored before that harmless.
+  // Validation already refuses clashing custom headers and transport headers; this keeps rows
+  // stored before that harmless (the sender refuses some transport headers, and a stored
+  // Content-Length would not match the body).
   const taken = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
   for (const [name, value] of Object.entries(input.customHeaders ?? {})) {
-    if (!taken.has(name.toLowerCase())) headers[name] = value;
+    const lower = name.toLowerCase();
+    if (!taken.has(lower) && !TRANSPORT_HEADERS.has(lower)) headers[name] = value;
   }
   return { headers, body: sentBody };
 }

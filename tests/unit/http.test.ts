@@ -2,6 +2,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RESPONSE_BODY_LIMIT, sendWebhook, type SendWebhookInput } from "@/lib/delivery/http";
+import { generateSecret, signRequest } from "@/lib/delivery/sign";
 
 interface Receiver {
   url: string;
@@ -203,8 +204,19 @@ describe("sendWebhook", () => {
 
   it("leaves out transport headers a stored custom header still carries, and sends the body whole", async () => {
     const target = await receiver((_, res) => res.end("ok"));
+    // Endpoint rows from before the custom headers' validation; signRequest merges them (lib/delivery/sign.ts).
     const legacy = { "Content-Length": "3", Expect: "100-continue", Upgrade: "h2c", "Keep-Alive": "timeout=1", "Transfer-Encoding": "chunked", "x-kept": "yes" };
-    const result = await send(target.url, { headers: { "content-type": "application/json", ...legacy } });
+    const { headers } = signRequest({
+      signature: { scheme: "standard" },
+      secrets: { current: generateSecret() },
+      msgId: "msg_legacy",
+      timestamp: Math.floor(Date.now() / 1000),
+      body: '{"event":"call:completed","nom":"José"}',
+      eventType: "call:completed",
+      attempt: 1,
+      customHeaders: legacy,
+    });
+    const result = await send(target.url, { headers });
     expect(result).toMatchObject({ ok: true, status: 200, body: "ok" });
     expect(target.requests[0]!.body).toBe('{"event":"call:completed","nom":"José"}');
     expect(target.requests[0]!.headers).toMatchObject({ "content-length": "40", "x-kept": "yes" });
