@@ -8,6 +8,8 @@
  * Flags: --count 1500 --concurrency 16 --warmup 200 --build (run `next build` first)
  *        --endpoints 1   fan-out: every message goes to this many endpoints (figures stay per publish)
  *        --pg "name=value[,name=value]"   PostgreSQL settings (ALTER SYSTEM + reload) for an A/B run
+ *        --sql "statement[;statement]"   statements run after the warm-up, for an A/B run of a schema
+ *              change (e.g. an index dropped) before it becomes a migration
  *        --cpu-prof <dir>   profiles of the server's node processes (see bench/profile-summary.ts)
  *        --pgss   restart postgres with pg_stat_statements and print the statements per publish
  */
@@ -46,6 +48,35 @@ async function postgresByClient(server: Server, db: pg.Client) {
   return out;
 }
 
+/**
+ * The server's WAL so far: bytes from the insert position (exact), records and full-page images
+ * from pg_stat_wal (backends report theirs within about a second, hence the pause before the
+ * second reading).
+ */
+async function walTotals(db: pg.Client) {
+  const { rows } = await db.query<{ records: string; bytes: string; fpi: string }>(
+    `SELECT wal_records AS records, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0') AS bytes, wal_fpi AS fpi FROM pg_stat_wal`,
+  );
+  return { records: Number(rows[0]!.records), bytes: Number(rows[0]!.bytes), fpi: Number(rows[0]!.fpi) };
+}
+
+/** Updates per table, and how many of them were HOT (no index entries written). */
+async function tableUpdates(db: pg.Client) {
+  const { rows } = await db.query<{ name: string; updates: string; hot: string }>(
+    `SELECT relname AS name, n_tup_upd AS updates, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE schemaname = 'public'`,
+  );
+  return new Map(rows.map((row) => [row.name, { updates: Number(row.updates), hot: Number(row.hot) }]));
+}
+
+type TableUpdates = Awaited<ReturnType<typeof tableUpdates>>;
+
+/** The share of a table's updates in the measured phase that were HOT. */
+function hotShare(before: TableUpdates, after: TableUpdates, table: string) {
+  const updates = (after.get(table)?.updates ?? 0) - (before.get(table)?.updates ?? 0);
+  const hot = (after.get(table)?.hot ?? 0) - (before.get(table)?.hot ?? 0);
+  return { updates, hot: updates ? round(hot / updates, 2) : 0 };
+}
+
 if (args.bool("build")) await buildApp();
 const profDir = args.string("cpu-prof", "");
 const extraEnv: Record<string, string> = {
@@ -76,7 +107,13 @@ try {
     await db.query("SELECT pg_reload_conf()");
     log(`postgres: ${name} = ${value}`);
   }
+  for (const statement of args.string("sql", "").split(";").filter((text) => text.trim())) {
+    await db.query(statement);
+    log(`postgres: ${statement.trim()}`);
+  }
   await sleep(1000);
+  const walBefore = await walTotals(db);
+  const tablesBefore = await tableUpdates(db);
   if (pgss) await resetPgss(db);
   const before = cpuByRole(server);
   const pgBefore = await postgresByClient(server, db);
@@ -92,6 +129,9 @@ try {
   const pgAfter = await postgresByClient(server, db);
   // How many events each batch run carried: its fixed cost is spread over them.
   const batches = await batchRuns(db, since);
+  await sleep(1500);
+  const walAfter = await walTotals(db);
+  const tablesAfter = await tableUpdates(db);
   if (pgss) printPerUnit(await pgssTop(db, 25, "total_exec_time"), publishes.length, "publish");
   await db.end();
   const perPublish = Object.fromEntries(Object.keys(after).map((role) => [role, round((after[role]! - before[role]!) / publishes.length, 2)]));
@@ -108,6 +148,13 @@ try {
         publishLatencyMs: { p50: latency.p50, p99: latency.p99 },
         cpuMsPerPublish: perPublish,
         postgresCpuMsPerPublishByClient: postgresPerPublish,
+        // WAL hardly depends on the machine's neighbours: the firm side of an A/B run.
+        walPerPublish: {
+          records: round((walAfter.records - walBefore.records) / publishes.length, 1),
+          kib: round((walAfter.bytes - walBefore.bytes) / 1024 / publishes.length, 2),
+          fullPageImages: round((walAfter.fpi - walBefore.fpi) / publishes.length, 2),
+        },
+        hotUpdates: { delivery: hotShare(tablesBefore, tablesAfter, "Delivery"), endpoint: hotShare(tablesBefore, tablesAfter, "Endpoint") },
         batches,
         loadAverage: { before: round(load, 2), after: round(os.loadavg()[0]!, 2) },
       },

@@ -3,10 +3,19 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import { pruneEngineTables } from "@/inngest/engine/retention";
-import { pool } from "@/lib/db/pool";
+import { pool, query } from "@/lib/db/pool";
 import { env, usesLocalEngine } from "@/lib/env";
 
 const BATCH = 1000;
+
+/**
+ * The sweep reads through `Delivery_active_idx`, a partial index of the deliveries still on their
+ * way (PENDING or SENDING; migration 202612031200_delivery_active_index): a finished delivery's
+ * last write adds no entry to it, and it stays as small as the backlog. PostgreSQL uses a partial
+ * index only where the query's text implies its predicate, so these queries name their status as a
+ * literal (Prisma sends a status as a cast parameter, which never does).
+ */
+const utc = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
 
 /**
  * The rule the sweep enforces: every unfinished delivery is either running or due. A delivery
@@ -38,18 +47,17 @@ function sweepRound(kind: string) {
  * down), and backlog deliveries whose turn is long past.
  */
 export async function requestUnsentDeliveries(olderThanMs = 15_000) {
-  const rows = await db().delivery.findMany({
-    // A delivery waiting in its endpoint's backlog (deferBeyondLanes in lib/delivery/attempt.ts)
-    // counts as unsent once its turn is overdue: the backlog's wake-ups stopped.
-    where: {
-      status: "PENDING",
-      createdAt: { lt: new Date(Date.now() - olderThanMs) },
-      OR: [{ requestedAt: null, deferredUntil: null }, { deferredUntil: { lt: new Date(Date.now() - olderThanMs) } }],
-    },
-    select: { id: true, endpointId: true },
-    orderBy: { createdAt: "asc" },
-    take: BATCH,
-  });
+  const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+  // A delivery waiting in its endpoint's backlog (deferBeyondLanes in lib/delivery/attempt.ts)
+  // counts as unsent once its turn is overdue: the backlog's wake-ups stopped.
+  const { rows } = await query<{ id: string; endpointId: string }>(
+    "sweep.unsent",
+    `SELECT id, "endpointId" FROM "Delivery"
+      WHERE status = 'PENDING' AND "createdAt" < ${utc("$1")}
+        AND (("requestedAt" IS NULL AND "deferredUntil" IS NULL) OR "deferredUntil" < ${utc("$1")})
+      ORDER BY "createdAt" LIMIT ${BATCH}`,
+    [cutoff],
+  );
   await requestDeliveries(rows, sweepRound("sweep"));
   return rows.length;
 }
@@ -64,11 +72,11 @@ export async function requestUnsentDeliveries(olderThanMs = 15_000) {
  * it for the next pass.
  */
 export async function requeueExpiredLeases(graceMs = LEASE_GRACE_MS) {
-  const rows = await db().delivery.findMany({
-    where: { status: "SENDING", leaseExpiresAt: { lt: new Date(Date.now() - graceMs) } },
-    select: { id: true, endpointId: true },
-    take: BATCH,
-  });
+  const { rows } = await query<{ id: string; endpointId: string }>(
+    "sweep.leases",
+    `SELECT id, "endpointId" FROM "Delivery" WHERE status = 'SENDING' AND "leaseExpiresAt" < ${utc("$1")} LIMIT ${BATCH}`,
+    [new Date(Date.now() - graceMs).toISOString()],
+  );
   if (!rows.length) return 0;
   await db().delivery.updateMany({
     where: { id: { in: rows.map((row) => row.id) }, status: "SENDING" },
@@ -78,7 +86,11 @@ export async function requeueExpiredLeases(graceMs = LEASE_GRACE_MS) {
   return rows.length;
 }
 
-/** PENDING, requested a while ago, and not waiting for a retry that is still ahead: nothing will pick it up by itself. */
+/**
+ * PENDING, requested a while ago, and not waiting for a retry that is still ahead: nothing will
+ * pick it up by itself. (For Prisma filters with an endpoint; `requestStrandedDeliveries` states
+ * the same rule in SQL: keep the two alike.)
+ */
 export function strandedWhere(graceMs: number) {
   const cutoff = new Date(Date.now() - graceMs);
   return {
@@ -91,12 +103,14 @@ export function strandedWhere(graceMs: number) {
 
 /** PENDING deliveries no run holds any more (see `strandedWhere`), re-requested. */
 export async function requestStrandedDeliveries(graceMs = 5 * 60_000) {
-  const candidates = await db().delivery.findMany({
-    where: strandedWhere(graceMs),
-    select: { id: true, endpointId: true },
-    orderBy: { createdAt: "asc" },
-    take: BATCH,
-  });
+  const { rows: candidates } = await query<{ id: string; endpointId: string }>(
+    "sweep.stranded",
+    `SELECT id, "endpointId" FROM "Delivery"
+      WHERE status = 'PENDING' AND "requestedAt" < ${utc("$1")} AND "updatedAt" < ${utc("$1")}
+        AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" < ${utc("$1")})
+      ORDER BY "createdAt" LIMIT ${BATCH}`,
+    [new Date(Date.now() - graceMs).toISOString()],
+  );
   const rows = await withoutLiveRun(candidates);
   await requestDeliveries(rows, sweepRound("stranded"));
   return rows.length;
