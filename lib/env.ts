@@ -7,6 +7,9 @@ const bool = z
   .optional()
   .transform((value) => value === "true" || value === "1");
 
+/** A number as people write one in an env file: decimal digits (`0x10`, `1e3` or `Infinity` are refused, not read as 16, 1000 or ∞). */
+const decimal = z.string().trim().regex(/^-?\d+(\.\d+)?$/, "must be a decimal number, such as 1500").transform(Number);
+
 const optional = z
   .string()
   .optional()
@@ -15,7 +18,7 @@ const optional = z
 /** Every environment variable Hookline reads, validated once. Documented in .env.example. */
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: decimal.pipe(z.number().int().min(1).max(65535)).default(3000),
   // The address the console listens on. Not HOSTNAME: shells and Docker set that to the machine's
   // or container's name, which would bind one interface only (in a container, not loopback).
   HOOKLINE_HOST: z.string().min(1).default("0.0.0.0"),
@@ -37,9 +40,9 @@ const schema = z.object({
     .enum(["true", "false", "1", "0", ""])
     .optional()
     .transform((value) => value !== "false" && value !== "0"),
-  HOOKLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+  HOOKLINE_MAX_BODY_BYTES: decimal.pipe(z.number().int().min(1024).max(10 * 1024 * 1024)).default(256 * 1024),
   // Requests per minute per API key, counted in PostgreSQL across instances; 0 turns the limit off.
-  HOOKLINE_API_RATE_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(60_000),
+  HOOKLINE_API_RATE_LIMIT: decimal.pipe(z.number().int().min(0).max(10_000_000)).default(60_000),
   // Proxies whose X-Forwarded-For the per-IP sign-in limit believes (IPs or CIDR ranges, comma-separated).
   HOOKLINE_TRUSTED_PROXIES: z
     .string()
@@ -48,20 +51,20 @@ const schema = z.object({
       (list) => list.split(",").every((entry) => !entry.trim() || (entry.includes("/") ? ipaddr.isValidCIDR(entry.trim()) : ipaddr.isValid(entry.trim()))),
       "must be IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.0/8,192.168.1.7",
     ),
-  HOOKLINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  HOOKLINE_ENGINE_RETENTION_DAYS: z.coerce.number().min(0.01).max(3650).default(7),
-  HOOKLINE_DB_POOL: z.coerce.number().int().min(2).max(500).default(10),
-  HOOKLINE_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
-  HOOKLINE_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
-  HOOKLINE_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
-  HOOKLINE_PUBLISH_LINGER_MS: z.coerce.number().min(0).max(100).default(2),
-  HOOKLINE_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
-  HOOKLINE_BACKLOG_CHECK_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  HOOKLINE_MAX_EVENT_LOOP_LAG_MS: z.coerce.number().int().min(0).max(600_000).default(1_000),
-  HOOKLINE_MAX_BATCH_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(4 * 1024 * 1024),
-  HOOKLINE_ENGINE_WORKERS: z.coerce.number().int().min(1).max(256).default(50),
-  HOOKLINE_ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
-  HOOKLINE_DELIVERY_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  HOOKLINE_RETENTION_DAYS: decimal.pipe(z.number().int().min(1).max(3650)).default(30),
+  HOOKLINE_ENGINE_RETENTION_DAYS: decimal.pipe(z.number().min(0.01).max(3650)).default(7),
+  HOOKLINE_DB_POOL: decimal.pipe(z.number().int().min(2).max(500)).default(10),
+  HOOKLINE_ENDPOINT_CONCURRENCY: decimal.pipe(z.number().int().min(1).max(1000)).default(10),
+  HOOKLINE_DB_CONNECT_TIMEOUT_MS: decimal.pipe(z.number().int().min(100).max(120_000)).default(5_000),
+  HOOKLINE_DB_STATEMENT_TIMEOUT_MS: decimal.pipe(z.number().int().min(100).max(600_000)).default(15_000),
+  HOOKLINE_PUBLISH_LINGER_MS: decimal.pipe(z.number().min(0).max(100)).default(2),
+  HOOKLINE_MAX_BACKLOG: decimal.pipe(z.number().int().min(1).max(100_000_000)).default(20_000),
+  HOOKLINE_BACKLOG_CHECK_MS: decimal.pipe(z.number().int().min(10).max(60_000)).default(500),
+  HOOKLINE_MAX_EVENT_LOOP_LAG_MS: decimal.pipe(z.number().int().min(0).max(600_000)).default(1_000),
+  HOOKLINE_MAX_BATCH_BYTES: decimal.pipe(z.number().int().min(1024).max(100 * 1024 * 1024)).default(4 * 1024 * 1024),
+  HOOKLINE_ENGINE_WORKERS: decimal.pipe(z.number().int().min(1).max(256)).default(50),
+  HOOKLINE_ENGINE_PORT: decimal.pipe(z.number().int().min(0).max(65535)).default(0),
+  HOOKLINE_DELIVERY_WORKERS: decimal.pipe(z.number().int().min(1).max(16)).default(1),
   HOOKLINE_ENGINE_ALLOW_REMOTE: bool,
   INNGEST_SERVE_ORIGIN: optional.pipe(z.url().optional()),
   INNGEST_BASE_URL: optional.pipe(z.url().optional()),
@@ -75,9 +78,9 @@ const schema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url().optional()),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional.pipe(z.url().optional()),
   /** Delivery worker n listens on this port + n (loopback, /metrics); 0 = off. */
-  HOOKLINE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65000).default(0),
-  HOOKLINE_WORKER_INDEX: z.coerce.number().int().min(0).max(1000).default(0),
-  HOOKLINE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  HOOKLINE_WORKER_METRICS_PORT: decimal.pipe(z.number().int().min(0).max(65000)).default(0),
+  HOOKLINE_WORKER_INDEX: decimal.pipe(z.number().int().min(0).max(1000)).default(0),
+  HOOKLINE_METRICS_PORT: decimal.pipe(z.number().int().min(0).max(65535)).default(0),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -4,7 +4,9 @@ import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
 import type { HooklineClient } from "@/lib/openapi/client";
 import { operations } from "@/lib/openapi/operations";
+import { NextRequest } from "next/server";
 import { checkedResponses, testClient } from "@/tests/helpers/api-client";
+import { apiV1Routes } from "@/tests/helpers/api-routes";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { captureLogs } from "@/tests/helpers/log-capture";
 import { useTestDb } from "@/tests/helpers/services";
@@ -288,6 +290,40 @@ describe("API v1 answers as documented", () => {
     );
     const unexercised = successes.filter((answer) => !checkedResponses.has(answer));
     expect(unexercised.sort()).toEqual(["GET /runs 200", "POST /deliveries/{id}/resend 202", "POST /endpoints/{id}/recover 202"]);
+  });
+});
+
+describe("API v1 methods and paths it does not serve", () => {
+  type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+  const request = (method: string, path: string) => new NextRequest(`http://hookline.test/api/v1${path}`, { method, headers: { authorization: "Bearer nope" } });
+
+  it("answers every other method of every route with 405 in the error shape and Allow, and OPTIONS with Allow", async () => {
+    const routes = apiV1Routes();
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) {
+      const handlers = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler | undefined>;
+      const served = route.methods.map((method) => method.toUpperCase());
+      const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((method) => !served.includes(method))) {
+        const handler = handlers[method];
+        expect(handler, `${method} ${route.path}: export it from otherMethods (lib/api/route.ts)`).toBeDefined();
+        const response = await handler!(request(method, route.path), { params: Promise.resolve({}) });
+        expect(response.status, `${method} ${route.path}`).toBe(405);
+        expect(response.headers.get("allow")).toBe(allow);
+        expect(await response.json()).toEqual({ error: { code: "method_not_allowed", message: expect.stringContaining(served.join(", ")) } });
+      }
+      const options = await handlers.OPTIONS!(request("OPTIONS", route.path), { params: Promise.resolve({}) });
+      expect([options.status, options.headers.get("allow")], `OPTIONS ${route.path}`).toEqual([204, allow]);
+    }
+  });
+
+  it("answers a path it does not have with 404 in the error shape, whatever the method", async () => {
+    const catchAll = (await import("@/app/api/v1/[...path]/route")) as unknown as Record<string, Handler>;
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const response = await catchAll[method]!(request(method, "/endpoint"), { params: Promise.resolve({ path: "endpoint" }) });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.stringContaining("/api/v1/endpoint") } });
+    }
   });
 });
 

@@ -34,6 +34,17 @@ describe("the environment", () => {
     expect(() => env()).not.toThrow(/7d/);
   });
 
+  it("reads numbers as decimals only: 0x10 and 1e3 are refused, not taken as 16 and 1000; spaces and fractions are fine", () => {
+    for (const value of ["0x10", "1e3", "Infinity", "12 days"]) {
+      process.env.HOOKLINE_RETENTION_DAYS = value;
+      resetEnv();
+      expect(() => env(), value).toThrow(/HOOKLINE_RETENTION_DAYS: must be a decimal number/);
+    }
+    Object.assign(process.env, { HOOKLINE_RETENTION_DAYS: " 14 ", HOOKLINE_ENGINE_RETENTION_DAYS: "0.5" });
+    resetEnv();
+    expect([env().HOOKLINE_RETENTION_DAYS, env().HOOKLINE_ENGINE_RETENTION_DAYS]).toEqual([14, 0.5]);
+  });
+
   it("listens on HOOKLINE_HOST, never on the machine name a shell or Docker puts in HOSTNAME", () => {
     process.env.HOSTNAME = "3f2a9c1b7d4e";
     delete process.env.HOOKLINE_HOST;

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, parseBody } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseBody } from "@/lib/api/route";
 import { createEndpoint, listEndpoints } from "@/lib/features/endpoints/service";
 
 /** `?account=acc_1`: that account's endpoints; `?account=` (empty): only the workspace-wide ones. */
@@ -10,3 +10,5 @@ export const GET = apiRoute(async (request, { ctx }) => {
 
 /** 201 with the signing secret: the only response besides GET …/secret that carries it. */
 export const POST = apiRoute(async (request, { ctx }) => NextResponse.json(await createEndpoint(ctx, await parseBody(request)), { status: 201 }));
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

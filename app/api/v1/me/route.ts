@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, otherMethods } from "@/lib/api/route";
 
 /** Who the caller is: handy to check an API key (`curl -H "Authorization: Bearer hk_…" /api/v1/me`). */
 export const GET = apiRoute(async (_request, { ctx }) => ({
@@ -6,3 +6,5 @@ export const GET = apiRoute(async (_request, { ctx }) => ({
   role: ctx.role,
   actor: ctx.actor,
 }));
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");

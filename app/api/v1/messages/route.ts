@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, parseBody, searchParams } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseBody, searchParams } from "@/lib/api/route";
 import { publishRequest } from "@/lib/features/messages/publish-requests";
 import { listMessages } from "@/lib/features/messages/queries";
 
@@ -10,3 +10,5 @@ export const POST = apiRoute(async (request, { ctx }) => {
   const { status, body } = await publishRequest(ctx, (maxBytes) => parseBody.raw(request, maxBytes), request.headers.get("idempotency-key"));
   return NextResponse.json(body, { status });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

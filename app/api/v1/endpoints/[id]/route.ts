@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, parseBody } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseBody } from "@/lib/api/route";
 import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/features/endpoints/service";
 
 type Params = { id: string };
@@ -12,3 +12,5 @@ export const DELETE = apiRoute<Params>(async (_request, { ctx, params }) => {
   await deleteEndpoint(ctx, params.id);
   return new NextResponse(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

@@ -1,4 +1,4 @@
-import { apiRoute, parseBody } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseBody } from "@/lib/api/route";
 import { archiveEventType, getEventType, updateEventType } from "@/lib/features/event-types/service";
 
 type Params = { name: string };
@@ -11,3 +11,5 @@ export const PATCH = apiRoute<Params>(async (request, { ctx, params }) =>
 
 /** Archives: messages of the type stay readable; publishing it is refused from now on. */
 export const DELETE = apiRoute<Params>(async (_request, { ctx, params }) => archiveEventType(ctx, decodeURIComponent(params.name)));
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

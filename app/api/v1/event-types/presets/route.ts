@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, parseBody } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseBody } from "@/lib/api/route";
 import { eventTypePresets } from "@/lib/features/event-types/presets";
 import { importPresetSchema } from "@/lib/features/event-types/schema";
 import { importPreset } from "@/lib/features/event-types/service";
@@ -20,3 +20,5 @@ export const POST = apiRoute(async (request, { ctx }) => {
   const { preset } = parseWith(importPresetSchema, await parseBody(request));
   return NextResponse.json(await importPreset(ctx, preset), { status: 201 });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, parseBody } from "@/lib/api/route";
+import { apiRoute, otherMethods, parseBody } from "@/lib/api/route";
 import { env } from "@/lib/env";
 import { createPortalLink, listOpenPortalLinks, revokePortalLinks } from "@/lib/features/portal/links";
 
@@ -15,3 +15,5 @@ export const GET = apiRoute<{ account: string }>(async (_request, { ctx, params 
 
 /** 200 {revoked}: ends every open portal link of the account now (support: cut a customer's sessions off). */
 export const DELETE = apiRoute<{ account: string }>(async (_request, { ctx, params }) => revokePortalLinks(ctx, params.account));
+
+export const { PUT, PATCH, OPTIONS } = otherMethods("GET", "POST", "DELETE");
