@@ -101,6 +101,13 @@ export function apiRoute<P = Record<string, string>>(handler: Handler<P>) {
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type RouteHandler = (request: NextRequest) => Response;
 
+/** An answer given before authentication (no such path or method), logged like every other API answer. */
+function refusal(request: NextRequest, error: AppError, headers: Record<string, string> = {}): Response {
+  const reqId = requestId(request.headers.get("x-request-id"));
+  logApiRequest(logger().child({ reqId }), { method: request.method, path: request.nextUrl.pathname, status: error.status, ms: 0 });
+  return NextResponse.json(toErrorBody(error, () => undefined).body, { status: error.status, headers: { ...headers, "x-request-id": reqId } });
+}
+
 /**
  * The methods a route does not serve, answered in the API's error shape: 405 `method_not_allowed`
  * with `Allow` (Next's own 405 has neither a body nor `Allow`), and OPTIONS with the right `Allow`
@@ -109,22 +116,14 @@ type RouteHandler = (request: NextRequest) => Response;
  */
 export function otherMethods(...served: Method[]): Record<Method | "OPTIONS", RouteHandler> {
   const allow = [...served, ...(served.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
-  const refuse: RouteHandler = (request) => {
-    const error = new AppError("method_not_allowed", `${request.method} is not served here; this path takes ${served.join(", ")}`, 405);
-    const response = NextResponse.json(toErrorBody(error, () => undefined).body, { status: 405, headers: { allow } });
-    response.headers.set("x-request-id", requestId(request.headers.get("x-request-id")));
-    return response;
-  };
+  const refuse: RouteHandler = (request) =>
+    refusal(request, new AppError("method_not_allowed", `${request.method} is not served here; this path takes ${served.join(", ")}`, 405), { allow });
   return { GET: refuse, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse, OPTIONS: () => new Response(null, { status: 204, headers: { allow } }) };
 }
 
-/** Any method on a path the API does not have: 404 `not_found` in the API's error shape (app/api/v1/[...path]). */
-export const unknownPath: RouteHandler = (request) => {
-  const error = new AppError("not_found", `The API has no ${request.nextUrl.pathname} (its paths: /api/v1/openapi.json)`, 404);
-  const response = NextResponse.json(toErrorBody(error, () => undefined).body, { status: 404 });
-  response.headers.set("x-request-id", requestId(request.headers.get("x-request-id")));
-  return response;
-};
+/** Any method on a path the API does not have: 404 `not_found` in the API's error shape (app/api/v1/[[...path]]). */
+export const unknownPath: RouteHandler = (request) =>
+  refusal(request, new AppError("not_found", `The API has no ${request.nextUrl.pathname} (its paths: /api/v1/openapi.json)`, 404));
 
 /**
  * Reads a JSON body (any shape; the service verb validates it), refusing oversize and invalid JSON.

@@ -18,6 +18,7 @@ import "@/tests/helpers/no-executor-env";
 import type { Db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
 import { createApiKey } from "@/lib/features/settings/api-keys";
+import { apiV1Routes } from "@/tests/helpers/api-routes";
 import { makeWorkspace } from "@/tests/helpers/factories";
 import { useTestDb } from "@/tests/helpers/services";
 
@@ -40,12 +41,15 @@ function routeFiles(dir: string): string[] {
 }
 
 async function discoverRoutes(): Promise<Route[]> {
+  // The methods each file serves, read from its source: the others are exported too, as 405s
+  // (otherMethods in lib/api/route.ts), and the catch-all answers 404 to everything.
+  const served = new Map(apiV1Routes().map((route) => [route.file, route.methods]));
   const routes: Route[] = [];
   for (const file of routeFiles(ROOT).sort()) {
     const mod = (await import(file)) as Record<string, unknown>;
     const rel = path.relative(ROOT, path.dirname(file)).split(path.sep).filter(Boolean);
     for (const method of METHODS) {
-      if (typeof mod[method] !== "function") continue;
+      if (typeof mod[method] !== "function" || !served.get(file)?.includes(method.toLowerCase())) continue;
       routes.push({
         file,
         path: `/api/v1/${rel.join("/")}`,

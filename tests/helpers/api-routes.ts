@@ -18,7 +18,7 @@ export function apiV1Routes(dir = API_V1_DIR): RouteFile[] {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !/^route\.(ts|tsx|js)$/.test(entry.name)) continue;
     const file = path.join(entry.parentPath, entry.name);
-    // A catch-all (`[...path]`) is no operation: it answers paths the API does not have with a 404.
+    // A catch-all (`[[...path]]`) is no operation: it answers paths the API does not have with a 404.
     if (/\[\.\.\.\w+\]/.test(path.relative(API_V1_DIR, file))) continue;
     const source = fs.readFileSync(file, "utf8");
     const methods = METHODS.filter((method) =>

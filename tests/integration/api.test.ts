@@ -317,13 +317,17 @@ describe("API v1 methods and paths it does not serve", () => {
     }
   });
 
-  it("answers a path it does not have with 404 in the error shape, whatever the method", async () => {
-    const catchAll = (await import("@/app/api/v1/[...path]/route")) as unknown as Record<string, Handler>;
-    for (const method of ["GET", "POST", "DELETE"]) {
-      const response = await catchAll[method]!(request(method, "/endpoint"), { params: Promise.resolve({ path: "endpoint" }) });
-      expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.stringContaining("/api/v1/endpoint") } });
+  it("answers a path it does not have with 404 in the error shape, whatever the method, and logs it", async () => {
+    const catchAll = (await import("@/app/api/v1/[[...path]]/route")) as unknown as Record<string, Handler>;
+    for (const [method, path] of [["GET", "/endpoint"], ["POST", "/endpoint"], ["DELETE", "/endpoint"], ["OPTIONS", "/endpoint"], ["GET", ""]] as const) {
+      const response = await catchAll[method]!(request(method, path), { params: Promise.resolve({}) });
+      expect(response.status, `${method} /api/v1${path}`).toBe(404);
+      expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.stringContaining(`/api/v1${path} `) } });
     }
+    const refused = await catchAll.GET!(new NextRequest("http://hookline.test/api/v1/nowhere", { headers: { "x-request-id": "lost-7" } }), { params: Promise.resolve({}) });
+    expect(refused.headers.get("x-request-id")).toBe("lost-7");
+    const line = logs.lines.map((text) => JSON.parse(text)).find((entry) => entry.reqId === "lost-7");
+    expect(line).toMatchObject({ method: "GET", path: "/api/v1/nowhere", status: 404, msg: "api request" });
   });
 });
 

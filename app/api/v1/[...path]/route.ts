@@ -1,4 +1,0 @@
-import { unknownPath } from "@/lib/api/route";
-
-/** A path the API does not have, by any method: 404 in the API's error shape, not Next's HTML page. */
-export { unknownPath as GET, unknownPath as POST, unknownPath as PUT, unknownPath as PATCH, unknownPath as DELETE };
