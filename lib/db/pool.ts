@@ -68,3 +68,10 @@ export async function query<Row extends pg.QueryResultRow>(name: string, text: s
     throw asUnavailable(error) ?? error;
   }
 }
+
+/**
+ * A timestamp parameter in SQL: the schema's columns are `timestamp(3)` holding UTC. Values go in
+ * as ISO strings (`UTC_IN("$1")` reads `($1::timestamptz AT TIME ZONE 'UTC')`) and come out as
+ * timestamptz, so no process or session time zone matters.
+ */
+export const UTC_IN = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;

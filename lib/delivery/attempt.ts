@@ -2,7 +2,7 @@ import "server-only";
 import { openHeaders, secretHeaderNames } from "@/lib/crypto/header-box";
 import { looksLikeCredential } from "@/lib/delivery/schemas";
 import { open } from "@/lib/crypto/secret-box";
-import { query } from "@/lib/db/pool";
+import { query, UTC_IN } from "@/lib/db/pool";
 import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
 import { nextDelay, shouldDisableEndpoint } from "@/lib/delivery/policy";
 import type { CustomHeaders, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
@@ -86,10 +86,6 @@ type ClaimRow = {
   eventType: string;
   body: string;
 };
-
-// Timestamps: the schema's columns are `timestamp(3)` holding UTC. Values go in as ISO strings
-// (`::timestamptz AT TIME ZONE 'UTC'`) and come out as timestamptz, so no process time zone matters.
-const UTC_IN = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
 
 /**
  * One statement reads the deliveries (locked, latest committed version, in id order), their

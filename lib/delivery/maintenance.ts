@@ -3,19 +3,16 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import { pruneEngineTables } from "@/inngest/engine/retention";
-import { pool, query } from "@/lib/db/pool";
+import { pool, query, UTC_IN } from "@/lib/db/pool";
 import { env, usesLocalEngine } from "@/lib/env";
 
 const BATCH = 1000;
 
-/**
- * The sweep reads through `Delivery_active_idx`, a partial index of the deliveries still on their
- * way (PENDING or SENDING; migration 202612031200_delivery_active_index): a finished delivery's
- * last write adds no entry to it, and it stays as small as the backlog. PostgreSQL uses a partial
- * index only where the query's text implies its predicate, so these queries name their status as a
- * literal (Prisma sends a status as a cast parameter, which never does).
- */
-const utc = (param: string) => `(${param}::timestamptz AT TIME ZONE 'UTC')`;
+// The sweep reads through `Delivery_active_idx`, a partial index of the deliveries still on their
+// way (PENDING or SENDING; migration 202612031200_delivery_active_index): a finished delivery's
+// last write adds no entry to it, and it stays as small as the backlog. PostgreSQL uses a partial
+// index only where the query's text implies its predicate, so these queries are SQL naming their
+// status as a literal (Prisma sends a status as a cast parameter, which never does).
 
 /**
  * The rule the sweep enforces: every unfinished delivery is either running or due. A delivery
@@ -53,8 +50,8 @@ export async function requestUnsentDeliveries(olderThanMs = 15_000) {
   const { rows } = await query<{ id: string; endpointId: string }>(
     "sweep.unsent",
     `SELECT id, "endpointId" FROM "Delivery"
-      WHERE status = 'PENDING' AND "createdAt" < ${utc("$1")}
-        AND (("requestedAt" IS NULL AND "deferredUntil" IS NULL) OR "deferredUntil" < ${utc("$1")})
+      WHERE status = 'PENDING' AND "createdAt" < ${UTC_IN("$1")}
+        AND (("requestedAt" IS NULL AND "deferredUntil" IS NULL) OR "deferredUntil" < ${UTC_IN("$1")})
       ORDER BY "createdAt" LIMIT ${BATCH}`,
     [cutoff],
   );
@@ -74,7 +71,7 @@ export async function requestUnsentDeliveries(olderThanMs = 15_000) {
 export async function requeueExpiredLeases(graceMs = LEASE_GRACE_MS) {
   const { rows } = await query<{ id: string; endpointId: string }>(
     "sweep.leases",
-    `SELECT id, "endpointId" FROM "Delivery" WHERE status = 'SENDING' AND "leaseExpiresAt" < ${utc("$1")} LIMIT ${BATCH}`,
+    `SELECT id, "endpointId" FROM "Delivery" WHERE status = 'SENDING' AND "leaseExpiresAt" < ${UTC_IN("$1")} LIMIT ${BATCH}`,
     [new Date(Date.now() - graceMs).toISOString()],
   );
   if (!rows.length) return 0;
@@ -106,8 +103,8 @@ export async function requestStrandedDeliveries(graceMs = 5 * 60_000) {
   const { rows: candidates } = await query<{ id: string; endpointId: string }>(
     "sweep.stranded",
     `SELECT id, "endpointId" FROM "Delivery"
-      WHERE status = 'PENDING' AND "requestedAt" < ${utc("$1")} AND "updatedAt" < ${utc("$1")}
-        AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" < ${utc("$1")})
+      WHERE status = 'PENDING' AND "requestedAt" < ${UTC_IN("$1")} AND "updatedAt" < ${UTC_IN("$1")}
+        AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" < ${UTC_IN("$1")})
       ORDER BY "createdAt" LIMIT ${BATCH}`,
     [new Date(Date.now() - graceMs).toISOString()],
   );
