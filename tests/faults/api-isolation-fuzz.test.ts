@@ -9,7 +9,6 @@
  *   (except the answers whose purpose is to reveal one: create, reveal, rotate).
  * Routes are discovered from the file system, so a new route is crawled without editing this file.
  */
-import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
 import { NextRequest } from "next/server";
@@ -29,29 +28,19 @@ resetEnv();
 type Handler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Route = { file: string; path: string; method: string; handler: Handler; params: string[] };
 
-const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"];
 const ROOT = path.resolve("app/api/v1");
 
-function routeFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [full] : [];
-  });
-}
-
 async function discoverRoutes(): Promise<Route[]> {
-  // The methods each file serves, read from its source: the others are exported too, as 405s
-  // (otherMethods in lib/api/route.ts), and the catch-all answers 404 to everything.
-  const served = new Map(apiV1Routes().map((route) => [route.file, route.methods]));
+  // The methods each file serves, read from its source (tests/helpers/api-routes.ts): the others
+  // are exported too, as 405s (otherMethods in lib/api/route.ts), and the catch-all is left out.
   const routes: Route[] = [];
-  for (const file of routeFiles(ROOT).sort()) {
-    const mod = (await import(file)) as Record<string, unknown>;
-    const rel = path.relative(ROOT, path.dirname(file)).split(path.sep).filter(Boolean);
-    for (const method of METHODS) {
-      if (typeof mod[method] !== "function" || !served.get(file)?.includes(method.toLowerCase())) continue;
+  for (const route of apiV1Routes()) {
+    const mod = (await import(route.file)) as Record<string, unknown>;
+    const rel = path.relative(ROOT, path.dirname(route.file)).split(path.sep).filter(Boolean);
+    for (const method of route.methods.map((name) => name.toUpperCase())) {
+      if (typeof mod[method] !== "function") throw new Error(`${route.file} does not export ${method}`);
       routes.push({
-        file,
+        file: route.file,
         path: `/api/v1/${rel.join("/")}`,
         method,
         handler: mod[method] as Handler,
