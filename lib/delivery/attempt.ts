@@ -1,4 +1,5 @@
 import "server-only";
+import { randomInt } from "node:crypto";
 import { openHeaders, secretHeaderNames } from "@/lib/crypto/header-box";
 import { looksLikeCredential } from "@/lib/delivery/schemas";
 import { open } from "@/lib/crypto/secret-box";
@@ -48,6 +49,21 @@ type AttemptOptions = {
 
 // The lease covers the request's timeout plus time to record it; past it, the attempt crashed.
 const LEASE_MARGIN_MS = 5_000;
+
+/**
+ * This process's mark on the scheduled claims it holds (`Delivery.leaseOwner`), random per process:
+ * its lanes count the requests other workers hold for an endpoint (Lane). A restarted worker is
+ * another owner: what its predecessor held counts until those leases run out.
+ */
+const LANE_OWNER = randomInt(1, 2 ** 31 - 1);
+
+/**
+ * The rule for "a request another worker holds for the endpoint" (SENDING under a scheduled claim
+ * of another owner, lease not run out), on `alias`'s Delivery row; `owner` and `now` are parameters.
+ * One text for the claim's count and the lane's recount (heldElsewhere).
+ */
+const HELD_ELSEWHERE = (alias: string, owner: string, now: string) =>
+  `${alias}.status = 'SENDING'::"DeliveryStatus" AND ${alias}."leaseOwner" <> ${owner}::int AND ${alias}."leaseExpiresAt" > ${UTC_IN(now)}`;
 /** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
 type ClaimRow = {
   id: string;
@@ -83,6 +99,8 @@ type ClaimRow = {
   stale: boolean;
   /** The delivery waited in its endpoint's backlog for this turn (before the claim). */
   deferredUntil: Date | null;
+  /** Scheduled claims: requests other workers hold for the endpoint (see Lane). */
+  heldElsewhere: number;
   eventType: string;
   body: string;
 };
@@ -100,7 +118,9 @@ type ClaimRow = {
  * - with $6, a PENDING delivery whose next attempt is not due yet is left for then: due means at or
  *   before the later of now and the instant the request was made for ($7: a retry's `retryAt`, so
  *   a wake-up the engine ran early is still that attempt, while a schedule that moved on is not);
- * - the claim sets status SENDING and a lease covering the request's timeout plus time to record it.
+ * - the claim sets status SENDING and a lease covering the request's timeout plus time to record it,
+ *   and a scheduled claim marks it as this process's ($9, LANE_OWNER);
+ * - a scheduled claim also counts, per endpoint, the requests other workers hold (`heldElsewhere`).
  * `cur` holds the values before the claim (keepSchedule needs the old status and nextAttemptAt).
  */
 const CLAIM = `
@@ -127,6 +147,7 @@ const CLAIM = `
       -- attempt that takes over starts the schedule over, as before the delivery finished.
       "schedulePosition" = CASE WHEN NOT $3 AND cur.status NOT IN ('PENDING'::"DeliveryStatus", 'SENDING'::"DeliveryStatus")
                                 THEN NULL ELSE d."schedulePosition" END,
+      "leaseOwner" = CASE WHEN $3 AND NOT cur.pause THEN $9::int END,
       "updatedAt" = now() AT TIME ZONE 'UTC'
       FROM cur JOIN "Endpoint" e ON e.id = cur."endpointId"
      WHERE d.id = cur.id
@@ -140,6 +161,11 @@ const CLAIM = `
        -- still in the backlog: once claimed (and perhaps waiting for a retry) it is no longer its.
        AND (NOT cur.backlog OR cur."deferredUntil" IS NOT NULL)
     RETURNING d.id, d."leaseExpiresAt"
+  ), others AS (
+    -- Scheduled: the requests other workers hold for these endpoints (before this claim).
+    SELECT s."endpointId", count(*)::int AS n FROM "Delivery" s
+     WHERE $3 AND s."endpointId" IN (SELECT "endpointId" FROM cur) AND ${HELD_ELSEWHERE("s", "$9", "$5")}
+     GROUP BY s."endpointId"
   )
   SELECT cur.id, cur.position, cur.status::text AS status, cur."leaseExpiresAt" AT TIME ZONE 'UTC' AS "leaseExpiresAt",
          cur."nextAttemptAt" AT TIME ZONE 'UTC' AS "nextAttemptAt", cur."attemptCount", cur."workspaceId", cur.pause,
@@ -148,8 +174,9 @@ const CLAIM = `
          e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
          e.headers, e."visibleHeaders", e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
          m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt",
-         cur."schedulePosition", cur.stale, cur."deferredUntil" AT TIME ZONE 'UTC' AS "deferredUntil"
-    FROM cur LEFT JOIN claim c ON c.id = cur.id
+         cur."schedulePosition", cur.stale, cur."deferredUntil" AT TIME ZONE 'UTC' AS "deferredUntil",
+         coalesce(o.n, 0) AS "heldElsewhere"
+    FROM cur LEFT JOIN claim c ON c.id = cur.id LEFT JOIN others o ON o."endpointId" = cur."endpointId"
     JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
 
 async function claim(
@@ -168,6 +195,7 @@ async function claim(
     respectSchedule,
     items.map((item) => item.dueAt ?? null),
     items.map((item) => item.backlog === true),
+    LANE_OWNER,
   ]);
   return { rows: new Map(rows.map((row) => [row.id, row])), claimable };
 }
@@ -481,7 +509,11 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
     if (!row) continue;
     const lane = laneFor(row);
     let entry = admitted.get(lane);
-    if (!entry) admitted.set(lane, (entry = { lane, endpointId: row.endpointId, room: lane.room(LANE_WINDOW_MS), taken: 0, backlog: false }));
+    if (!entry) {
+      // Before its room: what other workers hold for the endpoint now takes part of its limit.
+      lane.heldElsewhere(row.heldElsewhere);
+      admitted.set(lane, (entry = { lane, endpointId: row.endpointId, room: lane.room(LANE_WINDOW_MS), taken: 0, backlog: false }));
+    }
     entry.backlog ||= item.backlog === true;
     if (!row.claimed || row.pause) continue;
     if (entry.taken < entry.room) {
@@ -507,7 +539,7 @@ async function deferBeyondLanes(items: BatchItem[], rows: Map<string, ClaimRow>,
   const spare = new Map<string, number>();
   for (const entry of admitted.values()) {
     // A lane that does not know its pace yet (a new worker, changed limits) takes only its free slots.
-    const room = entry.room === Infinity ? entry.lane.limit - entry.lane.load() : entry.room;
+    const room = entry.room === Infinity ? entry.lane.free() : entry.room;
     if (entry.backlog && room > entry.taken) spare.set(entry.endpointId, Math.min(room - entry.taken, BACKFILL_MAX));
   }
   return { deferred, spare };
@@ -582,7 +614,7 @@ function laneFor(row: ClaimRow): Lane {
   const limit = row.maxConcurrency ?? env().HOOKLINE_ENDPOINT_CONCURRENCY;
   let lane = lanes.get(row.endpointId);
   if (!lane || lane.limit !== limit || lane.perSecond !== row.rateLimitPerSecond) {
-    lane = new Lane(limit, row.rateLimitPerSecond);
+    lane = new Lane(row.endpointId, limit, row.rateLimitPerSecond);
     lanes.set(row.endpointId, lane);
   }
   lane.timeoutMs = row.timeoutMs;
@@ -593,11 +625,31 @@ function laneFor(row: ClaimRow): Lane {
 const PACE_WEIGHT = 0.2;
 /** A request in flight longer than this (and twice the typical time) holds its slot as if stuck. */
 const STUCK_AFTER_MS = 1_000;
+/** How often a request held back only by other workers' requests counts them again. */
+const RECOUNT_MS = 250;
+
+/** The requests other workers hold for `endpointId` now (HELD_ELSEWHERE). */
+async function countHeldElsewhere(endpointId: string): Promise<number> {
+  const { rows } = await query<{ n: number }>(
+    "delivery.lane.elsewhere",
+    `SELECT count(*)::int AS n FROM "Delivery" d WHERE d."endpointId" = $1 AND ${HELD_ELSEWHERE("d", "$2", "$3")}`,
+    [endpointId, LANE_OWNER, new Date().toISOString()],
+  );
+  return rows[0]?.n ?? 0;
+}
 
 /**
  * An endpoint's limits in this process: a concurrency cap and, when set, a start rate. It also
  * knows its pace (how many requests it starts per ms at most, from its typical request time), so
  * a batch claims for it only what it can start soon (deferBeyondLanes).
+ *
+ * With more than one delivery worker, the endpoint's batches run on whichever worker's engine
+ * takes them (one at a time, cluster-wide), and a batch that ran out of patience leaves its slow
+ * requests in flight in its own worker. So the cap is the endpoint's limit less the requests other
+ * workers hold for it (their scheduled claims in PostgreSQL, `Delivery.leaseOwner`): read with each
+ * batch's claim, and read again every RECOUNT_MS by requests that wait only for those to end.
+ * Claimed requests still waiting for a slot in another worker count too, so the cap errs low,
+ * never high. Manual resends and tests are not held back (and do not count).
  */
 class Lane {
   private active = 0;
@@ -612,16 +664,64 @@ class Lane {
   private lastTurn = 0;
   /** the endpoint's request timeout (ms), kept current by laneFor */
   timeoutMs = 15_000;
+  /** requests other workers hold for the endpoint, as last counted */
+  private elsewhere = 0;
+  private recounting: Promise<void> | undefined;
 
   constructor(
+    readonly endpointId: string,
     readonly limit: number,
     readonly perSecond: number | null,
   ) {}
 
+  /** The slots this process may use now: the endpoint's limit less what other workers hold. */
+  private cap(): number {
+    return Math.max(0, this.limit - this.elsewhere);
+  }
+
+  /** Other workers hold `count` requests for the endpoint (counted just now); slots that frees go to waiting requests. */
+  heldElsewhere(count: number) {
+    this.elsewhere = count;
+    for (let free = this.cap() - this.active; free > 0 && this.waiting.length; free--) this.waiting.shift()!();
+  }
+
+  /** Counts again what other workers hold (one count at a time for the lane); a failed count keeps the last. */
+  private recount(): Promise<void> {
+    return (this.recounting ??= countHeldElsewhere(this.endpointId)
+      .then((count) => this.heldElsewhere(count))
+      .catch(() => undefined)
+      .finally(() => (this.recounting = undefined)));
+  }
+
+  /**
+   * Waits for a slot and takes it (checked and taken in one turn of the event loop). One freed by
+   * a request of this lane is handed to the longest waiting; a request held back only by other
+   * workers' requests also counts them again every RECOUNT_MS (they end at their timeout at the
+   * latest).
+   */
+  private async slot(): Promise<void> {
+    while (this.active >= this.cap()) {
+      let wake!: () => void;
+      const woken = new Promise<void>((resolve) => this.waiting.push((wake = resolve)));
+      if (this.active >= this.limit) {
+        await woken;
+        continue;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([woken, new Promise((resolve) => (timer = setTimeout(resolve, RECOUNT_MS)))]);
+      clearTimeout(timer);
+      const at = this.waiting.indexOf(wake);
+      if (at >= 0) {
+        this.waiting.splice(at, 1);
+        await this.recount();
+      }
+    }
+    this.active++;
+  }
+
   /** Runs `work` in a slot; `work` may free its slot early (`release`: its request is answered, in that many ms). */
   async run<T>(work: (release: (durationMs: number) => void) => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
+    await this.slot();
     const ticket = this.started++;
     let released = false;
     const release = (durationMs?: number) => {
@@ -663,13 +763,13 @@ class Lane {
       if (now - started <= stuckAfter) break;
       stuck++;
     }
-    const free = this.limit - stuck;
+    const free = this.cap() - stuck;
     return free <= 0 ? this.limit / this.timeoutMs : typical > 0 ? free / typical : Infinity;
   }
 
-  /** Requests in flight or waiting for a slot. */
-  load(): number {
-    return this.active + this.waiting.length;
+  /** Slots neither in use nor waited for (may be negative). */
+  free(): number {
+    return this.cap() - this.active - this.waiting.length;
   }
 
   /**
@@ -679,7 +779,13 @@ class Lane {
    */
   room(windowMs: number): number {
     const freeing = this.freeing(Date.now());
-    let room = freeing === Infinity ? Infinity : Math.max(0, this.limit - this.active) + Math.floor(freeing * windowMs) - this.waiting.length;
+    // Not knowing its pace yet while other workers hold requests (theirs may hang): its free slots.
+    let room =
+      freeing !== Infinity
+        ? Math.max(0, this.cap() - this.active) + Math.floor(freeing * windowMs) - this.waiting.length
+        : this.elsewhere > 0
+          ? this.free()
+          : Infinity;
     if (this.perSecond) room = Math.min(room, Math.floor((this.perSecond * windowMs) / 1000) - this.pacedOut() - this.waiting.length);
     return room;
   }
@@ -698,7 +804,7 @@ class Lane {
     const freeing = this.freeing(now);
     const queued = this.waiting.length + ahead + 1;
     let at = now;
-    if (freeing !== Infinity) at = Math.max(at, now + Math.max(0, queued - Math.max(0, this.limit - this.active)) / freeing);
+    if (freeing !== Infinity) at = Math.max(at, now + Math.max(0, queued - Math.max(0, this.cap() - this.active)) / freeing);
     if (this.perSecond) at = Math.max(at, now + ((queued + this.pacedOut()) * 1000) / this.perSecond);
     const pace = Math.min(freeing, this.perSecond ? this.perSecond / 1000 : Infinity);
     const turn = Math.max(at, this.lastTurn + 1 / pace);

@@ -299,6 +299,33 @@ describe("batched attempts", () => {
     expect(target.stats.hits.length).toBeLessThanOrEqual(9);
   });
 
+  it("counts the requests another worker holds for the endpoint against its maxConcurrency, and takes the slots back once they end", async () => {
+    // Two at a time, each answered after 700 ms; the lane knows that pace from a first batch.
+    const { slow, ids } = await slowLane({ delayMs: 700, maxConcurrency: 2, count: 5, learnFrom: 1 });
+    // Another worker's claim of one (its batch ran out of patience; the request is still in flight there).
+    const elsewhere = { status: "SENDING" as const, leaseOwner: 424242, leaseExpiresAt: new Date(Date.now() + 30_000) };
+    await db.delivery.update({ where: { id: ids[1] }, data: elsewhere });
+    const ours = ids.slice(2);
+    const batch = attemptBatch(items(ours));
+    await vi.waitFor(() => expect(slow.stats.hits).toHaveLength(2), { timeout: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // One slot is the other worker's: this one sends one at a time.
+    expect(slow.stats.maxInFlight).toBe(1);
+    expect(slow.stats.hits).toHaveLength(2);
+    // Its request ends (recorded there): within a recount, both slots are this worker's again.
+    await db.delivery.update({ where: { id: ids[1] }, data: { status: "SUCCEEDED", leaseExpiresAt: null } });
+    const outcomes = await batch;
+    expect(outcomes.map((outcome) => outcome.next.action)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect(slow.stats.maxInFlight).toBe(2);
+    expect(slow.stats.hits).toHaveLength(4);
+    // Its own scheduled claims carry its mark; a manual resend's carries none (not held back, not counted).
+    const [own] = await db.$queryRaw<Array<{ leaseOwner: number | null }>>`SELECT "leaseOwner" FROM "Delivery" WHERE id = ${ours[0]}`;
+    expect(own!.leaseOwner).toEqual(expect.any(Number));
+    expect(own!.leaseOwner).not.toBe(424242);
+    await attemptDelivery(ours[0]!, { trigger: "MANUAL" });
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: ours[0] } })).leaseOwner).toBeNull();
+  });
+
   it("extends the lease of a request that waited in its lane past it, and does not send one whose lease was taken over", async () => {
     const ctx = await makeWorkspace();
     const target = await receiver({ delayMs: 300 });

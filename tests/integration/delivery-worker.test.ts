@@ -86,14 +86,7 @@ describe("two app instances and two workers on one PostgreSQL", () => {
     for (const [index, target] of targets.entries()) {
       await createEndpoint(ctx, { title: `shared ${index}`, url: target.url, eventTypes: ["shared"] });
     }
-    const otherPort = await freePort();
-    // Each worker's own scrape listener: its hookline_attempts_total counts the attempts it made.
-    const metricsPorts = [await freePort(), await freePort()];
-    const workers = [enginePort, otherPort].map((port, index) =>
-      workerProcess({ databaseUrl: url, enginePort: port, extraEnv: { HOOKLINE_WORKER_METRICS_PORT: String(metricsPorts[index]) } }),
-    );
-    onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
-    await Promise.all(workers.map((worker) => worker.start()));
+    const { otherPort, metricsPorts } = await twoWorkers();
 
     // Instance A is this process (engine of worker 1); instance B a process of its own (worker 2's engine).
     const round = async (n: number) =>
@@ -138,6 +131,54 @@ describe("two app instances and two workers on one PostgreSQL", () => {
     expect(made[0]! + made[1]!).toBe(total);
   });
 });
+
+describe("an endpoint's maxConcurrency with two workers", () => {
+  it("holds across them while its requests outlast their batch", { timeout: 90_000 }, async () => {
+    const { createEndpoint } = await import("@/lib/features/endpoints/service");
+    const { publish } = await import("@/lib/features/messages/publish");
+    const ctx = await makeWorkspace();
+    // Slower than a batch's patience (1 s): each batch ends with its requests still in flight in its
+    // worker, and the endpoint's next batch may start on the other one.
+    const target = await hitReceiver(() => 1_500);
+    await createEndpoint(ctx, { title: "two at a time", url: target.url, eventTypes: ["narrow"], maxConcurrency: 2, timeoutMs: 5_000 });
+    const { metricsPorts } = await twoWorkers();
+
+    const ids: string[] = [];
+    let made = [0, 0];
+    // Which worker takes a batch is up to whichever engine looks first: rounds until both took part (at most three).
+    for (let round = 0; round < 3 && !made.every((count) => count > 0); round++) {
+      for (let i = 0; i < 8; i++) ids.push((await publish(ctx, { eventType: "narrow", payload: { round, i } })).message.id);
+      await waitFor(
+        async () => (await db.delivery.count({ where: { messageId: { in: ids }, status: "SUCCEEDED" } })) === ids.length,
+        60_000,
+        "every delivery to succeed",
+      );
+      made = await Promise.all(metricsPorts.map((port) => attemptsMade(port)));
+    }
+    expect(made.every((count) => count > 0)).toBe(true);
+    // Never more than its limit at once, across both workers; each message once.
+    expect(target.stats.maxInFlight).toBeLessThanOrEqual(2);
+    expect(target.stats.maxInFlight).toBe(2);
+    expect(new Set(target.hits)).toEqual(new Set(ids));
+    expect(target.hits).toHaveLength(ids.length);
+  });
+});
+
+/**
+ * Two delivery workers on the test database, started, stopped after the test: worker 1's engine on
+ * `enginePort` (where this process publishes), worker 2's on `otherPort`. Each has its own scrape
+ * listener (`metricsPorts`): its hookline_attempts_total counts the attempts it made.
+ */
+async function twoWorkers() {
+  const otherPort = await freePort();
+  const metricsPorts = [await freePort(), await freePort()];
+  const workers = [enginePort, otherPort].map((port, index) =>
+    workerProcess({ databaseUrl: url, enginePort: port, extraEnv: { HOOKLINE_WORKER_METRICS_PORT: String(metricsPorts[index]) } }),
+  );
+  onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
+  await Promise.all(workers.map((worker) => worker.start()));
+  return { otherPort, metricsPorts };
+}
 
 /** The successful scheduled attempts a worker made, from its scrape listener on `port`. */
 async function attemptsMade(port: number): Promise<number> {
