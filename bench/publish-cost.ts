@@ -42,7 +42,8 @@ async function postgresByClient(server: Server, db: pg.Client) {
   for (const proc of snapshotTree(server)) {
     if (!proc.comm.startsWith("postgres")) continue;
     const name = names.get(proc.pid) ?? "";
-    const role = name === "hookline" ? "next" : name.startsWith("hookline-worker") ? "worker" : name.startsWith("inngest-engine/") ? "engine" : "other";
+    // Hot-path pools: hookline#<mark> (Next), hookline-worker-<index>#<mark> (lib/db/pool.ts).
+    const role = name.startsWith("hookline#") ? "next" : name.startsWith("hookline-worker") ? "worker" : name.startsWith("inngest-engine/") ? "engine" : "other";
     out[role]! += proc.cpuTicks * 10;
   }
   return out;

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomInt } from "node:crypto";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { asUnavailable } from "@/lib/errors";
@@ -11,7 +12,15 @@ import { logger } from "@/lib/log";
  * cannot get a connection within HOOKLINE_DB_CONNECT_TIMEOUT_MS answers 503 `database_busy`
  * instead of queueing without bound.
  */
-const globalForPool = globalThis as unknown as { hooklinePool?: pg.Pool };
+const globalForPool = globalThis as unknown as { hooklinePool?: pg.Pool; hooklineProcessMark?: number };
+
+/**
+ * A random number naming this process (kept on globalThis: a module loaded twice is still one
+ * process). Its hot-path connections carry it (`application_name` `hookline#<mark>`, or
+ * `hookline-worker-<index>#<mark>`), and so do the scheduled claims it holds (`Delivery.leaseOwner`):
+ * a claim whose mark no connection carries any more is a dead process's (lib/delivery/attempt.ts, Lane).
+ */
+export const PROCESS_MARK = (globalForPool.hooklineProcessMark ??= randomInt(1, 2 ** 31 - 1));
 
 /** How much longer than the server's statement timeout the client waits for an answer. */
 const QUERY_TIMEOUT_MARGIN_MS = 2_000;
@@ -35,8 +44,8 @@ export function createPool(connectionString: string, overrides: Pick<pg.PoolConf
     // timeout": 503 database_busy, lib/errors.ts), and the pool drops that connection.
     query_timeout: settings.HOOKLINE_DB_STATEMENT_TIMEOUT_MS + QUERY_TIMEOUT_MARGIN_MS,
     // pg_stat_activity tells Next's connections from a delivery worker's (scripts/serve.ts gives
-    // each worker its index).
-    application_name: process.env.HOOKLINE_WORKER_INDEX === undefined ? "hookline" : `hookline-worker-${process.env.HOOKLINE_WORKER_INDEX}`,
+    // each worker its index), and which process holds a claim (PROCESS_MARK).
+    application_name: `${process.env.HOOKLINE_WORKER_INDEX === undefined ? "hookline" : `hookline-worker-${process.env.HOOKLINE_WORKER_INDEX}`}#${PROCESS_MARK}`,
   });
   // An idle connection dropped by the server (restart, failover) must not crash the process.
   created.on("error", (error) => logger().warn({ err: error }, "idle database connection lost"));

@@ -1,9 +1,8 @@
 import "server-only";
-import { randomInt } from "node:crypto";
 import { openHeaders, secretHeaderNames } from "@/lib/crypto/header-box";
 import { looksLikeCredential } from "@/lib/delivery/schemas";
 import { open } from "@/lib/crypto/secret-box";
-import { query, UTC_IN } from "@/lib/db/pool";
+import { PROCESS_MARK, query, UTC_IN } from "@/lib/db/pool";
 import { sendWebhook, type SendWebhookResult } from "@/lib/delivery/http";
 import { nextDelay, shouldDisableEndpoint } from "@/lib/delivery/policy";
 import type { CustomHeaders, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
@@ -51,19 +50,21 @@ type AttemptOptions = {
 const LEASE_MARGIN_MS = 5_000;
 
 /**
- * This process's mark on the scheduled claims it holds (`Delivery.leaseOwner`), random per process:
- * its lanes count the requests other workers hold for an endpoint (Lane). A restarted worker is
- * another owner: what its predecessor held counts until those leases run out.
+ * This process's mark on the scheduled claims it holds (`Delivery.leaseOwner`): its lanes count
+ * the requests other workers hold for an endpoint (Lane).
  */
-const LANE_OWNER = randomInt(1, 2 ** 31 - 1);
+const LANE_OWNER = PROCESS_MARK;
 
 /**
- * The rule for "a request another worker holds for the endpoint" (SENDING under a scheduled claim
- * of another owner, lease not run out), on `alias`'s Delivery row; `owner` and `now` are parameters.
- * One text for the claim's count and the lane's recount (heldElsewhere).
+ * The rule for "a request another worker holds for the endpoint", on `alias`'s Delivery row:
+ * SENDING under a scheduled claim of another owner, lease not run out, and that owner alive (a
+ * connection of its hot-path pool carries its mark: lib/db/pool.ts). A killed worker's claims hold
+ * nothing in flight: its successor does not wait for their leases. `owner` and `now` are
+ * parameters. One text for the claim's count and the lane's recount (heldElsewhere).
  */
 const HELD_ELSEWHERE = (alias: string, owner: string, now: string) =>
-  `${alias}.status = 'SENDING'::"DeliveryStatus" AND ${alias}."leaseOwner" <> ${owner}::int AND ${alias}."leaseExpiresAt" > ${UTC_IN(now)}`;
+  `${alias}.status = 'SENDING'::"DeliveryStatus" AND ${alias}."leaseOwner" <> ${owner}::int AND ${alias}."leaseExpiresAt" > ${UTC_IN(now)}
+   AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name LIKE '%#' || ${alias}."leaseOwner")`;
 /** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
 type ClaimRow = {
   id: string;
@@ -647,9 +648,11 @@ async function countHeldElsewhere(endpointId: string): Promise<number> {
  * takes them (one at a time, cluster-wide), and a batch that ran out of patience leaves its slow
  * requests in flight in its own worker. So the cap is the endpoint's limit less the requests other
  * workers hold for it (their scheduled claims in PostgreSQL, `Delivery.leaseOwner`): read with each
- * batch's claim, and read again every RECOUNT_MS by requests that wait only for those to end.
- * Claimed requests still waiting for a slot in another worker count too, so the cap errs low,
- * never high. Manual resends and tests are not held back (and do not count).
+ * batch's claim, and read again every RECOUNT_MS while requests wait only because of those (only
+ * live workers' claims count: HELD_ELSEWHERE). A lane
+ * that other workers share the endpoint with takes no more than its free slots (room), so claimed
+ * requests wait for a slot in one worker at most: two workers never wait for each other's queues.
+ * Manual resends and tests are not held back (and do not count).
  */
 class Lane {
   private active = 0;
@@ -666,7 +669,7 @@ class Lane {
   timeoutMs = 15_000;
   /** requests other workers hold for the endpoint, as last counted */
   private elsewhere = 0;
-  private recounting: Promise<void> | undefined;
+  private recountTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly endpointId: string,
@@ -682,46 +685,43 @@ class Lane {
   /** Other workers hold `count` requests for the endpoint (counted just now); slots that frees go to waiting requests. */
   heldElsewhere(count: number) {
     this.elsewhere = count;
-    for (let free = this.cap() - this.active; free > 0 && this.waiting.length; free--) this.waiting.shift()!();
+    this.grant();
   }
 
-  /** Counts again what other workers hold (one count at a time for the lane); a failed count keeps the last. */
-  private recount(): Promise<void> {
-    return (this.recounting ??= countHeldElsewhere(this.endpointId)
-      .then((count) => this.heldElsewhere(count))
-      .catch(() => undefined)
-      .finally(() => (this.recounting = undefined)));
+  /** Hands free slots to the longest waiting requests, in order (the slot is taken for them). */
+  private grant() {
+    while (this.waiting.length && this.active < this.cap()) {
+      this.active++;
+      this.waiting.shift()!();
+    }
+    this.watchElsewhere();
   }
 
   /**
-   * Waits for a slot and takes it (checked and taken in one turn of the event loop). One freed by
-   * a request of this lane is handed to the longest waiting; a request held back only by other
-   * workers' requests also counts them again every RECOUNT_MS (they end at their timeout at the
-   * latest).
+   * Requests wait although this lane's own requests leave slots free: other workers hold them.
+   * Those end at their timeout at the latest, so the lane counts them again in RECOUNT_MS (a
+   * failed count keeps the last, and tries again).
    */
-  private async slot(): Promise<void> {
-    while (this.active >= this.cap()) {
-      let wake!: () => void;
-      const woken = new Promise<void>((resolve) => this.waiting.push((wake = resolve)));
-      if (this.active >= this.limit) {
-        await woken;
-        continue;
-      }
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([woken, new Promise((resolve) => (timer = setTimeout(resolve, RECOUNT_MS)))]);
-      clearTimeout(timer);
-      const at = this.waiting.indexOf(wake);
-      if (at >= 0) {
-        this.waiting.splice(at, 1);
-        await this.recount();
-      }
-    }
-    this.active++;
+  private watchElsewhere() {
+    if (this.recountTimer || !this.waiting.length || this.active >= this.limit) return;
+    this.recountTimer = setTimeout(() => {
+      void countHeldElsewhere(this.endpointId)
+        .then((count) => (this.elsewhere = count))
+        .catch(() => undefined)
+        .finally(() => {
+          this.recountTimer = undefined;
+          this.grant();
+        });
+    }, RECOUNT_MS);
   }
 
   /** Runs `work` in a slot; `work` may free its slot early (`release`: its request is answered, in that many ms). */
   async run<T>(work: (release: (durationMs: number) => void) => Promise<T>): Promise<T> {
-    await this.slot();
+    if (this.waiting.length || this.active >= this.cap()) {
+      const granted = new Promise<void>((resolve) => this.waiting.push(resolve));
+      this.watchElsewhere();
+      await granted; // grant() took the slot for it
+    } else this.active++;
     const ticket = this.started++;
     let released = false;
     const release = (durationMs?: number) => {
@@ -730,7 +730,7 @@ class Lane {
       this.active--;
       this.inFlight.delete(ticket);
       if (durationMs !== undefined) this.typicalMs = this.typicalMs === undefined ? durationMs : this.typicalMs + PACE_WEIGHT * (durationMs - this.typicalMs);
-      this.waiting.shift()?.();
+      this.grant();
     };
     try {
       if (this.perSecond) {
@@ -753,7 +753,9 @@ class Lane {
     // Before any answer, the oldest request in flight bounds the request time from below (a
     // hanging endpoint's first batch has none answered for a whole timeout).
     const oldest = this.inFlight.values().next().value;
-    const typical = this.typicalMs ?? (oldest === undefined ? 0 : now - oldest);
+    // Nothing at all to go by while other workers hold requests: a second each (the turns of what
+    // it defers are spread out, not all now).
+    const typical = this.typicalMs ?? (oldest !== undefined ? now - oldest : this.elsewhere > 0 ? STUCK_AFTER_MS : 0);
     // Requests in flight far longer than typical hold their slots (an endpoint that began to hang
     // long before its average knows it): the other slots start the rest; with none left, slots
     // free at the timeout at the latest.
@@ -779,13 +781,14 @@ class Lane {
    */
   room(windowMs: number): number {
     const freeing = this.freeing(Date.now());
-    // Not knowing its pace yet while other workers hold requests (theirs may hang): its free slots.
+    // While other workers hold requests for the endpoint, only its free slots: what it claims
+    // starts at once, so its claims never wait in its lane while another worker counts them.
     let room =
-      freeing !== Infinity
-        ? Math.max(0, this.cap() - this.active) + Math.floor(freeing * windowMs) - this.waiting.length
-        : this.elsewhere > 0
-          ? this.free()
-          : Infinity;
+      this.elsewhere > 0
+        ? Math.max(0, this.free())
+        : freeing === Infinity
+          ? Infinity
+          : Math.max(0, this.cap() - this.active) + Math.floor(freeing * windowMs) - this.waiting.length;
     if (this.perSecond) room = Math.min(room, Math.floor((this.perSecond * windowMs) / 1000) - this.pacedOut() - this.waiting.length);
     return room;
   }

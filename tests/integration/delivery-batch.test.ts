@@ -1,6 +1,7 @@
 import "@/tests/helpers/no-executor-env";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
@@ -19,11 +20,12 @@ import { useTestDb } from "@/tests/helpers/services";
 // endpoint's limits (issue 11 finding 9, issue 12).
 process.env.HOOKLINE_ALLOW_PRIVATE_NETWORKS = "true";
 let db: Db;
+let url: string;
 
 beforeAll(async () => {
   vi.spyOn(console, "error").mockImplementation(() => {}); // no executor: the publish's send fails, as expected
   resetEnv();
-  ({ db } = await useTestDb());
+  ({ db, url } = await useTestDb());
 });
 
 /** A receiver that answers `status(n)` after `delayMs` (or `delayMs(n)`), and counts requests in flight. */
@@ -299,31 +301,61 @@ describe("batched attempts", () => {
     expect(target.stats.hits.length).toBeLessThanOrEqual(9);
   });
 
-  it("counts the requests another worker holds for the endpoint against its maxConcurrency, and takes the slots back once they end", async () => {
-    // Two at a time, each answered after 700 ms; the lane knows that pace from a first batch.
-    const { slow, ids } = await slowLane({ delayMs: 700, maxConcurrency: 2, count: 5, learnFrom: 1 });
-    // Another worker's claim of one (its batch ran out of patience; the request is still in flight there).
+  it("counts the requests another worker holds for the endpoint against its maxConcurrency: claims only its free slots, and waits for theirs", async () => {
+    // Two at a time, each answered after 1 s; the lane knows that pace from a first batch.
+    const { slow, ids } = await slowLane({ delayMs: 1_000, maxConcurrency: 2, count: 11, learnFrom: 1 });
+    // Another worker, alive (a connection carries its mark, as its pool's do), and its claim of one
+    // (its batch ran out of patience; the request is still in flight there).
+    const other = new pg.Client({ connectionString: url, application_name: "hookline-worker-9#424242" });
+    await other.connect();
     const elsewhere = { status: "SENDING" as const, leaseOwner: 424242, leaseExpiresAt: new Date(Date.now() + 30_000) };
     await db.delivery.update({ where: { id: ids[1] }, data: elsewhere });
-    const ours = ids.slice(2);
-    const batch = attemptBatch(items(ours));
-    await vi.waitFor(() => expect(slow.stats.hits).toHaveLength(2), { timeout: 3_000 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    // One slot is the other worker's: this one sends one at a time.
+    // This worker's claim sees it: it takes only the one slot left, and the rest waits in the
+    // endpoint's backlog (its turns ahead, one after another), not in this worker's memory.
+    const first = await attemptBatch(items(ids.slice(2, 5)));
+    expect(first.map((outcome) => outcome.next.action).sort()).toEqual(["deferred", "deferred", "succeeded"]);
     expect(slow.stats.maxInFlight).toBe(1);
-    expect(slow.stats.hits).toHaveLength(2);
-    // Its request ends (recorded there): within a recount, both slots are this worker's again.
+    const turns = first.flatMap((outcome) => (outcome.next.action === "deferred" ? [Date.parse(outcome.next.retryAt)] : []));
+    expect(turns[0]).toBeGreaterThan(Date.now() - 1_000);
+    expect(turns[1]).toBeGreaterThan(turns[0]!);
+    // Its requests still waiting for a slot learn of another worker's with its next claim, and wait
+    // for both slots' owners: the other worker's request ends, and within a recount the slot is its.
     await db.delivery.update({ where: { id: ids[1] }, data: { status: "SUCCEEDED", leaseExpiresAt: null } });
-    const outcomes = await batch;
-    expect(outcomes.map((outcome) => outcome.next.action)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    const sent = slow.stats.hits.length;
+    const second = attemptBatch(items(ids.slice(5, 9))); // two start, two wait in the lane
+    await vi.waitFor(() => expect(slow.stats.hits).toHaveLength(sent + 2));
+    await db.delivery.update({ where: { id: ids[1] }, data: elsewhere });
+    // (Its next claim: one of the deliveries it deferred, due or not; nothing more is sent for it.)
+    const deferredId = first.find((outcome) => outcome.next.action === "deferred")!.deliveryId;
+    const [again] = await attemptBatch([{ deliveryId: deferredId, scheduleAttempt: 1 }]);
+    expect(again!.next.action).not.toBe("succeeded");
+    // Both answer after 1 s: one slot is the other worker's, so one more starts, the last waits.
+    await vi.waitFor(() => expect(slow.stats.hits).toHaveLength(sent + 3), { timeout: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slow.stats.hits).toHaveLength(sent + 3);
+    const released = Date.now();
+    await db.delivery.update({ where: { id: ids[1] }, data: { status: "SUCCEEDED", leaseExpiresAt: null } });
+    expect((await second).every((outcome) => outcome.next.action === "succeeded")).toBe(true);
+    // The last started within a recount of the release, while the third was still in flight.
+    expect(slow.stats.hits.at(-1)! - released).toBeLessThan(600);
+    expect(slow.stats.hits.at(-1)! - slow.stats.hits.at(-2)!).toBeLessThan(900);
     expect(slow.stats.maxInFlight).toBe(2);
-    expect(slow.stats.hits).toHaveLength(4);
     // Its own scheduled claims carry its mark; a manual resend's carries none (not held back, not counted).
-    const [own] = await db.$queryRaw<Array<{ leaseOwner: number | null }>>`SELECT "leaseOwner" FROM "Delivery" WHERE id = ${ours[0]}`;
+    const [own] = await db.$queryRaw<Array<{ leaseOwner: number | null }>>`SELECT "leaseOwner" FROM "Delivery" WHERE id = ${ids[5]}`;
     expect(own!.leaseOwner).toEqual(expect.any(Number));
     expect(own!.leaseOwner).not.toBe(424242);
-    await attemptDelivery(ours[0]!, { trigger: "MANUAL" });
-    expect((await db.delivery.findUniqueOrThrow({ where: { id: ours[0] } })).leaseOwner).toBeNull();
+    await attemptDelivery(ids[5]!, { trigger: "MANUAL" });
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: ids[5] } })).leaseOwner).toBeNull();
+    // A dead worker's claims hold nothing in flight: once its connections are gone they no longer
+    // count, long before their leases run out (alive, this claim would take one and defer one).
+    await db.delivery.update({ where: { id: ids[1] }, data: elsewhere });
+    await other.end();
+    await vi.waitFor(async () => {
+      const [alive] = await db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'hookline-worker-9#424242'`;
+      expect(alive!.n).toBe(0);
+    });
+    const afterDeath = await attemptBatch(items(ids.slice(9, 11)));
+    expect(afterDeath.map((outcome) => outcome.next.action)).toEqual(["succeeded", "succeeded"]);
   });
 
   it("extends the lease of a request that waited in its lane past it, and does not send one whose lease was taken over", async () => {

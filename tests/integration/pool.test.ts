@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createPool, query } from "@/lib/db/pool";
+import { createPool, PROCESS_MARK, query } from "@/lib/db/pool";
 import { createTestDatabase } from "@/tests/helpers/db";
 
 // Operators tell Next's connections from a delivery worker's in pg_stat_activity.
@@ -10,7 +10,7 @@ describe("the hot path's pool names its connections", () => {
     else process.env.HOOKLINE_WORKER_INDEX = saved;
   });
 
-  it("hookline in the Next.js process, hookline-worker-<index> in a delivery worker", async () => {
+  it("hookline in the Next.js process, hookline-worker-<index> in a delivery worker, each with the process's mark", async () => {
     const { url } = await createTestDatabase();
     const names: string[] = [];
     for (const index of [undefined, "3"]) {
@@ -21,7 +21,7 @@ describe("the hot path's pool names its connections", () => {
       names.push(rows[0]!.name);
       await pool.end();
     }
-    expect(names).toEqual(["hookline", "hookline-worker-3"]);
+    expect(names).toEqual([`hookline#${PROCESS_MARK}`, `hookline-worker-3#${PROCESS_MARK}`]);
   });
 });
 
