@@ -14,10 +14,16 @@ export async function fireSampleEvent(ctx: ServiceContext, input: PlaygroundFire
   const data = parseWith(playgroundFireSchema, input);
   const payload = JSON.parse(data.payloadText) as Record<string, unknown>;
   const result = await publish(ctx, { eventType: data.eventType, payload, account: data.account || undefined });
+  // "Created as" is what publish stored, not what the read below finds: by then the worker may
+  // have claimed the delivery (SENDING) or delivered it.
+  const created = new Map(result.deliveries.map((delivery) => [delivery.id, delivery.status]));
+  const endpoints = await explainMessage(ctx, result.message.id);
   return {
     created: result.created,
     message: result.message,
-    endpoints: await explainMessage(ctx, result.message.id),
+    endpoints: endpoints.map((endpoint) =>
+      endpoint.delivery ? { ...endpoint, delivery: { ...endpoint.delivery, status: created.get(endpoint.delivery.id) ?? endpoint.delivery.status } } : endpoint,
+    ),
   };
 }
 export type FireResult = Awaited<ReturnType<typeof fireSampleEvent>>;
