@@ -7,6 +7,7 @@
  */
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { withoutApplicationName } from "@/lib/db/connection-name";
 import { parseFunctionConfigs } from "./config";
 import { Executor } from "./executor";
 import { createEngineServer } from "./http";
@@ -82,7 +83,7 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
   // 3 MB of memory (20 measured no faster than 10, at about 80 MB more; docs/performance.md).
   // A few stay open through quiet spells (see lib/db/pool.ts): a wake-up after one must not pay
   // for new connections and fresh plans of the loop's statements.
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, application_name: owner, max: Math.min(workers + 4, 10), min: 4 });
+  const pool = new pg.Pool({ connectionString: withoutApplicationName(options.databaseUrl), application_name: owner, max: Math.min(workers + 4, 10), min: 4 });
   pool.on("error", (error) => log(`engine: idle database connection: ${error.message}`));
   const store = new Store(pool, owner);
   await store.assertSchema();
@@ -155,7 +156,7 @@ async function listen(databaseUrl: string, owner: string, onNotify: () => void, 
     retry = setTimeout(() => connect().catch((error) => (log(`engine: LISTEN reconnect failed: ${error.message}`), reconnect())), 1000);
   };
   const connect = async () => {
-    const next = new pg.Client({ connectionString: databaseUrl, application_name: owner });
+    const next = new pg.Client({ connectionString: withoutApplicationName(databaseUrl), application_name: owner });
     // Our own commits already kicked the loop in-process; only other instances' work (or a
     // payload without an owner) calls for a pass.
     next.on("notification", (message) => {

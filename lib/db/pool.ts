@@ -1,6 +1,7 @@
 import "server-only";
 import { randomInt } from "node:crypto";
 import pg from "pg";
+import { withoutApplicationName } from "@/lib/db/connection-name";
 import { env } from "@/lib/env";
 import { asUnavailable } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -28,7 +29,7 @@ const QUERY_TIMEOUT_MARGIN_MS = 2_000;
 export function createPool(connectionString: string, overrides: Pick<pg.PoolConfig, "idleTimeoutMillis"> = {}) {
   const settings = env();
   const created = new pg.Pool({
-    connectionString,
+    connectionString: withoutApplicationName(connectionString),
     max: settings.HOOKLINE_DB_POOL,
     // Two connections stay open through quiet spells (the rest close after 10 s idle): a new one
     // costs its authentication, a server process and a fresh plan of every prepared statement,

@@ -609,15 +609,16 @@ async function sendInLease(row: ClaimRow, position: number, now: () => Date, rel
 
 const globalForLanes = globalThis as unknown as { hooklineLanes?: Map<string, Lane> };
 
-/** This process's lane of the endpoint: its limits hold across batches (and their late attempts). */
+/**
+ * This process's lane of the endpoint: its limits hold across batches (and their late attempts).
+ * Changed limits apply to the same lane (a new one would not count the old one's requests).
+ */
 function laneFor(row: ClaimRow): Lane {
   const lanes = (globalForLanes.hooklineLanes ??= new Map());
   const limit = row.maxConcurrency ?? env().HOOKLINE_ENDPOINT_CONCURRENCY;
   let lane = lanes.get(row.endpointId);
-  if (!lane || lane.limit !== limit || lane.perSecond !== row.rateLimitPerSecond) {
-    lane = new Lane(row.endpointId, limit, row.rateLimitPerSecond);
-    lanes.set(row.endpointId, lane);
-  }
+  if (!lane) lanes.set(row.endpointId, (lane = new Lane(row.endpointId, limit, row.rateLimitPerSecond)));
+  else if (lane.limit !== limit || lane.perSecond !== row.rateLimitPerSecond) lane.setLimits(limit, row.rateLimitPerSecond);
   lane.timeoutMs = row.timeoutMs;
   return lane;
 }
@@ -673,9 +674,16 @@ class Lane {
 
   constructor(
     readonly endpointId: string,
-    readonly limit: number,
-    readonly perSecond: number | null,
+    public limit: number,
+    public perSecond: number | null,
   ) {}
+
+  /** The endpoint's limits changed: they apply from now, to what waits as well. */
+  setLimits(limit: number, perSecond: number | null) {
+    this.limit = limit;
+    this.perSecond = perSecond;
+    this.grant();
+  }
 
   /** The slots this process may use now: the endpoint's limit less what other workers hold. */
   private cap(): number {
@@ -713,6 +721,7 @@ class Lane {
           this.grant();
         });
     }, RECOUNT_MS);
+    this.recountTimer.unref(); // requests waiting keep nothing alive that is otherwise done
   }
 
   /** Runs `work` in a slot; `work` may free its slot early (`release`: its request is answered, in that many ms). */

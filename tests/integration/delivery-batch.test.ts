@@ -358,6 +358,21 @@ describe("batched attempts", () => {
     expect(afterDeath.map((outcome) => outcome.next.action)).toEqual(["succeeded", "succeeded"]);
   });
 
+  it("applies a lowered maxConcurrency to the requests already in its lane: the new limit waits for them", async () => {
+    const { slow, endpoint, ids } = await slowLane({ delayMs: 600, maxConcurrency: 3, count: 6, learnFrom: 1 });
+    const first = attemptBatch(items(ids.slice(1, 4)), { patienceMs: 100, onLate: async () => {} });
+    await vi.waitFor(() => expect(slow.stats.hits).toHaveLength(4));
+    await db.endpoint.update({ where: { id: endpoint.id }, data: { maxConcurrency: 1 } });
+    const second = await attemptBatch(items(ids.slice(4, 6)));
+    await first;
+    // Three were in flight under the old limit; the next started only once they had ended, one at a time.
+    expect(slow.stats.maxInFlight).toBe(3);
+    expect(second.map((outcome) => outcome.next.action)).toEqual(["succeeded", "succeeded"]);
+    const [, a, b, c, d, e] = slow.stats.hits;
+    expect(d! - Math.max(a!, b!, c!)).toBeGreaterThanOrEqual(550);
+    expect(e! - d!).toBeGreaterThanOrEqual(550);
+  });
+
   it("extends the lease of a request that waited in its lane past it, and does not send one whose lease was taken over", async () => {
     const ctx = await makeWorkspace();
     const target = await receiver({ delayMs: 300 });

@@ -22,6 +22,12 @@ describe("the hot path's pool names its connections", () => {
       await pool.end();
     }
     expect(names).toEqual([`hookline#${PROCESS_MARK}`, `hookline-worker-3#${PROCESS_MARK}`]);
+    // A URL that names the application (some hosts add one) does not take the mark away.
+    delete process.env.HOOKLINE_WORKER_INDEX;
+    const named = createPool(`${url}${url.includes("?") ? "&" : "?"}application_name=provider`);
+    const { rows } = await named.query<{ name: string }>("SELECT current_setting('application_name') AS name");
+    await named.end();
+    expect(rows[0]!.name).toBe(`hookline#${PROCESS_MARK}`);
   });
 });
 

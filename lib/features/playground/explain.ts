@@ -12,8 +12,8 @@ export type EndpointExplanation = {
   enabled: boolean;
   matched: boolean;
   reasons: MatchReason[];
-  /** The delivery publish created for this endpoint, if it matched. */
-  delivery: { id: string; status: string } | null;
+  /** The delivery publish created for this endpoint, if it matched: its status as created, and as read just now. */
+  delivery: { id: string; status: string; current?: string } | null;
 };
 
 /**

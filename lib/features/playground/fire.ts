@@ -22,7 +22,9 @@ export async function fireSampleEvent(ctx: ServiceContext, input: PlaygroundFire
     created: result.created,
     message: result.message,
     endpoints: endpoints.map((endpoint) =>
-      endpoint.delivery ? { ...endpoint, delivery: { ...endpoint.delivery, status: created.get(endpoint.delivery.id) ?? endpoint.delivery.status } } : endpoint,
+      endpoint.delivery
+        ? { ...endpoint, delivery: { ...endpoint.delivery, status: created.get(endpoint.delivery.id) ?? endpoint.delivery.status, current: endpoint.delivery.status } }
+        : endpoint,
     ),
   };
 }

@@ -59,7 +59,7 @@ export function RoutingResult({ result, firedAt }: { result: FireResult; firedAt
       ) : (
         <ul className="space-y-2" aria-label="Endpoints">
           {result.endpoints.map((endpoint) => {
-            const current = endpoint.delivery ? (statusOf(endpoint.delivery.id) ?? endpoint.delivery.status) : null;
+            const current = endpoint.delivery ? (statusOf(endpoint.delivery.id) ?? endpoint.delivery.current ?? endpoint.delivery.status) : null;
             return (
               <li
                 key={endpoint.endpointId}
