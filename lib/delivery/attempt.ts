@@ -50,12 +50,6 @@ type AttemptOptions = {
 const LEASE_MARGIN_MS = 5_000;
 
 /**
- * This process's mark on the scheduled claims it holds (`Delivery.leaseOwner`): its lanes count
- * the requests other workers hold for an endpoint (Lane).
- */
-const LANE_OWNER = PROCESS_MARK;
-
-/**
  * The rule for "a request another worker holds for the endpoint", on `alias`'s Delivery row:
  * SENDING under a scheduled claim of another owner, lease not run out, and that owner alive (a
  * connection of its hot-path pool carries its mark: lib/db/pool.ts). A killed worker's claims hold
@@ -120,7 +114,7 @@ type ClaimRow = {
  *   before the later of now and the instant the request was made for ($7: a retry's `retryAt`, so
  *   a wake-up the engine ran early is still that attempt, while a schedule that moved on is not);
  * - the claim sets status SENDING and a lease covering the request's timeout plus time to record it,
- *   and a scheduled claim marks it as this process's ($9, LANE_OWNER);
+ *   and a scheduled claim marks it as this process's ($9, PROCESS_MARK in lib/db/pool.ts);
  * - a scheduled claim also counts, per endpoint, the requests other workers hold (`heldElsewhere`).
  * `cur` holds the values before the claim (keepSchedule needs the old status and nextAttemptAt).
  */
@@ -196,7 +190,7 @@ async function claim(
     respectSchedule,
     items.map((item) => item.dueAt ?? null),
     items.map((item) => item.backlog === true),
-    LANE_OWNER,
+    PROCESS_MARK,
   ]);
   return { rows: new Map(rows.map((row) => [row.id, row])), claimable };
 }
@@ -635,7 +629,7 @@ async function countHeldElsewhere(endpointId: string): Promise<number> {
   const { rows } = await query<{ n: number }>(
     "delivery.lane.elsewhere",
     `SELECT count(*)::int AS n FROM "Delivery" d WHERE d."endpointId" = $1 AND ${HELD_ELSEWHERE("d", "$2", "$3")}`,
-    [endpointId, LANE_OWNER, new Date().toISOString()],
+    [endpointId, PROCESS_MARK, new Date().toISOString()],
   );
   return rows[0]?.n ?? 0;
 }
