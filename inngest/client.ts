@@ -63,6 +63,14 @@ export const endpointBacklog = eventType("hookline/endpoint.backlog", {
   schema: z.object({ endpointId: z.string().min(1), at: z.iso.datetime() }),
 });
 
+/**
+ * An endpoint's deliveries wait for scheduled retries (PENDING, `nextAttemptAt` ahead, not in its
+ * backlog): wake up at `at`, the earliest of them, and request those due (deliver-retries).
+ */
+export const endpointRetries = eventType("hookline/endpoint.retries", {
+  schema: z.object({ endpointId: z.string().min(1), at: z.iso.datetime() }),
+});
+
 export const endpointRecoverRequested = eventType("hookline/endpoint.recover.requested", {
   schema: z.object({
     workspaceId: z.string().min(1),

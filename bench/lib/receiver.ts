@@ -1,7 +1,7 @@
 /**
  * The loopback webhook receiver: answers 200 "ok" after reading the body, or
  * never answers on /hang/… (the isolation phase's endpoints, cut by the
- * sender's timeout). It maps `webhook-id` (the message id) to the arrival time
+ * sender's timeout), or answers a first attempt 500 on /fail-first/… (bench/retry-timing.ts). It maps `webhook-id` (the message id) to the arrival time
  * of the first attempt per (route, message).
  */
 import http from "node:http";
@@ -55,9 +55,10 @@ export class Receiver {
       res.on("close", () => this.hanging.delete(res));
       return;
     }
+    const status = route.startsWith("fail-first/") && req.headers["x-hookline-attempt"] === "1" ? 500 : 200;
     req.on("data", () => {});
     req.on("end", () => {
-      res.writeHead(200, { "content-type": "text/plain", "content-length": "2" });
+      res.writeHead(status, { "content-type": "text/plain", "content-length": "2" });
       res.end("ok");
     });
   }

@@ -1,8 +1,8 @@
 import { LRUCache } from "lru-cache";
-import { deliveryRequested, deliveryRetry, endpointBacklog, inngest, requestedDeliveryIds } from "@/inngest/client";
+import { deliveryRequested, deliveryRetry, endpointBacklog, endpointRetries, inngest, requestedDeliveryIds } from "@/inngest/client";
 import { Coalescer } from "@/lib/db/coalesce";
 import { attemptBatch, type BatchItem, type BatchOutcome } from "@/lib/delivery/attempt";
-import { requestBacklog, unrequest } from "@/lib/delivery/requests";
+import { requestBacklog, requestDueRetries, retryRequestId, unrequest } from "@/lib/delivery/requests";
 import { logger } from "@/lib/log";
 import { recordAttemptSpan } from "@/lib/tracing";
 
@@ -61,12 +61,32 @@ export function backlogEvents(outcomes: BatchOutcome[]) {
   return [...earliest].flatMap(([endpointId, at]) => backlogWake(endpointId, at) ?? []);
 }
 
-/** Sends `events`; if that fails, the backlog wake-ups among them are forgotten, so a retry of the run asks for them again. */
-async function sendWakes(events: Parameters<typeof inngest.send>[0], wakes: ReturnType<typeof backlogEvents>) {
+/**
+ * A retry's wake-up is left out for one this process already asked for, at or before it, only if
+ * that one is at least this far ahead: a wake-up that may already have read the endpoint's retries
+ * (another worker's clock a little ahead) is not relied on.
+ */
+const RETRY_WAKE_MARGIN_MS = 250;
+/** Wake-ups of an endpoint's retries this process knows of, per endpoint (at most this many, the latest kept). */
+const KNOWN_RETRY_WAKES = 8;
+/** The wake-ups of each endpoint's retries this process asked for (epoch ms, ascending). */
+const retryWakes = new LRUCache<string, number[]>({ max: 1000 });
+
+/**
+ * Sends `events`; if that fails, the wake-ups among them (an endpoint's backlog's, its retries')
+ * are forgotten, so a retry of the run asks for them again.
+ */
+async function sendWakes(events: Array<{ name: string; data: unknown }>) {
   try {
-    await inngest.send(events);
+    await inngest.send(events as Parameters<typeof inngest.send>[0]);
   } catch (error) {
-    for (const wake of wakes) if (backlogWakes.get(wake.data.endpointId) === Date.parse(wake.data.at)) backlogWakes.delete(wake.data.endpointId);
+    for (const { name, data } of events) {
+      if (name !== endpointBacklog.name && name !== endpointRetries.name) continue;
+      const { endpointId, at } = data as { endpointId: string; at: string };
+      if (name === endpointBacklog.name && backlogWakes.get(endpointId) === Date.parse(at)) backlogWakes.delete(endpointId);
+      const known = name === endpointRetries.name ? retryWakes.get(endpointId) : undefined;
+      if (known) retryWakes.set(endpointId, known.filter((wake) => wake !== Date.parse(at)));
+    }
     throw error;
   }
 }
@@ -74,7 +94,62 @@ async function sendWakes(events: Parameters<typeof inngest.send>[0], wakes: Retu
 export const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
   deliveryRetry.create(retry, { id: `${retry.deliveryId}:retry:${retry.attempt}:${retry.retryAt}` });
 
-type RetryEvent = ReturnType<typeof retryEvent>;
+/**
+ * The wake-up of `endpointId`'s retries at `at` (exact to the millisecond), unless one this
+ * process asked for comes at or before it and is still well ahead (`force`: the chain's own next
+ * wake-up, always sent). Wake-ups for the same instant are one (by id), so chains merge.
+ */
+function retryWake(endpointId: string, at: number, force = false) {
+  const now = Date.now();
+  const known = (retryWakes.get(endpointId) ?? []).filter((wake) => wake > now);
+  if (!force && known.some((wake) => wake <= at && wake > now + RETRY_WAKE_MARGIN_MS)) return undefined;
+  if (!known.includes(at)) known.push(at);
+  known.sort((a, b) => a - b);
+  retryWakes.set(endpointId, known.slice(-KNOWN_RETRY_WAKES));
+  const when = new Date(at).toISOString();
+  return endpointRetries.create({ endpointId, at: when }, { id: `${endpointId}:retries:${when}` });
+}
+
+/**
+ * A wake-up of `endpointId`'s retries for `at` is running: it, and any this process knew of before
+ * it, no longer stand for retries scheduled from now on (it reads the retries due by `at`, at once
+ * if the engine ran it early; one that reads before a retry is recorded cannot see it).
+ */
+function forgetRetryWakes(endpointId: string, at: number) {
+  const known = retryWakes.get(endpointId);
+  if (known) retryWakes.set(endpointId, known.filter((wake) => wake > at));
+}
+
+type Retry = NonNullable<ReturnType<typeof retryOf>>;
+
+/**
+ * The events that bring about these retries. A retry an attempt scheduled waits in PostgreSQL
+ * (PENDING, `nextAttemptAt` its instant): its endpoint's retries wake up then (deliver-retries),
+ * one wake-up for all of the endpoint's retries due by the time it runs. A retry that carries a
+ * trace, or stands for a wait rather than an attempt (not due yet, another attempt holds the
+ * lease, a replayed run's), has a `deliver` run of its own, as before.
+ */
+export function retryEvents(retries: Array<Retry & { attempted: boolean }>) {
+  const events: Array<ReturnType<typeof retryEvent> | ReturnType<typeof endpointRetries.create>> = [];
+  for (const { attempted, ...retry } of [...retries].sort((a, b) => Date.parse(a.retryAt) - Date.parse(b.retryAt))) {
+    if (!attempted || retry.traceparent) events.push(retryEvent(retry));
+    else {
+      const wake = retryWake(retry.endpointId, Date.parse(retry.retryAt));
+      if (wake) events.push(wake);
+    }
+  }
+  return events;
+}
+
+/** The retries `outcomes` call for, each marked with whether an attempt scheduled it. */
+function retriesOf(outcomes: BatchOutcome[], traces: Map<string, string>) {
+  return outcomes.flatMap((outcome) => {
+    const retry = retryOf(outcome, traces.get(outcome.deliveryId));
+    return retry ? [{ ...retry, attempted: outcome.attemptId !== null }] : [];
+  });
+}
+
+type RetryEvent = ReturnType<typeof retryEvents>[number];
 
 /**
  * The retries of attempts that finished after their batch run ended, sent together: a hanging
@@ -86,7 +161,7 @@ const lateRetries = new Coalescer<RetryEvent, void>({
   maxInFlight: 1,
   joins: (group) => group.length < 500,
   run: async (events) => {
-    await inngest.send(events);
+    await sendWakes(events);
     return events.map(() => ({ status: "fulfilled", value: undefined }));
   },
 });
@@ -98,9 +173,10 @@ const lateRetries = new Coalescer<RetryEvent, void>({
  * rateLimitPerSecond) and records each result as it comes (group-committed multi-row
  * statements). A hanging endpoint holds only its own lane, and that for at most PATIENCE_MS per
  * batch: slower requests finish on their own and schedule their retry themselves. Deliveries that
- * need another attempt go on to a per-delivery `deliver` run that sleeps until the exact instant
- * the attempt core computed, then hands the attempt back to this lane. HTTP failures are results,
- * not errors; function retries are for infrastructure faults only.
+ * need another attempt wait in PostgreSQL for the exact instant the attempt core computed, and
+ * their endpoint's retry wake-ups (`deliver-retries`) hand each back to this lane then
+ * (retryEvents). HTTP failures are results, not errors; function retries are for infrastructure
+ * faults only.
  *
  * No steps: what a step's memo would keep is already in PostgreSQL. Claims are lease-checked,
  * records final, and each delivery stores its position in the retry schedule, which its scheduled
@@ -143,19 +219,20 @@ export const deliverBatch = inngest.createFunction(
       patienceMs: PATIENCE_MS,
       onLate: async (outcome) => {
         recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
-        const retry = retryOf(outcome, traces.get(outcome.deliveryId));
         // Lost (a crash before this send): the delivery stays PENDING and the sweep requests it.
-        if (retry) await lateRetries.add(retryEvent(retry)).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
+        for (const event of retryEvents(retriesOf([outcome], traces))) {
+          await lateRetries.add(event).catch((error) => logger().error({ err: error }, "could not schedule a retry"));
+        }
       },
     });
     for (const outcome of outcomes) recordAttemptSpan(outcome, traces.get(outcome.deliveryId));
-    const retries = outcomes.flatMap((outcome) => retryOf(outcome, traces.get(outcome.deliveryId)) ?? []);
+    const retries = retriesOf(outcomes, traces);
     const backlog = backlogEvents(outcomes);
     // A failed send fails the run, which the engine retries: the replay finds the attempts it made
     // recorded (their schedule positions moved on) and asks for the same retries, whenever it runs.
     // (Deferred deliveries it finds not due: those wait for their retry, or the sweep's request.)
     if (retries.length || backlog.length) {
-      await sendWakes([...retries.map(retryEvent), ...backlog], backlog).catch(async (error: unknown) => {
+      await sendWakes([...retryEvents(retries), ...backlog]).catch(async (error: unknown) => {
         // Deliveries the batch took from the backlog (backfill) are not among the events a replay
         // sees: left unrequested, the sweep requests them, and their claim asks for the same retry.
         const backfilled = retries.flatMap((retry) => (items.has(retry.deliveryId) ? [] : [retry.deliveryId]));
@@ -186,13 +263,39 @@ export const deliverBacklog = inngest.createFunction(
     // Half a second on, rounded up to a whole second: chains that woke within the same second
     // ask for the same next wake-up, which is one.
     const wake = more ? backlogWake(endpointId, Date.now() + BACKLOG_WAKE_MS / 2, true) : undefined;
-    if (wake) await sendWakes([wake], [wake]);
+    if (wake) await sendWakes([wake]);
     return { requested, more, next: wake?.data.at ?? null };
   },
 );
 
 /**
- * One run per retry: sleeps until the instant the attempt core computed (memoized, so replays
+ * An endpoint's retries (deliveries an attempt left PENDING with `nextAttemptAt` ahead) wake up
+ * here: sleeps until `at`, exact to the millisecond (the earliest retry it was sent for), requests
+ * the endpoint's retries due by then (requestDueRetries: each one's request is the one its own
+ * `deliver` run would make, through the same batch lane) and asks for the next wake-up at the
+ * endpoint's next retry. So retries that fall due together cost one run, where one run each (two
+ * SDK calls and a sleep apiece) made a burst's retries seconds late; a lone retry still wakes
+ * up at its own instant. Wake-ups for the same instant are one (by id), so the chains that several
+ * batches or workers start merge. Not steps: requesting a retry twice is one request (its id). If
+ * a send fails the run is retried; if the chain still breaks, the next retry an attempt schedules
+ * starts one, and the sweep requests what is overdue.
+ */
+export const deliverRetries = inngest.createFunction(
+  { id: "deliver-retries", name: "Request an endpoint's retries on time", triggers: [endpointRetries], retries: 10 },
+  async ({ event, step }) => {
+    const { endpointId } = event.data;
+    await step.sleepUntil("due", event.data.at);
+    // Before reading: from now on a retry this process schedules does not count on this wake-up.
+    forgetRetryWakes(endpointId, Date.parse(event.data.at));
+    const { requested, next } = await requestDueRetries(endpointId, new Date(event.data.at));
+    const wake = next ? retryWake(endpointId, next.getTime(), true) : undefined;
+    if (wake) await sendWakes([wake]);
+    return { requested, next: wake?.data.at ?? null };
+  },
+);
+
+/**
+ * One run per retry that carries a trace or stands for a wait (see retryEvents): sleeps until the instant the attempt core computed (memoized, so replays
  * agree, and exact to the millisecond, where a duration is rounded to seconds by the SDK), then
  * hands the attempt to the endpoint's batch lane, which holds the endpoint's concurrency limit.
  * Two calls: the one that plans the sleep and the one after it that sends the attempt's event and
@@ -207,7 +310,7 @@ export const deliver = inngest.createFunction(
     await inngest.send(
       deliveryRequested.create(
         { deliveryId, endpointId, attempt, retryAt, ...(traceparent ? { traceparent } : {}) },
-        { id: `${deliveryId}:due:${attempt}:${retryAt}` },
+        { id: retryRequestId(deliveryId, attempt, retryAt) },
       ),
     );
     return { deliveryId, attempt };

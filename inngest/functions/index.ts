@@ -1,8 +1,8 @@
 import type { InngestFunction } from "inngest";
-import { deliver, deliverBacklog, deliverBatch } from "./deliver";
+import { deliver, deliverBacklog, deliverBatch, deliverRetries } from "./deliver";
 import { recover } from "./recover";
 import { resend } from "./resend";
 import { sweep } from "./sweep";
 
 /** Every function served at /api/inngest; one per file in this folder. */
-export const functions: InngestFunction.Any[] = [deliverBatch, deliver, deliverBacklog, sweep, resend, recover];
+export const functions: InngestFunction.Any[] = [deliverBatch, deliverRetries, deliver, deliverBacklog, sweep, resend, recover];

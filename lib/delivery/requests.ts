@@ -59,6 +59,52 @@ export async function requestBacklog(endpointId: string): Promise<{ requested: n
   return { requested: picked.length, more: head.length > picked.length };
 }
 
+/** Most retries one wake-up of an endpoint's retries requests; with more due, the next comes at once. */
+const RETRY_REQUESTS = 1000;
+
+/**
+ * One wake-up of an endpoint's retries (deliver-retries in inngest/functions/deliver.ts), the one
+ * for `until`: requests the deliveries whose scheduled retry is due (PENDING, not in the backlog,
+ * `nextAttemptAt` at or before the later of now and `until`, so a wake-up the engine ran a little
+ * early is still the one for its instant, as the claim has it) and not requested for it yet,
+ * earliest first, at most RETRY_REQUESTS, through the partial index Delivery_retry_idx. Each
+ * request is the one a per-delivery `deliver` run makes: for the delivery's position in its
+ * schedule and the instant it was scheduled for, with the same event id, so two requests of one
+ * retry (two wake-ups, or a replayed batch run's `deliver` run) are one. A failed send throws (the
+ * wake-up is retried). Returns how many it requested and the instant of the endpoint's next retry:
+ * undefined when none waits, and just after this wake-up when more were due than it requested.
+ */
+export async function requestDueRetries(endpointId: string, until: Date): Promise<{ requested: number; next: Date | undefined }> {
+  const { rows } = await query<{ id: string; position: number | null; at: Date }>(
+    "delivery.retries.due",
+    `SELECT id, "schedulePosition" AS position, "nextAttemptAt" AT TIME ZONE 'UTC' AS at FROM "Delivery"
+      WHERE "endpointId" = $1 AND status = 'PENDING' AND "deferredUntil" IS NULL AND "nextAttemptAt" IS NOT NULL
+        AND ("requestedAt" IS NULL OR "requestedAt" < "nextAttemptAt")
+      ORDER BY "nextAttemptAt", id LIMIT $2`,
+    [endpointId, RETRY_REQUESTS + 1],
+  );
+  const horizon = Math.max(Date.now(), until.getTime());
+  const due = rows.filter((row, n) => n < RETRY_REQUESTS && row.at.getTime() <= horizon);
+  if (due.length) {
+    const traceparent = currentTraceparent();
+    await sendCoalesced(
+      due.map((row) => {
+        const attempt = row.position ?? 1;
+        const retryAt = row.at.toISOString();
+        return deliveryRequested.create(
+          { deliveryId: row.id, endpointId, attempt, retryAt, ...(traceparent ? { traceparent } : {}) },
+          { id: retryRequestId(row.id, attempt, retryAt) },
+        );
+      }),
+    );
+  }
+  const after = rows[due.length];
+  return { requested: due.length, next: after ? new Date(Math.max(after.at.getTime(), horizon + 1)) : undefined };
+}
+
+/** The id of the request for a delivery's scheduled retry: one per (delivery, position, instant), whoever sends it. */
+export const retryRequestId = (deliveryId: string, attempt: number, retryAt: string) => `${deliveryId}:due:${attempt}:${retryAt}`;
+
 /** A delivery to request; `dueAt`: the instant the request is for (a backlog delivery's turn). */
 type RequestedDelivery = { id: string; endpointId: string; dueAt?: string };
 

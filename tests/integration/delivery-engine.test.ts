@@ -107,16 +107,17 @@ describe("delivery on the local engine", () => {
     const expected = [60_000, 300_000, 1_800_000, 7_200_000];
     try {
       for (const [index, delay] of expected.entries()) {
-        // The run sleeps on `retry-N`: its wake job is due exactly `delay` after the attempt ended (fixed has no jitter).
+        // The endpoint's retries wake up (deliver-retries sleeps on `due`) exactly `delay` after the attempt ended (fixed has no jitter).
         const job = await waitFor(async () => {
           const { rows } = await pool.query(
             `SELECT j.id, j.due_at, j.name FROM inngest_engine.jobs j JOIN inngest_engine.runs r ON r.id = j.run_id
-             WHERE j.kind = 'wake' AND r.event_id IN (SELECT id FROM inngest_engine.events WHERE payload->'data'->>'deliveryId' = $1)`,
-            [deliveryId],
+             WHERE j.kind = 'wake' AND r.event_id IN (SELECT id FROM inngest_engine.events
+                                                       WHERE name = 'hookline/endpoint.retries' AND payload->'data'->>'endpointId' = $1)`,
+            [published.deliveries[0]!.endpointId],
           );
           return rows[0] as { id: string; due_at: Date; name: string } | undefined;
         }, 15_000, `sleep ${index + 1}`);
-        expect(job.name).toBe(`retry-${index + 1}`);
+        expect(job.name).toBe("due");
         const attempt = await db.attempt.findFirstOrThrow({ where: { deliveryId, number: index + 1 } });
         const asked = job.due_at.getTime() - (attempt.createdAt.getTime() + attempt.durationMs);
         expect(asked).toBe(delay);
@@ -231,16 +232,52 @@ describe("delivery on the local engine", () => {
         expect(mine.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 500], [2, 200]]);
         expect(mine[1]!.createdAt.getTime()).toBeGreaterThanOrEqual(mine[0]!.createdAt.getTime() + mine[0]!.durationMs + 1_000 - 5);
       }
-      // The five retries were asked for in fewer sends than five (they finished together).
-      const retrySends = send.mock.calls.filter(([payload]) => [payload].flat().some((event) => event.name === "hookline/delivery.retry"));
-      const retries = retrySends.flatMap(([payload]) => [payload].flat()).filter((event) => event.name === "hookline/delivery.retry");
-      expect(new Set(retries.map((event) => event.data.deliveryId))).toEqual(new Set(all.map(({ id }) => id)));
-      expect(retrySends.length).toBeLessThan(5);
+      // The five retries were asked for in fewer sends than five (they finished together), as
+      // wake-ups of the endpoint's retries, not a run each.
+      const sent = send.mock.calls.flatMap(([payload]) => [payload].flat());
+      expect(sent.filter((event) => event.name === "hookline/delivery.retry")).toEqual([]);
+      const wakes = sent.filter((event) => event.name === "hookline/endpoint.retries");
+      expect(wakes.length).toBeGreaterThanOrEqual(1);
+      expect(wakes.every((event) => event.data.endpointId === endpoint.id)).toBe(true);
+      const wakeSends = send.mock.calls.filter(([payload]) => [payload].flat().some((event) => event.name === "hookline/endpoint.retries"));
+      expect(wakeSends.length).toBeLessThan(5);
     } finally {
       send.mockRestore();
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it("requests a burst's retries through a few wake-ups of their endpoint, each at or after its instant", async () => {
+    const ctx = await makeWorkspace();
+    // Every first attempt fails, every second succeeds: 40 retries fall due within the burst's span.
+    const target = await receiver((hit) => (hit.headers["x-hookline-attempt"] === "1" ? 500 : 200));
+    const endpoint = await services.createEndpoint(ctx, {
+      title: "fails first",
+      url: target.url,
+      eventTypes: ["burst"],
+      retryPolicy: { preset: "custom", delaysMs: [1500], jitter: false },
+    });
+    await services.publishBatch(ctx, { messages: Array.from({ length: 40 }, (_, i) => ({ eventType: "burst", payload: { i } })) });
+    await waitFor(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "SUCCEEDED" } })) === 40, 30_000, "every retry");
+    const attempts = await db.attempt.findMany({ where: { endpointId: endpoint.id }, orderBy: [{ deliveryId: "asc" }, { number: "asc" }] });
+    expect(attempts).toHaveLength(80);
+    for (let i = 0; i < attempts.length; i += 2) {
+      const [first, second] = [attempts[i]!, attempts[i + 1]!];
+      expect([first.deliveryId, first.number, first.responseStatus, second.number, second.responseStatus]).toEqual([second.deliveryId, 1, 500, 2, 200]);
+      // Never before its instant (attempt 1's end + 1.5 s; durations are stored rounded to the ms).
+      expect(second.createdAt.getTime()).toBeGreaterThanOrEqual(first.createdAt.getTime() + first.durationMs + 1_500 - 1);
+    }
+    // One wake-up served many retries: no run of its own per retry.
+    const { rows } = await pool.query<{ name: string; runs: number }>(
+      `SELECT e.name, count(*)::int AS runs FROM inngest_engine.runs r JOIN inngest_engine.events e ON e.id = r.event_id
+        WHERE e.name IN ('hookline/endpoint.retries', 'hookline/delivery.retry') AND e.payload->'data'->>'endpointId' = $1 GROUP BY e.name`,
+      [endpoint.id],
+    );
+    const runs = Object.fromEntries(rows.map((row) => [row.name, row.runs]));
+    expect(runs["hookline/delivery.retry"]).toBeUndefined();
+    expect(runs["hookline/endpoint.retries"]).toBeGreaterThanOrEqual(1);
+    expect(runs["hookline/endpoint.retries"]).toBeLessThan(20);
   });
 
   it("delivers a delivery that was committed but never requested, once sweep runs", async () => {

@@ -109,13 +109,15 @@ async function productEndpoint(presetId: string, url: string, overrides: Paramet
 const deliveryOf = (id: string) => db.delivery.findUniqueOrThrow({ where: { id } });
 const attemptsOf = (deliveryId: string) => db.attempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } });
 
-/** The engine's pending wake-up of a delivery's run (its `retry-N` sleep). */
+/** The engine's pending wake-up of a delivery's retries: its endpoint's (deliver-retries sleeps on `due`). */
 async function sleepOf(deliveryId: string, what: string) {
+  const { endpointId } = await deliveryOf(deliveryId);
   return waitFor(async () => {
     const { rows } = await pool.query<{ id: string; due_at: Date; name: string }>(
       `SELECT j.id, j.due_at, j.name FROM inngest_engine.jobs j JOIN inngest_engine.runs r ON r.id = j.run_id
-        WHERE j.kind = 'wake' AND r.event_id IN (SELECT id FROM inngest_engine.events WHERE payload->'data'->>'deliveryId' = $1)`,
-      [deliveryId],
+        WHERE j.kind = 'wake' AND r.event_id IN (SELECT id FROM inngest_engine.events
+                                                  WHERE name = 'hookline/endpoint.retries' AND payload->'data'->>'endpointId' = $1)`,
+      [endpointId],
     );
     return rows[0];
   }, 20_000, what);
@@ -129,7 +131,7 @@ async function followRetries(deliveryId: string, retries: number, beforeWake?: (
   const delays: number[] = [];
   for (let retry = 1; retry <= retries; retry++) {
     const job = await sleepOf(deliveryId, `sleep ${retry}`);
-    expect(job.name).toBe(`retry-${retry}`);
+    expect(job.name).toBe("due");
     const attempt = await db.attempt.findFirstOrThrow({ where: { deliveryId, number: retry } });
     const delivery = await deliveryOf(deliveryId);
     expect(delivery.status).toBe("PENDING");

@@ -12,7 +12,9 @@ export const RUN_STATUSES: RunStatus[] = ["RUNNING", "SLEEPING", "COMPLETED", "F
 /** The functions in inngest/functions/, as the SDK names them (`<app id>-<function id>`). */
 export const RUN_FUNCTIONS = [
   { id: "hookline-deliver-batch", label: "Deliver (batched attempts)" },
-  { id: "hookline-deliver", label: "Deliver (retries)" },
+  { id: "hookline-deliver-retries", label: "Retries (per endpoint)" },
+  { id: "hookline-deliver", label: "Deliver (a retry's own run)" },
+  { id: "hookline-deliver-backlog", label: "Backlog (per endpoint)" },
   { id: "hookline-resend", label: "Resend" },
   { id: "hookline-recover", label: "Recover" },
   { id: "hookline-sweep", label: "Sweep (every minute)" },
