@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { deliveryRequested, deliveryRetry, endpointBacklog, endpointRetries, inngest, requestedDeliveryIds } from "@/inngest/client";
 import { Coalescer } from "@/lib/db/coalesce";
@@ -62,32 +63,50 @@ export function backlogEvents(outcomes: BatchOutcome[]) {
 }
 
 /**
- * A retry's wake-up is left out for one this process already asked for, at or before it, only if
- * that one is at least this far ahead: a wake-up that may already have read the endpoint's retries
- * (another worker's clock a little ahead) is not relied on.
+ * A retry's wake-up is left out for one at or before it only if that one is at least this far
+ * ahead: one closer may already have read the endpoint's retries (another process's clock a
+ * little ahead of this one's).
  */
 const RETRY_WAKE_MARGIN_MS = 250;
 /** Wake-ups of an endpoint's retries this process knows of, per endpoint (at most this many, the latest kept). */
 const KNOWN_RETRY_WAKES = 8;
-/** The wake-ups of each endpoint's retries this process asked for (epoch ms, ascending). */
+/** The wake-ups of each endpoint's retries this process sent (accepted by the executor; epoch ms, ascending). */
 const retryWakes = new LRUCache<string, number[]>({ max: 1000 });
 
+/** A wake-up of `endpointId`'s retries at `at` was accepted: retries after it may count on it. */
+function rememberRetryWake(endpointId: string, at: number) {
+  const now = Date.now();
+  const known = (retryWakes.get(endpointId) ?? []).filter((wake) => wake > now && wake !== at);
+  known.push(at);
+  known.sort((a, b) => a - b);
+  retryWakes.set(endpointId, known.slice(-KNOWN_RETRY_WAKES));
+}
+
+/** Whether a retry of `endpointId` at `at` can count on a wake-up this process sent (or is sending with it, `also`). */
+function retryWakeComes(endpointId: string, at: number, also: number[] = []) {
+  const now = Date.now();
+  return [...(retryWakes.get(endpointId) ?? []), ...also].some((wake) => wake <= at && wake > now + RETRY_WAKE_MARGIN_MS);
+}
+
 /**
- * Sends `events`; if that fails, the wake-ups among them (an endpoint's backlog's, its retries')
- * are forgotten, so a retry of the run asks for them again.
+ * Sends `events` (none: nothing). Once they are accepted, the wake-ups of retries among them count
+ * for later retries (retryWakeComes); if the send fails, the backlog wake-ups among them are
+ * forgotten, so a retry of the run asks for them again.
  */
 async function sendWakes(events: Array<{ name: string; data: unknown }>) {
+  if (!events.length) return;
   try {
     await inngest.send(events as Parameters<typeof inngest.send>[0]);
   } catch (error) {
     for (const { name, data } of events) {
-      if (name !== endpointBacklog.name && name !== endpointRetries.name) continue;
       const { endpointId, at } = data as { endpointId: string; at: string };
       if (name === endpointBacklog.name && backlogWakes.get(endpointId) === Date.parse(at)) backlogWakes.delete(endpointId);
-      const known = name === endpointRetries.name ? retryWakes.get(endpointId) : undefined;
-      if (known) retryWakes.set(endpointId, known.filter((wake) => wake !== Date.parse(at)));
     }
     throw error;
+  }
+  for (const { name, data } of events) {
+    const { endpointId, at } = data as { endpointId: string; at: string };
+    if (name === endpointRetries.name) rememberRetryWake(endpointId, Date.parse(at));
   }
 }
 
@@ -95,19 +114,15 @@ export const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
   deliveryRetry.create(retry, { id: `${retry.deliveryId}:retry:${retry.attempt}:${retry.retryAt}` });
 
 /**
- * The wake-up of `endpointId`'s retries at `at` (exact to the millisecond), unless one this
- * process asked for comes at or before it and is still well ahead (`force`: the chain's own next
- * wake-up, always sent). Wake-ups for the same instant are one (by id), so chains merge.
+ * The wake-up of `endpointId`'s retries at `at` (exact to the millisecond). Wake-ups for the same
+ * instant are one (by id), so chains merge; but one for an instant so close that a wake-up for it
+ * may already have run (`fresh`: a retry that was just recorded, not the chain's own next wake-up)
+ * gets an id of its own, or it would be dropped as a repeat of that one.
  */
-function retryWake(endpointId: string, at: number, force = false) {
-  const now = Date.now();
-  const known = (retryWakes.get(endpointId) ?? []).filter((wake) => wake > now);
-  if (!force && known.some((wake) => wake <= at && wake > now + RETRY_WAKE_MARGIN_MS)) return undefined;
-  if (!known.includes(at)) known.push(at);
-  known.sort((a, b) => a - b);
-  retryWakes.set(endpointId, known.slice(-KNOWN_RETRY_WAKES));
+export function retryWake(endpointId: string, at: number, fresh = false) {
   const when = new Date(at).toISOString();
-  return endpointRetries.create({ endpointId, at: when }, { id: `${endpointId}:retries:${when}` });
+  const own = fresh && at <= Date.now() + RETRY_WAKE_MARGIN_MS ? `:${randomBytes(4).toString("hex")}` : "";
+  return endpointRetries.create({ endpointId, at: when }, { id: `${endpointId}:retries:${when}${own}` });
 }
 
 /**
@@ -131,12 +146,18 @@ type Retry = NonNullable<ReturnType<typeof retryOf>>;
  */
 export function retryEvents(retries: Array<Retry & { attempted: boolean }>) {
   const events: Array<ReturnType<typeof retryEvent> | ReturnType<typeof endpointRetries.create>> = [];
+  // The wake-ups this send carries, by endpoint: if it fails, the run fails, and its replay asks for its retries again.
+  const sending = new Map<string, number[]>();
   for (const { attempted, ...retry } of [...retries].sort((a, b) => Date.parse(a.retryAt) - Date.parse(b.retryAt))) {
-    if (!attempted || retry.traceparent) events.push(retryEvent(retry));
-    else {
-      const wake = retryWake(retry.endpointId, Date.parse(retry.retryAt));
-      if (wake) events.push(wake);
+    if (!attempted || retry.traceparent) {
+      events.push(retryEvent(retry));
+      continue;
     }
+    const at = Date.parse(retry.retryAt);
+    const mine = sending.get(retry.endpointId) ?? [];
+    if (retryWakeComes(retry.endpointId, at, mine)) continue;
+    events.push(retryWake(retry.endpointId, at, true));
+    sending.set(retry.endpointId, [...mine, at]);
   }
   return events;
 }
@@ -277,8 +298,13 @@ export const deliverBacklog = inngest.createFunction(
  * SDK calls and a sleep apiece) made a burst's retries seconds late; a lone retry still wakes
  * up at its own instant. Wake-ups for the same instant are one (by id), so the chains that several
  * batches or workers start merge. Not steps: requesting a retry twice is one request (its id). If
- * a send fails the run is retried; if the chain still breaks, the next retry an attempt schedules
- * starts one, and the sweep requests what is overdue.
+ * a send fails the run is retried; if the chain still breaks, any later wake-up of the endpoint
+ * requests what is due by then, and the sweep what is 5 minutes overdue (its stranded rule).
+ *
+ * What a batch counts on (retryWakeComes) is a wake-up its own process sent: the engine runs a
+ * sleep at its instant or later, and one that runs here forgets itself before it reads. With
+ * several processes (workers, Inngest's serverless calls) that rests on their clocks agreeing
+ * within RETRY_WAKE_MARGIN_MS.
  */
 export const deliverRetries = inngest.createFunction(
   { id: "deliver-retries", name: "Request an endpoint's retries on time", triggers: [endpointRetries], retries: 10 },
@@ -288,7 +314,7 @@ export const deliverRetries = inngest.createFunction(
     // Before reading: from now on a retry this process schedules does not count on this wake-up.
     forgetRetryWakes(endpointId, Date.parse(event.data.at));
     const { requested, next } = await requestDueRetries(endpointId, new Date(event.data.at));
-    const wake = next ? retryWake(endpointId, next.getTime(), true) : undefined;
+    const wake = next ? retryWake(endpointId, next.getTime()) : undefined;
     if (wake) await sendWakes([wake]);
     return { requested, next: wake?.data.at ?? null };
   },

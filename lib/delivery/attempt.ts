@@ -30,6 +30,11 @@ export type AttemptOutcome = {
   errorCode: string | null;
   durationMs: number;
   next: AttemptNext;
+  /**
+   * A failed manual attempt of a delivery waiting for a scheduled retry: the retry it kept (the
+   * caller makes sure the endpoint's retries wake up for it; see inngest/functions/resend.ts).
+   */
+  retryKept?: { endpointId: string; at: string };
 };
 
 /** What was sent and received, or SIGNING when nothing could be sent. */
@@ -1003,6 +1008,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     errorCode: response.errorCode ?? null,
     durationMs: response.durationMs,
     next,
+    ...(keepSchedule && nextAttemptAt ? { retryKept: { endpointId: endpoint.endpointId, at: nextAttemptAt } } : {}),
   };
 }
 

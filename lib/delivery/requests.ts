@@ -69,8 +69,9 @@ const RETRY_REQUESTS = 1000;
  * early is still the one for its instant, as the claim has it) and not requested for it yet,
  * earliest first, at most RETRY_REQUESTS, through the partial index Delivery_retry_idx. Each
  * request is the one a per-delivery `deliver` run makes: for the delivery's position in its
- * schedule and the instant it was scheduled for, with the same event id, so two requests of one
- * retry (two wake-ups, or a replayed batch run's `deliver` run) are one. A failed send throws (the
+ * schedule and the instant it was scheduled for, with its id (retryRequestId; not grouped with
+ * others, which would give it another), so two requests of one retry (two wake-ups, or a
+ * replayed batch run's `deliver` run) are one. A failed send throws (the
  * wake-up is retried). Returns how many it requested and the instant of the endpoint's next retry:
  * undefined when none waits, and just after this wake-up when more were due than it requested.
  */
@@ -85,18 +86,16 @@ export async function requestDueRetries(endpointId: string, until: Date): Promis
   );
   const horizon = Math.max(Date.now(), until.getTime());
   const due = rows.filter((row, n) => n < RETRY_REQUESTS && row.at.getTime() <= horizon);
-  if (due.length) {
-    const traceparent = currentTraceparent();
-    await sendCoalesced(
-      due.map((row) => {
-        const attempt = row.position ?? 1;
-        const retryAt = row.at.toISOString();
-        return deliveryRequested.create(
-          { deliveryId: row.id, endpointId, attempt, retryAt, ...(traceparent ? { traceparent } : {}) },
-          { id: retryRequestId(row.id, attempt, retryAt) },
-        );
-      }),
-    );
+  // Not grouped (groupRequests) and not coalesced with other sends: each keeps its own id.
+  const events = due.map((row) => {
+    const attempt = row.position ?? 1;
+    const retryAt = row.at.toISOString();
+    return deliveryRequested.create({ deliveryId: row.id, endpointId, attempt, retryAt }, { id: retryRequestId(row.id, attempt, retryAt) });
+  });
+  for (let start = 0; start < events.length; start += MAX_EVENTS_PER_SEND) {
+    const chunk = events.slice(start, start + MAX_EVENTS_PER_SEND);
+    await inngest.send(chunk);
+    await markRequested(chunk);
   }
   const after = rows[due.length];
   return { requested: due.length, next: after ? new Date(Math.max(after.at.getTime(), horizon + 1)) : undefined };
@@ -259,11 +258,18 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
   return globalForSends.hooklineSends.add(events);
 }
 
-/** The executor has these deliveries' events: one statement for the whole send. */
+/**
+ * The executor has these deliveries' events: one statement for the whole send. A delivery whose
+ * attempt already ran meanwhile and scheduled a retry ahead is left as it is: its wake-up must
+ * still see it as not requested for that retry (requestDueRetries).
+ */
 async function markRequested(events: RequestEvent[]) {
-  await query("delivery.requested", `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC' WHERE id = ANY($1::text[])`, [
-    events.flatMap((event) => requestedDeliveryIds(event.data)),
-  ]).catch((error: unknown) => {
+  await query(
+    "delivery.requested",
+    `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC'
+      WHERE id = ANY($1::text[]) AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now() AT TIME ZONE 'UTC')`,
+    [events.flatMap((event) => requestedDeliveryIds(event.data))],
+  ).catch((error: unknown) => {
     // Sent but not marked: the sweep's unsent rule requests them once more (a no-op for their runs).
     logger().warn({ err: error, deliveries: events.length }, "could not mark deliveries requested");
   });

@@ -42,6 +42,7 @@ let services: {
   publish: typeof import("@/lib/features/messages/publish").publish;
   publishBatch: typeof import("@/lib/features/messages/publish").publishBatch;
   requestUnsentDeliveries: typeof import("@/lib/delivery/maintenance").requestUnsentDeliveries;
+  resendDeliveries: typeof import("@/lib/delivery/resend").resendDeliveries;
 };
 let stopStack = async () => {};
 let pool: pg.Pool;
@@ -57,6 +58,7 @@ beforeAll(async () => {
     publish: (await import("@/lib/features/messages/publish")).publish,
     publishBatch: (await import("@/lib/features/messages/publish")).publishBatch,
     requestUnsentDeliveries: (await import("@/lib/delivery/maintenance")).requestUnsentDeliveries,
+    resendDeliveries: (await import("@/lib/delivery/resend")).resendDeliveries,
   };
 });
 afterAll(async () => {
@@ -278,6 +280,37 @@ describe("delivery on the local engine", () => {
     expect(runs["hookline/delivery.retry"]).toBeUndefined();
     expect(runs["hookline/endpoint.retries"]).toBeGreaterThanOrEqual(1);
     expect(runs["hookline/endpoint.retries"]).toBeLessThan(20);
+  });
+
+  it("keeps a retry that a failed manual resend held through its instant", async () => {
+    const ctx = await makeWorkspace();
+    // 1: the scheduled attempt fails; 2: the manual resend is held past the retry's instant, then fails; 3: fine.
+    const target = await receiver((_hit, count) => (count === 2 ? "hang" : count === 1 ? 500 : 200));
+    const endpoint = await services.createEndpoint(ctx, {
+      title: "resent while waiting",
+      url: target.url,
+      eventTypes: ["resent"],
+      timeoutMs: 2_500,
+      retryPolicy: { preset: "custom", delaysMs: [1000], jitter: false },
+    });
+    const published = await services.publish(ctx, { eventType: "resent", payload: { x: 1 } });
+    const deliveryId = published.deliveries[0]!.id;
+    await waitFor(async () => (await db.attempt.count({ where: { deliveryId } })) === 1, 10_000, "the first attempt");
+    await services.resendDeliveries(ctx, [deliveryId]);
+    // The endpoint's retries wake up while the resend holds the delivery (SENDING): they cannot
+    // request it then. Once the resend failed (timed out) the delivery waits for its retry again,
+    // and it still comes, without the sweep.
+    await waitFor(async () => (await deliveryStatus(deliveryId)) === "SUCCEEDED", 15_000, "the kept retry");
+    const attempts = await db.attempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } });
+    expect(attempts.map((a) => [a.number, a.trigger, a.responseStatus, a.errorCode])).toEqual([
+      [1, "SCHEDULED", 500, "HTTP_ERROR"],
+      [2, "MANUAL", null, "TIMEOUT"],
+      [3, "SCHEDULED", 200, null],
+    ]);
+    const first = attempts[0]!;
+    expect(attempts[2]!.createdAt.getTime()).toBeGreaterThanOrEqual(first.createdAt.getTime() + first.durationMs + 1_000 - 1);
+    expect(target.hits).toHaveLength(3);
+    expect(endpoint.id).toBe(published.deliveries[0]!.endpointId);
   });
 
   it("delivers a delivery that was committed but never requested, once sweep runs", async () => {
