@@ -182,10 +182,42 @@ const lateRetries = new Coalescer<RetryEvent, void>({
   maxInFlight: 1,
   joins: (group) => group.length < 500,
   run: async (events) => {
-    await sendWakes(events);
+    await sendWakes(withoutCoveredWakes(events));
     return events.map(() => ({ status: "fulfilled", value: undefined }));
   },
 });
+
+/**
+ * `events` less the wake-ups of retries that an earlier one in the same send (or one this process
+ * sent) covers: late retries each asked for their own, before any of them was sent.
+ */
+function withoutCoveredWakes(events: RetryEvent[]): RetryEvent[] {
+  const sending = new Map<string, number[]>();
+  const wakeAt = (event: RetryEvent) => (event.name === endpointRetries.name ? Date.parse(event.data.at as string) : -Infinity);
+  return [...events]
+    .sort((a, b) => wakeAt(a) - wakeAt(b))
+    .filter((event) => {
+      if (event.name !== endpointRetries.name) return true;
+      const { endpointId } = event.data as { endpointId: string };
+      const at = wakeAt(event);
+      const mine = sending.get(endpointId) ?? [];
+      if (retryWakeComes(endpointId, at, mine)) return false;
+      sending.set(endpointId, [...mine, at]);
+      return true;
+    });
+}
+
+/**
+ * The wake-up a failed manual resend's kept retry needs (see AttemptOutcome.retryKept): its
+ * endpoint's retries', or its backlog's for a delivery waiting there; a wake-up that read while the
+ * resend held the delivery did not see it. Not before now, and with an id of its own when due.
+ */
+export function keptRetryWake(kept: { endpointId: string; at: string; backlog: boolean }) {
+  const at = Math.max(Date.now(), Date.parse(kept.at));
+  if (!kept.backlog) return retryWake(kept.endpointId, at, true);
+  const when = new Date(Math.ceil(at / BACKLOG_WAKE_MS) * BACKLOG_WAKE_MS).toISOString();
+  return endpointBacklog.create({ endpointId: kept.endpointId, at: when }, { id: `${kept.endpointId}:backlog:${when}:${randomBytes(4).toString("hex")}` });
+}
 
 /**
  * Every scheduled attempt of a delivery runs here, batched per endpoint (`batchEvents` keyed by

@@ -31,10 +31,11 @@ export type AttemptOutcome = {
   durationMs: number;
   next: AttemptNext;
   /**
-   * A failed manual attempt of a delivery waiting for a scheduled retry: the retry it kept (the
-   * caller makes sure the endpoint's retries wake up for it; see inngest/functions/resend.ts).
+   * A failed manual attempt of a delivery waiting for a scheduled retry (or for its turn in its
+   * endpoint's backlog, `backlog`): the instant it kept. The caller makes sure a wake-up comes for
+   * it (inngest/functions/resend.ts).
    */
-  retryKept?: { endpointId: string; at: string };
+  retryKept?: { endpointId: string; at: string; backlog: boolean };
 };
 
 /** What was sent and received, or SIGNING when nothing could be sent. */
@@ -1008,7 +1009,7 @@ async function send(delivery: ClaimRow, options: AttemptOptions, now: () => Date
     errorCode: response.errorCode ?? null,
     durationMs: response.durationMs,
     next,
-    ...(keepSchedule && nextAttemptAt ? { retryKept: { endpointId: endpoint.endpointId, at: nextAttemptAt } } : {}),
+    ...(keepSchedule && nextAttemptAt ? { retryKept: { endpointId: endpoint.endpointId, at: nextAttemptAt, backlog: delivery.deferredUntil !== null } } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { DELIVERIES_PER_REQUEST, deliveryRequested, inngest, requestedDeliveryId
 import { EngineWaker, intakeCtes, intakeParams, isStalePlan, loadIntakePlan, type IntakePlan } from "@/inngest/engine/intake";
 import { backlogHead } from "@/lib/delivery/attempt";
 import { Coalescer } from "@/lib/db/coalesce";
-import { query } from "@/lib/db/pool";
+import { query, UTC_IN } from "@/lib/db/pool";
 import { usesLocalEngine } from "@/lib/env";
 import { logger } from "@/lib/log";
 import { currentTraceparent } from "@/lib/tracing";
@@ -94,8 +94,9 @@ export async function requestDueRetries(endpointId: string, until: Date): Promis
   });
   for (let start = 0; start < events.length; start += MAX_EVENTS_PER_SEND) {
     const chunk = events.slice(start, start + MAX_EVENTS_PER_SEND);
+    const sentAt = new Date();
     await inngest.send(chunk);
-    await markRequested(chunk);
+    await markRequested(chunk, sentAt);
   }
   const after = rows[due.length];
   return { requested: due.length, next: after ? new Date(Math.max(after.at.getTime(), horizon + 1)) : undefined };
@@ -248,10 +249,11 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
     joins: (group, next) => group.reduce((sum, one) => sum + one.length, next.length) <= MAX_EVENTS_PER_SEND,
     run: async (groups) => {
       const all = groupRequests(groups.flat());
+      const sentAt = new Date();
       await inngest.send(all).catch((error: unknown) => {
         throw error ?? new Error("the event send failed");
       });
-      await markRequested(all);
+      await markRequested(all, sentAt);
       return groups.map(() => ({ status: "fulfilled", value: undefined }));
     },
   });
@@ -259,18 +261,19 @@ function sendCoalesced(events: RequestEvent[]): Promise<void> {
 }
 
 /**
- * The executor has these deliveries' events: one statement for the whole send. A delivery whose
- * attempt already ran meanwhile and scheduled a retry ahead is left as it is: its wake-up must
- * still see it as not requested for that retry (requestDueRetries).
+ * The executor has these deliveries' events: one statement for the whole send. `requestedAt` is
+ * when the send began, not when this lands: an attempt the request caused ends after that, so its
+ * retry's instant is later than `requestedAt` however late this lands, and the wake-up of its
+ * retries still sees it as not requested for that retry (requestDueRetries).
  */
-async function markRequested(events: RequestEvent[]) {
+async function markRequested(events: RequestEvent[], sentAt: Date) {
   await query(
     "delivery.requested",
-    `UPDATE "Delivery" SET "requestedAt" = now() AT TIME ZONE 'UTC'
-      WHERE id = ANY($1::text[]) AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now() AT TIME ZONE 'UTC')`,
-    [events.flatMap((event) => requestedDeliveryIds(event.data))],
+    `UPDATE "Delivery" SET "requestedAt" = ${UTC_IN("$2")} WHERE id = ANY($1::text[])`,
+    [events.flatMap((event) => requestedDeliveryIds(event.data)), sentAt.toISOString()],
   ).catch((error: unknown) => {
-    // Sent but not marked: the sweep's unsent rule requests them once more (a no-op for their runs).
+    // Sent but not marked: the sweep's unsent rule requests them once more (a no-op for their
+    // runs); a retry's next wake-up requests it again (the same id: one request).
     logger().warn({ err: error, deliveries: events.length }, "could not mark deliveries requested");
   });
 }
