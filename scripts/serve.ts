@@ -32,6 +32,8 @@ loadDotEnv();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
+/** How long `next start` keeps an idle keep-alive connection open. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 // Readable log lines while developing; JSON lines (for log shippers) otherwise.
 if (mode === "dev") process.env.HOOKLINE_LOG_FORMAT ??= "pretty";
 
@@ -131,7 +133,11 @@ try {
 
   process.env.HOOKLINE_LAUNCHER_PID = String(process.pid);
   const host = env().HOOKLINE_HOST;
-  next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", host], {
+  // Idle keep-alive connections stay open 65 s (Node's default is 5 s): longer than the 60 s of
+  // common proxies in front of it, and a publisher's idle keep-alive client does not race the
+  // server closing its socket (README, *Under load*). `next dev` has no such option.
+  const keepAlive = mode === "start" ? ["--keepAliveTimeout", String(KEEP_ALIVE_TIMEOUT_MS)] : [];
+  next = spawn(path.resolve("node_modules/.bin/next"), [mode, "-p", String(port), "-H", host, ...keepAlive], {
     stdio: "inherit",
     // Same process group as this launcher and postgres: whoever stops the group (a terminal's
     // Ctrl-C, systemd, a test runner's kill) stops all of them, and nothing is left holding the port.
