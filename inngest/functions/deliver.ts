@@ -42,9 +42,17 @@ function backlogWake(endpointId: string, at: number, force = false) {
   const known = backlogWakes.get(endpointId);
   if (!force && known !== undefined && known > Date.now() && known <= wake) return undefined;
   backlogWakes.set(endpointId, wake);
-  const when = new Date(wake).toISOString();
-  return endpointBacklog.create({ endpointId, at: when }, { id: `${endpointId}:backlog:${when}` });
+  return backlogWakeEvent(endpointId, wake);
 }
+
+/** The event of a wake-up of `endpointId`'s backlog at `wake` (a whole second); `own`: an id suffix (ownIdSuffix). */
+function backlogWakeEvent(endpointId: string, wake: number, own = "") {
+  const when = new Date(wake).toISOString();
+  return endpointBacklog.create({ endpointId, at: when }, { id: `${endpointId}:backlog:${when}${own}` });
+}
+
+/** A suffix that gives a wake-up an id of its own: not dropped as a repeat of one for the same instant that may have run. */
+const ownIdSuffix = () => `:${randomBytes(4).toString("hex")}`;
 
 /**
  * The wake-ups the deliveries a batch deferred need (see deferBeyondLanes in
@@ -121,7 +129,7 @@ export const retryEvent = (retry: NonNullable<ReturnType<typeof retryOf>>) =>
  */
 export function retryWake(endpointId: string, at: number, fresh = false) {
   const when = new Date(at).toISOString();
-  const own = fresh && at <= Date.now() + RETRY_WAKE_MARGIN_MS ? `:${randomBytes(4).toString("hex")}` : "";
+  const own = fresh && at <= Date.now() + RETRY_WAKE_MARGIN_MS ? ownIdSuffix() : "";
   return endpointRetries.create({ endpointId, at: when }, { id: `${endpointId}:retries:${when}${own}` });
 }
 
@@ -145,21 +153,13 @@ type Retry = NonNullable<ReturnType<typeof retryOf>>;
  * lease, a replayed run's), has a `deliver` run of its own, as before.
  */
 export function retryEvents(retries: Array<Retry & { attempted: boolean }>) {
-  const events: Array<ReturnType<typeof retryEvent> | ReturnType<typeof endpointRetries.create>> = [];
-  // The wake-ups this send carries, by endpoint: if it fails, the run fails, and its replay asks for its retries again.
-  const sending = new Map<string, number[]>();
-  for (const { attempted, ...retry } of [...retries].sort((a, b) => Date.parse(a.retryAt) - Date.parse(b.retryAt))) {
-    if (!attempted || retry.traceparent) {
-      events.push(retryEvent(retry));
-      continue;
-    }
-    const at = Date.parse(retry.retryAt);
-    const mine = sending.get(retry.endpointId) ?? [];
-    if (retryWakeComes(retry.endpointId, at, mine)) continue;
-    events.push(retryWake(retry.endpointId, at, true));
-    sending.set(retry.endpointId, [...mine, at]);
-  }
-  return events;
+  // A wake-up for each, less those an earlier one in this send covers: if the send fails, the run
+  // fails, and its replay asks for its retries again.
+  return withoutCoveredWakes(
+    retries.map(({ attempted, ...retry }) =>
+      !attempted || retry.traceparent ? retryEvent(retry) : retryWake(retry.endpointId, Date.parse(retry.retryAt), true),
+    ),
+  );
 }
 
 /** The retries `outcomes` call for, each marked with whether an attempt scheduled it. */
@@ -170,7 +170,7 @@ function retriesOf(outcomes: BatchOutcome[], traces: Map<string, string>) {
   });
 }
 
-type RetryEvent = ReturnType<typeof retryEvents>[number];
+type RetryEvent = ReturnType<typeof retryEvent> | ReturnType<typeof retryWake>;
 
 /**
  * The retries of attempts that finished after their batch run ended, sent together: a hanging
@@ -189,7 +189,8 @@ const lateRetries = new Coalescer<RetryEvent, void>({
 
 /**
  * `events` less the wake-ups of retries that an earlier one in the same send (or one this process
- * sent) covers: late retries each asked for their own, before any of them was sent.
+ * sent) covers: a batch's retries (retryEvents), and late retries, which each asked for their own
+ * before any of them was sent.
  */
 function withoutCoveredWakes(events: RetryEvent[]): RetryEvent[] {
   const sending = new Map<string, number[]>();
@@ -215,8 +216,7 @@ function withoutCoveredWakes(events: RetryEvent[]): RetryEvent[] {
 export function keptRetryWake(kept: { endpointId: string; at: string; backlog: boolean }) {
   const at = Math.max(Date.now(), Date.parse(kept.at));
   if (!kept.backlog) return retryWake(kept.endpointId, at, true);
-  const when = new Date(Math.ceil(at / BACKLOG_WAKE_MS) * BACKLOG_WAKE_MS).toISOString();
-  return endpointBacklog.create({ endpointId: kept.endpointId, at: when }, { id: `${kept.endpointId}:backlog:${when}:${randomBytes(4).toString("hex")}` });
+  return backlogWakeEvent(kept.endpointId, Math.ceil(at / BACKLOG_WAKE_MS) * BACKLOG_WAKE_MS, ownIdSuffix());
 }
 
 /**
