@@ -19,6 +19,9 @@ if (launcher) {
   timer.unref();
 }
 
+// After a burst, give the memory it grew into back once the server falls quiet (lib/idle-gc.ts).
+(await import("@/lib/idle-gc")).releaseMemoryWhenIdle();
+
 // Publishing with an API key is answered before Next's router (lib/api/direct.ts; README, "Publishing").
 if (env().HOOKLINE_DIRECT_PUBLISH) {
   const { installDirectPublish } = await import("@/lib/api/direct");

@@ -434,6 +434,7 @@ async function main() {
   if (cpuProf) log(`cpu-prof: segment 2 (end to end) written by ${markProfiles(server)} process(es)`);
   if (pgss) results.pgStatStatements = { deliveries: e2eRun.deliveries, top: await pgssTop(dbClient) };
   await drain("after e2e", 120_000);
+  const e2eDrained = now();
   // The limit again, right after: on the 2-core machine this was built on, the same phase read
   // 4,371/s before and 7,485/s after end to end in one run (7,700 and 4,443 in another), with the
   // bench's process at the same ~1.05 cores and the server idle both times. A ratio against one
@@ -449,6 +450,16 @@ async function main() {
   results.e2e = { ...e2eRun, ratioToLimit: ratio };
   results.ratio = ratio; // end to end ÷ limit, top level
   results.ratioNodeHttpLimit = round(e2eRun.deliveriesPerSecond / nodeHttp.perSecond, 3);
+
+  // 2c. Memory at rest after end to end's burst (everything delivered, nothing retrying): the
+  // processes give back what the burst grew them into once they have been quiet a while
+  // (lib/idle-gc.ts). The figure is the peak over the last 5 of 60 s from the end of the burst, the
+  // limit phases above included (they load the bench's process, not the server).
+  log("2c. memory at rest: 60 s after end to end");
+  await sleep(Math.max(0, 55_000 - (now() - e2eDrained)));
+  await monitor.reset();
+  await sleep(5_000);
+  results.restAfterLoadMb = await monitor.peak();
 
   // 3. Isolation.
   log(`3. isolation: ${messages} messages × ${ENDPOINTS} endpoints, ${HANGING} of them hang until their 5 s timeout`);
@@ -561,6 +572,14 @@ function targets(r: Record<string, any>): Target[] {
     const pss = Math.max(...peaks.map((run) => run.rssPeakMb.pssMb));
     const rss = Math.max(...peaks.map((run) => run.rssPeakMb.totalMb));
     out.push({ target: "memory peak under load < 1 GB (PSS: shared buffers once)", value: `PSS ${pss} MB (summed RSS ${rss} MB)`, pass: pss < 1024 });
+  }
+  const rest = [r.idleRssMb?.pssMb, r.restAfterLoadMb?.pssMb].filter((mb): mb is number => typeof mb === "number" && mb > 0);
+  if (rest.length) {
+    out.push({
+      target: "memory at rest < 400 MB (PSS)",
+      value: `PSS ${r.idleRssMb?.pssMb ?? "–"} MB after start, ${r.restAfterLoadMb?.pssMb ?? "–"} MB 60 s after end to end's burst`,
+      pass: Math.max(...rest) < 400,
+    });
   }
   if (r.idle) out.push({ target: "publish → first attempt p50 < 50 ms when idle", value: `p50 ${r.idle.publishToFirstAttemptMs.p50} ms`, pass: (r.idle.publishToFirstAttemptMs.p50 ?? Infinity) < 50 });
   if (r.isolation && e2e) {

@@ -13,19 +13,36 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Supervised } from "@/lib/supervise";
 import { loadDotEnv } from "./launch-env";
 
 /**
  * A delivery worker allocates and drops a lot per delivery (claimed rows, requests, records, the
  * SDK's events). With V8's default young generation (16 MB semi-spaces) the scavenger ran so often
- * that garbage collection was 13 % of the worker's CPU. 48–64 MB semi-spaces cut the worker's CPU
- * per delivery by about 13 % (128 MB did not; docs/performance.md), at some 50 MB of memory.
- * A --max-semi-space-size in NODE_OPTIONS takes precedence.
+ * that garbage collection was 13 % of the worker's CPU. 32–64 MB semi-spaces cut the worker's CPU
+ * per delivery by 10–13 % (128 MB did not; docs/performance.md). 32 MB: V8 keeps the young
+ * generation at its largest (about 2.7 semi-spaces) while the worker allocates even a little (a few
+ * hanging endpoints retried), so every megabyte of it is memory held between bursts too.
+ * A --max-semi-space-size in NODE_OPTIONS takes precedence. `--expose-gc` lets the worker give that
+ * memory back once it falls quiet (lib/idle-gc.ts), as Next.js does.
  */
 function workerNodeFlags(): string[] {
   // Read at each spawn, after loadDotEnv: a NODE_OPTIONS from .env counts too.
-  return /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=48"];
+  const semiSpace = /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? "") ? [] : ["--max-semi-space-size=32"];
+  return [...semiSpace, "--expose-gc"];
+}
+
+/**
+ * `npm start` runs this launcher compiled (scripts/build-processes.mjs, part of `npm run build`), and
+ * it starts the worker compiled beside it: plain JavaScript, without tsx's loader in either process.
+ * `npm run dev` and the tests run both from source under tsx.
+ */
+function workerEntry(): string[] {
+  if (process.env.HOOKLINE_COMPILED_PROCESSES === "1") {
+    return ["--conditions=react-server", path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.mjs")];
+  }
+  return ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"];
 }
 
 loadDotEnv();
@@ -142,8 +159,9 @@ try {
     // Same process group as this launcher and postgres: whoever stops the group (a terminal's
     // Ctrl-C, systemd, a test runner's kill) stops all of them, and nothing is left holding the port.
     // Every request is stamped with its TCP peer (scripts/peer-address.cjs): the per-IP sign-in
-    // limit reads X-Forwarded-For only from HOOKLINE_TRUSTED_PROXIES.
-    env: { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require=${path.resolve("scripts/peer-address.cjs")}`].filter(Boolean).join(" ") },
+    // limit reads X-Forwarded-For only from HOOKLINE_TRUSTED_PROXIES. `--expose-gc`: Next.js gives
+    // memory back once it falls quiet (lib/idle-gc.ts, from instrumentation-node.ts).
+    env: { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, `--require=${path.resolve("scripts/peer-address.cjs")}`, "--expose-gc"].filter(Boolean).join(" ") },
   });
   next.on("exit", (code) => {
     if (!shuttingDown) {
@@ -163,7 +181,7 @@ async function superviseWorker(index: number, enginePort: number): Promise<void>
   const worker = supervise({
     name: `delivery worker ${index}`,
     spawn: () =>
-      spawn(process.execPath, [...workerNodeFlags(), "--import", "tsx", "--conditions=react-server", "scripts/worker.ts"], {
+      spawn(process.execPath, [...workerNodeFlags(), ...workerEntry()], {
         stdio: ["ignore", "pipe", "inherit"],
         env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort), HOOKLINE_WORKER_INDEX: String(index) },
       }),

@@ -61,6 +61,8 @@ const engine = await startEngine({
   log,
 });
 await engine.syncInProcess();
+// After a burst, give the memory it grew into back once the worker falls quiet (lib/idle-gc.ts).
+(await import("@/lib/idle-gc")).releaseMemoryWhenIdle();
 
 let stopping = false;
 const stop = async (code: number) => {

@@ -5,7 +5,7 @@
  * Also: the process tree's memory, sampled from /proc, and a hard stop that
  * reaches every process the launcher started (next runs in a group of its own).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
@@ -87,7 +87,10 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     HOOKLINE_API_KEY: options.apiKey,
     ...options.extraEnv,
   });
-  const launcher = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/serve.ts", "start"], {
+  // `npm start`'s shape: the launcher and the worker compiled (scripts/build-processes.mjs, a fraction
+  // of a second, so always from the current source, whatever build of Next.js is reused).
+  execFileSync(process.execPath, ["scripts/build-processes.mjs"], { env: { ...process.env, NEXT_DIST_DIR: DIST_DIR }, stdio: "ignore" });
+  const launcher = spawn(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "start"], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: the stop reaches postgres, the workers and Next too
     env,
@@ -250,7 +253,7 @@ export function cpuByRole(server: Server) {
     try {
       cmdline = readFileSync(`/proc/${proc.pid}/cmdline`, "utf8").replaceAll("\0", " ");
     } catch {}
-    const role = proc.comm.startsWith("postgres") ? "postgres" : /next/.test(proc.comm + cmdline) ? "next" : /worker\.ts/.test(cmdline) ? "worker" : "launcher";
+    const role = proc.comm.startsWith("postgres") ? "postgres" : /worker\.(ts|mjs)\b/.test(cmdline) ? "worker" : /next/.test(proc.comm + cmdline) ? "next" : "launcher";
     out[role]! += proc.cpuTicks * 10;
   }
   return out;

@@ -1,4 +1,5 @@
-// Starts `npm start` (scripts/serve.ts) on a fresh data dir for the console tests.
+// Starts `npm start` (the launcher compiled by `npm run build`, scripts/start.mjs) on a fresh data
+// dir for the console tests.
 // Usage: node tests/e2e/start-server.mjs <first-run|console> <port>
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -12,7 +13,7 @@ const bootstrap =
   kind === "console"
     ? { HOOKLINE_ADMIN_EMAIL: E2E.admin.email, HOOKLINE_ADMIN_PASSWORD: E2E.admin.password, HOOKLINE_API_KEY: E2E.apiKey, HOOKLINE_WORKSPACE_NAME: "Acme Calls" }
     : { HOOKLINE_API_KEY: E2E.apiKey };
-const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/serve.ts", "start"], {
+const child = spawn(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "start"], {
   stdio: "inherit",
   env: {
     ...process.env,

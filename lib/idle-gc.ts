@@ -1,0 +1,91 @@
+import { performance } from "node:perf_hooks";
+import v8 from "node:v8";
+
+/**
+ * Gives memory back once a process falls quiet.
+ *
+ * V8 sizes its young generation for the load it last saw (the delivery worker's grows to three
+ * 48 MB semi-spaces under load, scripts/serve.ts) and keeps it, along with the old generation's
+ * garbage, until its next collection, which an idle process never triggers. After a burst the
+ * worker held about 300 MB for as long as it stayed idle, Next.js 30–50 MB more than before it.
+ * A full collection returns it (the young generation shrinks back to a megabyte or two): this runs
+ * one once the event loop has been busy less than `maxUtilization` of the time (10 %: a worker still
+ * retrying a few hanging endpoints counts as quiet, and its collection takes some 20–40 ms) for
+ * `quietMs`, and
+ * only while the heap is `growthBytes` above the smallest it has been, so a process at rest is not
+ * collected again and again, and a busy one never (docs/performance.md, *Memory at rest*).
+ *
+ * `quietMs` should stay above 5 s: V8 shrinks the young generation in a collection only once the
+ * allocation rate it measures over its last 5 s has fallen, so a collection sooner after a burst
+ * frees its garbage but keeps the young generation's size.
+ *
+ * Needs `--expose-gc` (the launcher starts the worker and Next.js with it); without it this does
+ * nothing.
+ */
+export type IdleGcOptions = {
+  /** How often the event loop's utilization is sampled. */
+  intervalMs?: number;
+  /** How long it must stay under `maxUtilization` before a collection. */
+  quietMs?: number;
+  maxUtilization?: number;
+  /** Heap growth over the smallest heap seen that makes a collection worth running. */
+  growthBytes?: number;
+};
+
+type Sample = { utilization: number; heapBytes: number };
+
+/** The decision alone, fed one sample per interval (tests drive it directly). */
+export function idleGcPolicy(options: Required<IdleGcOptions>, initialHeapBytes: number) {
+  // The smallest heap seen: what the process needs at rest. Growth is measured from it, not from
+  // the last collection: a collection right after a burst frees its garbage but may leave the young
+  // generation at full size (V8 shrinks it only once the allocation rate it measures has fallen),
+  // and the next quiet interval's collection then returns that too.
+  let baseline = initialHeapBytes;
+  let quietFor = 0;
+  let collectedThisSpell = 0;
+  return {
+    /** True when a collection should run now; then report the heap after it with `collected`. */
+    next(sample: Sample): boolean {
+      baseline = Math.min(baseline, sample.heapBytes);
+      if (sample.utilization > options.maxUtilization) {
+        quietFor = 0;
+        collectedThisSpell = 0;
+        return false;
+      }
+      quietFor += options.intervalMs;
+      return quietFor >= options.quietMs && collectedThisSpell < MAX_PER_QUIET_SPELL && sample.heapBytes - baseline >= options.growthBytes;
+    },
+    collected(heapBytes: number) {
+      baseline = Math.min(baseline, heapBytes);
+      quietFor = 0;
+      collectedThisSpell++;
+    },
+  };
+}
+
+/**
+ * A heap whose live part really grew (caches filled) stays above the bar: it is collected at most
+ * this many times per quiet spell, one `quietMs` apart, and again only after the next busy spell.
+ */
+const MAX_PER_QUIET_SPELL = 3;
+
+export function releaseMemoryWhenIdle(options: IdleGcOptions = {}): { stop: () => void; collections: () => number } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== "function") return { stop: () => {}, collections: () => 0 };
+  const settings: Required<IdleGcOptions> = { intervalMs: 5_000, quietMs: 10_000, maxUtilization: 0.1, growthBytes: 16 * 1024 * 1024, ...options };
+  const heapBytes = () => v8.getHeapStatistics().total_heap_size;
+  const policy = idleGcPolicy(settings, heapBytes());
+  let last = performance.eventLoopUtilization();
+  let collections = 0;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(now, last);
+    last = now;
+    if (!policy.next({ utilization, heapBytes: heapBytes() })) return;
+    gc();
+    collections++;
+    policy.collected(heapBytes());
+  }, settings.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), collections: () => collections };
+}

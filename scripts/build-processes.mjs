@@ -1,0 +1,26 @@
+// `npm run build` (after `next build`): compiles the launcher (scripts/serve.ts) and the delivery
+// worker (scripts/worker.ts) with esbuild into <Next's dist dir>/hookline/{serve,worker}.mjs, so
+// `npm start` runs them as plain JavaScript. Under tsx they carried its loader (a hooks thread and
+// the transform) in each process: about 48 MB of memory apiece (README, *What one box sustains*).
+// Our own code is bundled (the `@/` paths resolved from tsconfig.json); packages stay imports of
+// node_modules, resolved at run time with `--conditions=react-server`, as under tsx.
+import { build } from "esbuild";
+import path from "node:path";
+
+const outdir = path.join(process.env.NEXT_DIST_DIR || ".next", "hookline");
+await build({
+  entryPoints: { serve: "scripts/serve.ts", worker: "scripts/worker.ts" },
+  outdir,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  packages: "external",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  conditions: ["react-server"],
+  sourcemap: "linked",
+  // Tells scripts/serve.ts to start the compiled worker beside it rather than scripts/worker.ts under tsx.
+  define: { "process.env.HOOKLINE_COMPILED_PROCESSES": JSON.stringify("1") },
+  logLevel: "warning",
+});
+console.log(`compiled the launcher and the delivery worker into ${outdir}/`);

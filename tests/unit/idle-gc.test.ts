@@ -1,0 +1,76 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { idleGcPolicy } from "@/lib/idle-gc";
+
+const MB = 1024 * 1024;
+const options = { intervalMs: 5_000, quietMs: 10_000, maxUtilization: 0.02, growthBytes: 16 * MB };
+const quiet = (heapMb: number) => ({ utilization: 0.001, heapBytes: heapMb * MB });
+const busy = (heapMb: number) => ({ utilization: 0.6, heapBytes: heapMb * MB });
+
+describe("idle GC policy", () => {
+  it("collects once the process has been quiet for quietMs after growing, and not while busy", () => {
+    const policy = idleGcPolicy(options, 40 * MB);
+    expect(policy.next(busy(250))).toBe(false);
+    expect(policy.next(busy(250))).toBe(false);
+    expect(policy.next(quiet(250))).toBe(false); // 5 s quiet
+    expect(policy.next(quiet(250))).toBe(true); // 10 s quiet
+    policy.collected(38 * MB);
+    // At rest now: never collected again, however long it stays quiet.
+    for (let i = 0; i < 20; i++) expect(policy.next(quiet(38))).toBe(false);
+  });
+
+  it("does not collect a quiet process whose heap has not grown past the bar", () => {
+    const policy = idleGcPolicy(options, 40 * MB);
+    for (let i = 0; i < 10; i++) expect(policy.next(quiet(50))).toBe(false);
+  });
+
+  it("measures growth from the smallest heap seen, so a collection that left the heap large is followed by another", () => {
+    const policy = idleGcPolicy(options, 60 * MB);
+    policy.next(quiet(36)); // the heap shrank on its own: that is what the process needs at rest
+    policy.next(busy(300));
+    policy.next(quiet(300));
+    expect(policy.next(quiet(300))).toBe(true);
+    policy.collected(210 * MB); // garbage freed, the young generation kept its size
+    expect(policy.next(quiet(210))).toBe(false); // a quiet interval first
+    expect(policy.next(quiet(210))).toBe(true);
+    policy.collected(37 * MB);
+    expect(policy.next(quiet(37))).toBe(false);
+    expect(policy.next(quiet(37))).toBe(false);
+  });
+
+  it("gives up on a heap that stays large after three collections until the next busy spell", () => {
+    const policy = idleGcPolicy(options, 40 * MB);
+    policy.next(busy(200));
+    let collections = 0;
+    for (let i = 0; i < 30; i++) {
+      if (policy.next(quiet(200))) {
+        collections++;
+        policy.collected(200 * MB); // live data: nothing to free
+      }
+    }
+    expect(collections).toBe(3);
+    policy.next(busy(200));
+    policy.next(quiet(200));
+    expect(policy.next(quiet(200))).toBe(true);
+  });
+});
+
+describe.concurrent("releaseMemoryWhenIdle in a real process", () => {
+  const run = (flags: string[]) =>
+    promisify(execFile)(process.execPath, [...flags, "--max-semi-space-size=48", "--import", "tsx", "tests/fixtures/idle-gc-child.ts"], { timeout: 30_000 }).then(
+      ({ stdout }) => JSON.parse(stdout.trim().split("\n").at(-1)!) as { afterBurst: number; afterQuiet: number; collections: number },
+    );
+
+  it("returns the heap a burst grew once the process falls quiet", async () => {
+    const result = await run(["--expose-gc"]);
+    expect(result.afterBurst).toBeGreaterThan(100 * MB); // the young generation grew to its maximum
+    expect(result.collections).toBeGreaterThanOrEqual(1);
+    expect(result.afterQuiet).toBeLessThan(result.afterBurst / 3);
+  });
+
+  it("does nothing without --expose-gc", async () => {
+    const result = await run([]);
+    expect(result.collections).toBe(0);
+  });
+});
