@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// Two servers, both started the way users start Hookline (`npm start` → scripts/serve.ts)
+// Two servers, both started the way users start Hookline (`npm start` → scripts/start.mjs →
+// scripts/serve.ts compiled by `npm run build`)
 // on fresh data dirs: one untouched, for first-run setup; one bootstrapped from env
 // (admin + API key), for everything a signed-in person does.
 const FIRST_RUN_PORT = Number(process.env.E2E_FIRST_RUN_PORT ?? 3100);

