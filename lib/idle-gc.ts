@@ -75,10 +75,18 @@ export function idleGcPolicy(options: Required<IdleGcOptions>, initialHeapBytes:
  */
 const MAX_PER_QUIET_SPELL = 3;
 
-export function releaseMemoryWhenIdle(options: IdleGcOptions = {}): { stop: () => void; collections: () => number } {
+type IdleGc = { stop: () => void; collections: () => number };
+// One per process: Next.js may run its instrumentation again (next dev), and a second timer would
+// double the collections.
+const globalForIdleGc = globalThis as unknown as { hooklineIdleGc?: IdleGc };
+
+export function releaseMemoryWhenIdle(options: IdleGcOptions = {}): IdleGc {
+  globalForIdleGc.hooklineIdleGc?.stop();
   const gc = (globalThis as { gc?: () => void }).gc;
   if (typeof gc !== "function") return { stop: () => {}, collections: () => 0 };
-  const settings: Required<IdleGcOptions> = { intervalMs: 5_000, quietMs: 10_000, maxUtilization: 0.1, growthBytes: 16 * 1024 * 1024, ...options };
+  // Sampled every second: a collection comes only at the end of a second that was itself quiet, so
+  // load that starts just before it rarely meets a full collection's pause.
+  const settings: Required<IdleGcOptions> = { intervalMs: 1_000, quietMs: 10_000, maxUtilization: 0.1, growthBytes: 16 * 1024 * 1024, ...options };
   const heap = (): HeapBytes => {
     const stats = v8.getHeapStatistics();
     return { heapBytes: stats.total_heap_size, usedBytes: stats.used_heap_size };
@@ -99,5 +107,7 @@ export function releaseMemoryWhenIdle(options: IdleGcOptions = {}): { stop: () =
     last = performance.eventLoopUtilization();
   }, settings.intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), collections: () => collections };
+  const idle = { stop: () => clearInterval(timer), collections: () => collections };
+  globalForIdleGc.hooklineIdleGc = idle;
+  return idle;
 }

@@ -8,6 +8,12 @@ import { build } from "esbuild";
 import path from "node:path";
 
 const outdir = path.join(process.env.NEXT_DIST_DIR || ".next", "hookline");
+// Packages are imported from the bundle's own place, so it must sit inside the project (node_modules
+// is found by walking up from it).
+if (path.relative(process.cwd(), path.resolve(outdir)).startsWith("..")) {
+  console.error(`build-processes: ${outdir} is outside ${process.cwd()}; keep NEXT_DIST_DIR inside the project`);
+  process.exit(1);
+}
 await build({
   entryPoints: { serve: "scripts/serve.ts", worker: "scripts/worker.ts" },
   outdir,
@@ -24,7 +30,6 @@ await build({
   format: "esm",
   target: "node20",
   conditions: ["react-server"],
-  sourcemap: "linked",
   // Tells scripts/serve.ts to start the compiled worker beside it rather than scripts/worker.ts under tsx.
   define: { "process.env.HOOKLINE_COMPILED_PROCESSES": JSON.stringify("1") },
   logLevel: "warning",

@@ -72,11 +72,11 @@ describe("idle GC policy", () => {
 
 describe.concurrent("releaseMemoryWhenIdle in a real process", () => {
   const run = (flags: string[], deadlineMs: number) =>
-    promisify(execFile)(process.execPath, [...flags, "--max-semi-space-size=48", "--import", "tsx", "tests/fixtures/idle-gc-child.ts", String(deadlineMs)], { timeout: 45_000 }).then(
+    promisify(execFile)(process.execPath, [...flags, "--max-semi-space-size=48", "--import", "tsx", "tests/fixtures/idle-gc-child.ts", String(deadlineMs)], { timeout: 35_000 }).then(
       ({ stdout }) => JSON.parse(stdout.trim().split("\n").at(-1)!) as { afterBurst: number; afterQuiet: number; collections: number },
     );
 
-  it("returns the heap a burst grew once the process falls quiet", async () => {
+  it("returns the heap a burst grew once the process falls quiet", { timeout: 40_000 }, async () => {
     const result = await run(["--expose-gc"], 25_000);
     expect(result.afterBurst).toBeGreaterThan(100 * MB); // the young generation grew to its maximum
     expect(result.collections).toBeGreaterThanOrEqual(1);
@@ -86,5 +86,7 @@ describe.concurrent("releaseMemoryWhenIdle in a real process", () => {
   it("does nothing without --expose-gc", async () => {
     const result = await run([], 7_000); // past the first collection's 5.5 s
     expect(result.collections).toBe(0);
+    // V8's own memory reducer may free old garbage, but the young generation stays at its full 128 MB.
+    expect(result.afterQuiet).toBeGreaterThan(100 * MB);
   });
 });
