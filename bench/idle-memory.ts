@@ -11,27 +11,18 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { startBenchApp } from "./lib/app";
 import { publishClosedLoop } from "./lib/client";
-import { readProcs, snapshotTree } from "./lib/server";
+import { memoryKb, readProcs, snapshotTree } from "./lib/server";
 import { log, sleep } from "./lib/util";
 
 const app = await startBenchApp("idle-memory", { apiConcurrency: 64, extraEnv: process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : undefined });
-function rollup(pid: number) {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-    return { rss: kb("Rss"), pss: kb("Pss") };
-  } catch {
-    return { rss: 0, pss: 0 };
-  }
-}
-function report(label: string) {
+async function report(label: string) {
   const rows: Array<{ what: string; rss: number; pss: number }> = [];
   for (const proc of snapshotTree(app.server, readProcs())) {
     let cmd = proc.comm;
     try {
       cmd = readFileSync(`/proc/${proc.pid}/cmdline`, "utf8").replaceAll("\0", " ").slice(0, 90);
     } catch {}
-    const { rss, pss } = rollup(proc.pid);
+    const { rss, pss } = await memoryKb(proc.pid);
     rows.push({ what: cmd, rss, pss });
   }
   const total = rows.reduce((sum, row) => ({ rss: sum.rss + row.rss, pss: sum.pss + row.pss }), { rss: 0, pss: 0 });
@@ -40,19 +31,19 @@ function report(label: string) {
 }
 try {
   await sleep(10_000);
-  report("after start (10 s)");
+  await report("after start (10 s)");
   const { data } = await app.api.hookline.POST("/endpoints", { body: { title: "idle", url: app.receiver.url("idle/0"), eventTypes: ["bench.idle"] } });
   if (!data) throw new Error("could not create an endpoint");
   await publishClosedLoop(app.api, { eventType: "bench.idle", count: 20, concurrency: 1, payloadBytes: 1024, label: "warm-up" });
   await sleep(15_000);
-  report("after 20 publishes (15 s later)");
+  await report("after 20 publishes (15 s later)");
   for (let i = 1; i < 20; i++) await app.api.hookline.POST("/endpoints", { body: { title: `fan ${i}`, url: app.receiver.url(`fan/${i}`), eventTypes: ["bench.idle"] } });
   await publishClosedLoop(app.api, { eventType: "bench.idle", count: 1000, concurrency: 16, payloadBytes: 1024, label: "burst" });
   let waited = 0;
   for (const seconds of [15, 45, 90]) {
     await sleep((seconds - waited) * 1000);
     waited = seconds;
-    report(`${seconds} s after a burst of 1,000 × 20`);
+    await report(`${seconds} s after a burst of 1,000 × 20`);
     const db = new pg.Client({ connectionString: app.databaseUrl });
     await db.connect();
     const { rows } = await db.query(`SELECT application_name, state, count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1, 2 ORDER BY 3 DESC`);
@@ -64,7 +55,7 @@ try {
   await app.api.hookline.POST("/endpoints", { body: { title: "hangs", url: app.receiver.url("hang/0"), eventTypes: ["bench.hang"], timeoutMs: 5000 } });
   await publishClosedLoop(app.api, { eventType: "bench.hang", count: 200, concurrency: 4, payloadBytes: 1024, label: "to a hanging endpoint" });
   await sleep(60_000);
-  report("60 s into retrying an endpoint that hangs");
+  await report("60 s into retrying an endpoint that hangs");
 } finally {
   await app.stop();
 }

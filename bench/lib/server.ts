@@ -281,13 +281,19 @@ function sampleMemory(tree: Proc[]): MemorySample {
  */
 async function sampleProportionalMb(tree: Proc[]): Promise<number> {
   let kb = 0;
-  for (const proc of tree) {
-    try {
-      const pss = /^Pss:\s+(\d+) kB/m.exec(await readFile(`/proc/${proc.pid}/smaps_rollup`, "utf8"));
-      if (pss) kb += Number(pss[1]);
-    } catch {}
-  }
+  for (const proc of tree) kb += (await memoryKb(proc.pid)).pss;
   return Math.round(kb / 1024);
+}
+
+/** One process's resident and proportional set size in kB, from /proc (0 once it has exited). */
+export async function memoryKb(pid: number): Promise<{ rss: number; pss: number }> {
+  try {
+    const text = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
+    return { rss: kb("Rss"), pss: kb("Pss") };
+  } catch {
+    return { rss: 0, pss: 0 };
+  }
 }
 
 /**
