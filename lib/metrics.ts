@@ -11,6 +11,44 @@
 import client from "prom-client";
 import { db } from "@/lib/db/client";
 
+/** A count of finished rows taking at most this long is made afresh at every scrape. */
+const FRESH_COUNT_MS = 25;
+/** Beyond that, it is made again once this many times its last duration has passed (its share of the time: 1 %). */
+const COUNT_SPACING = 100;
+
+/**
+ * A count over rows that pile up as they are kept (finished deliveries and runs): exact, and made
+ * afresh at every scrape while that is cheap. Once one takes longer than FRESH_COUNT_MS (around
+ * 200,000 rows; 1,000,000 finished deliveries took 113 ms, 0.38 s of CPU across PostgreSQL's
+ * parallel workers), it is made in the background at most once per COUNT_SPACING times its last
+ * duration, and scrapes meanwhile answer with the last one: scraping never waits on a scan of the
+ * history, and the scans cost PostgreSQL at most about 1 % of its time however large it grows.
+ * A count that fails leaves the last one standing (`onError`); with none yet, the scrape fails.
+ * Exported for tests.
+ */
+export function bulkCount<T>(read: () => Promise<T>, onError: (error: unknown) => void = () => {}, clock: () => number = () => performance.now()) {
+  let last: { value: T; at: number; tookMs: number } | undefined;
+  let running: Promise<T> | undefined;
+  const refresh = () =>
+    (running ??= (async () => {
+      const started = clock();
+      try {
+        const value = await read();
+        last = { value, at: clock(), tookMs: clock() - started };
+        return value;
+      } finally {
+        running = undefined;
+      }
+    })());
+  return {
+    async get(): Promise<T> {
+      if (!last || last.tookMs <= FRESH_COUNT_MS) return refresh();
+      if (clock() - last.at >= last.tookMs * COUNT_SPACING) refresh().catch(onError);
+      return last.value;
+    },
+  };
+}
+
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 function create() {
@@ -94,36 +132,61 @@ function create() {
     registers: [registry],
   });
 
+  // Finished rows pile up for as long as they are kept (HOOKLINE_RETENTION_DAYS, and
+  // HOOKLINE_ENGINE_RETENTION_DAYS for runs), so they are counted apart from what is on its way.
+  const finishedDeliveries = bulkCount(
+    () =>
+      db().$queryRaw<Array<{ status: string; count: bigint }>>`
+        SELECT status::text AS status, count(*) AS count FROM "Delivery"
+         WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY 1`,
+    () => scrapeErrors.inc(),
+  );
+  const finishedRuns = bulkCount(
+    () =>
+      db().$queryRaw<Array<{ function_id: string; status: string; count: bigint }>>`
+        SELECT function_id, status, count(*) AS count FROM inngest_engine.runs
+         WHERE status NOT IN ('RUNNING', 'SLEEPING') GROUP BY 1, 2`,
+    () => scrapeErrors.inc(),
+  );
+
   async function readDatabase() {
-    const [byStatus, waiting, endpointRows, runRows] = await Promise.all([
-      db().$queryRaw<Array<{ status: string; count: bigint }>>`SELECT status::text AS status, count(*) AS count FROM "Delivery" GROUP BY 1`,
-      db().$queryRaw<Array<{ due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null; oldestDeferred: number | null }>>`
-        SELECT count(*) FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())) AS due,
-               count(*) FILTER (WHERE "deferredUntil" IS NULL AND "nextAttemptAt" > now()) AS scheduled,
-               count(*) FILTER (WHERE "deferredUntil" IS NOT NULL) AS deferred,
+    // What is on its way is read through Delivery_active_idx, a partial index of PENDING and SENDING
+    // deliveries (its predicate must appear as literals for PostgreSQL to use it), and the engine's
+    // unfinished runs through runs_status_idx: both cost what the backlog holds, not the history.
+    const [[active], endpointRows, activeRuns, finished, finishedRunRows] = await Promise.all([
+      db().$queryRaw<
+        Array<{ pending: bigint; sending: bigint; paused: bigint; due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null; oldestDeferred: number | null }>
+      >`
+        SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
+               count(*) FILTER (WHERE status = 'SENDING') AS sending,
+               (SELECT count(*) FROM "Delivery" WHERE status = 'PAUSED') AS paused,
+               count(*) FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())) AS due,
+               count(*) FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NULL AND "nextAttemptAt" > now()) AS scheduled,
+               count(*) FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NOT NULL) AS deferred,
                extract(epoch FROM now() - min(coalesce("nextAttemptAt", "createdAt"))
-                 FILTER (WHERE "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())))::float8 AS oldest,
-               extract(epoch FROM now() - min("createdAt") FILTER (WHERE "deferredUntil" IS NOT NULL))::float8 AS "oldestDeferred"
-          FROM "Delivery" WHERE status = 'PENDING'::"DeliveryStatus"`,
+                 FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())))::float8 AS oldest,
+               extract(epoch FROM now() - min("createdAt") FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NOT NULL))::float8 AS "oldestDeferred"
+          FROM "Delivery" WHERE status IN ('PENDING', 'SENDING')`,
       db().$queryRaw<Array<{ enabled: boolean; count: bigint }>>`SELECT enabled, count(*) AS count FROM "Endpoint" GROUP BY 1`,
       db().$queryRaw<Array<{ function_id: string; status: string; count: bigint }>>`
-        SELECT function_id, status, count(*) AS count FROM inngest_engine.runs GROUP BY 1, 2`,
+        SELECT function_id, status, count(*) AS count FROM inngest_engine.runs WHERE status IN ('RUNNING', 'SLEEPING') GROUP BY 1, 2`,
+      finishedDeliveries.get(),
+      finishedRuns.get(),
     ]);
     deliveries.reset();
-    for (const status of ["PENDING", "SENDING", "SUCCEEDED", "FAILED", "PAUSED", "CANCELLED"]) {
-      deliveries.set({ status }, Number(byStatus.find((row) => row.status === status)?.count ?? 0));
-    }
-    const inFlight = Number(byStatus.find((row) => row.status === "SENDING")?.count ?? 0);
-    backlog.set({ state: "due" }, Number(waiting[0]?.due ?? 0));
-    backlog.set({ state: "scheduled" }, Number(waiting[0]?.scheduled ?? 0));
-    backlog.set({ state: "deferred" }, Number(waiting[0]?.deferred ?? 0));
-    backlog.set({ state: "in_flight" }, inFlight);
-    oldestDue.set(Math.max(0, waiting[0]?.oldest ?? 0));
-    oldestDeferred.set(Math.max(0, waiting[0]?.oldestDeferred ?? 0));
+    const byStatus: Record<string, unknown> = { PENDING: active?.pending, SENDING: active?.sending, PAUSED: active?.paused };
+    for (const row of finished) byStatus[row.status] = row.count;
+    for (const status of ["PENDING", "SENDING", "SUCCEEDED", "FAILED", "PAUSED", "CANCELLED"]) deliveries.set({ status }, Number(byStatus[status] ?? 0));
+    backlog.set({ state: "due" }, Number(active?.due ?? 0));
+    backlog.set({ state: "scheduled" }, Number(active?.scheduled ?? 0));
+    backlog.set({ state: "deferred" }, Number(active?.deferred ?? 0));
+    backlog.set({ state: "in_flight" }, Number(active?.sending ?? 0));
+    oldestDue.set(Math.max(0, active?.oldest ?? 0));
+    oldestDeferred.set(Math.max(0, active?.oldestDeferred ?? 0));
     endpoints.set({ state: "enabled" }, Number(endpointRows.find((row) => row.enabled)?.count ?? 0));
     endpoints.set({ state: "disabled" }, Number(endpointRows.find((row) => !row.enabled)?.count ?? 0));
     runs.reset();
-    for (const row of runRows) runs.set({ function: row.function_id, status: row.status }, Number(row.count));
+    for (const row of [...activeRuns, ...finishedRunRows]) runs.set({ function: row.function_id, status: row.status }, Number(row.count));
   }
 
   return {

@@ -70,6 +70,9 @@ export type Server = {
   exited: Promise<number | null>;
 };
 
+/** HOOKLINE_METRICS_TOKEN of the bench's server: the read path times a Prometheus scrape over its generated history. */
+export const BENCH_METRICS_TOKEN = "bench-metrics-token-0123456789";
+
 /** Starts the launcher and resolves once it logs "console ready" and /api/health answers. */
 export async function startServer(options: ServerOptions): Promise<Server> {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -85,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     HOSTNAME: "127.0.0.1",
     HOOKLINE_ALLOW_PRIVATE_NETWORKS: "true",
     HOOKLINE_API_KEY: options.apiKey,
+    HOOKLINE_METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...options.extraEnv,
   });
   // `npm start`'s shape: the launcher and the worker compiled (scripts/build-processes.mjs, a fraction

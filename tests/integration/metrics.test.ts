@@ -1,6 +1,7 @@
 import "@/tests/helpers/no-executor-env";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
 import { resetEnv } from "@/lib/env";
 import { createApiKey } from "@/lib/features/settings/api-keys";
 import { startMetricsServer } from "@/lib/metrics-server";
@@ -80,6 +81,21 @@ describe("/api/metrics", () => {
     expect(value(after, 'hookline_endpoints{state="disabled"}')).toBe(1);
     expect(value(after, 'hookline_endpoints{state="enabled"}')).toBe(0);
     expect(after).toContain("# TYPE hookline_engine_runs gauge");
+
+    // Finished and paused deliveries are read from the database as well (apart from those on their way).
+    const [first, second] = await db().delivery.findMany({ orderBy: { createdAt: "asc" }, take: 2 });
+    await db().delivery.update({ where: { id: first!.id }, data: { status: "SUCCEEDED", nextAttemptAt: null } });
+    await db().delivery.update({ where: { id: second!.id }, data: { status: "PAUSED" } });
+    const moved = (await scrape(`Bearer ${TOKEN}`)).text;
+    const status = (text: string, name: string) => value(text, `hookline_deliveries{status="${name}"}`);
+    // The two test sends' deliveries: one succeeded, one failed.
+    expect(status(after, "SUCCEEDED")).toBe(1);
+    expect(status(after, "FAILED")).toBe(1);
+    expect(status(moved, "SUCCEEDED")).toBe(2);
+    expect(status(moved, "FAILED")).toBe(1);
+    expect(status(moved, "PAUSED")).toBe(1);
+    expect(status(moved, "PENDING")).toBe(2);
+    expect(value(moved, 'hookline_delivery_backlog{state="due"}')).toBe(2);
 
     // A batch counts each of its messages (one repeats a key) and its request's duration once.
     const batch = await api.POST("/messages/batch", {
