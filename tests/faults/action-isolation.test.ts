@@ -191,6 +191,34 @@ describe("server actions across workspaces", () => {
     console.info(`[faults] actions: ${figures.crawled} cross-workspace calls (${actions.length} actions), 0 reads, 0 writes of the other workspace`);
   });
 
+  it("an id left out or of the wrong type is refused as invalid, never read as the first row in scope", async () => {
+    // A has rows of its own here (an endpoint, its portal link's account): an id that reached Prisma
+    // as `undefined` would filter nothing and act on them.
+    const accepted: string[] = [];
+    let tried = 0;
+    for (const action of actions) {
+      const inputs = inputsFor(action.name)!;
+      const input = inputs.at(-1);
+      if (!input || typeof input !== "object") continue;
+      for (const key of ["id", "deliveryIds", "deliveryId", "membershipId", "workspaceId"]) {
+        if (!(key in input)) continue;
+        for (const bad of [undefined, 42, ""]) {
+          const changed: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+          if (bad === undefined) delete changed[key];
+          else changed[key] = bad;
+          const result = (await action.call(...inputs.slice(0, -1), changed)) as { ok?: boolean; error?: { code?: string } };
+          tried++;
+          // A clear refusal of the input, not an internal error from deeper down.
+          if (result.ok !== false || result.error?.code !== "validation_failed") {
+            accepted.push(`${action.name} without a valid ${key} (${String(bad)}) → ${JSON.stringify(result).slice(0, 160)}`);
+          }
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(40);
+    expect(accepted).toEqual([]);
+  });
+
   it("anonymous: every action refuses", async () => {
     const signedIn = session.current;
     session.current = null;

@@ -298,6 +298,11 @@ describe("what an attempt belongs to", () => {
     expect(attemptsOf(removed.id).map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, 200]]);
     expect(await db.attempt.count({ where: { endpointId: removed.id } })).toBe(2);
 
+    // An id that is not one (left out by a caller) is refused before the many-row delete: it would match every endpoint.
+    const endpointsBefore = await db.endpoint.count({ where: { workspaceId: ctx.workspaceId } });
+    await expect(deleteEndpoint(ctx, undefined as unknown as string)).rejects.toMatchObject({ code: "validation_failed", status: 400 });
+    expect(await db.endpoint.count({ where: { workspaceId: ctx.workspaceId } })).toBe(endpointsBefore);
+
     await deleteEndpoint(ctx, removed.id);
     expect(await db.attempt.count({ where: { endpointId: removed.id } })).toBe(0);
     expect(await db.delivery.count({ where: { endpointId: removed.id } })).toBe(0);

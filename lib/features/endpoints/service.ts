@@ -18,7 +18,7 @@ import {
   type EndpointCreateInput,
   type EndpointUpdateInput,
 } from "@/lib/features/endpoints/schema";
-import { parseWith } from "@/lib/validation";
+import { parseId, parseWith } from "@/lib/validation";
 
 type EndpointRow = Awaited<ReturnType<ReturnType<typeof db>["endpoint"]["findFirstOrThrow"]>>;
 
@@ -188,9 +188,10 @@ function toCreateShape(row: EndpointRow): EndpointCreateInput {
   return Object.fromEntries(EDITABLE.map((key) => [key, dto[key]])) as EndpointCreateInput;
 }
 
-export async function deleteEndpoint(ctx: ServiceContext, id: string) {
+export async function deleteEndpoint(ctx: ServiceContext, endpointId: string) {
   assertCanWrite(ctx);
-  const { count } = await db().endpoint.deleteMany({ where: { id, ...endpointScope(ctx) } });
+  // A many-row delete: an id that reached it as `undefined` would delete every endpoint in scope.
+  const { count } = await db().endpoint.deleteMany({ where: { id: parseId(endpointId), ...endpointScope(ctx) } });
   if (count === 0) throw errors.notFound("Endpoint");
 }
 

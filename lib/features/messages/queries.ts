@@ -6,7 +6,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { listMessagesSchema, type ListMessagesInput } from "@/lib/features/messages/schema";
 import { toAttemptDto } from "@/lib/features/endpoints/list-attempts";
 import { afterCursor, toPage } from "@/lib/pagination";
-import { parseWith } from "@/lib/validation";
+import { parseId, parseWith } from "@/lib/validation";
 
 type MessageRow = { id: string; eventType: string; account: string | null; body: string; idempotencyKey: string | null; test: boolean; createdAt: Date };
 
@@ -58,9 +58,9 @@ export async function listMessages(ctx: ServiceContext, input: ListMessagesInput
   return { data: page.map((row) => ({ ...toMessageDto(row), deliveries: row.deliveries })), nextCursor };
 }
 
-export async function getMessage(ctx: ServiceContext, id: string) {
+export async function getMessage(ctx: ServiceContext, messageId: string) {
   const row = await db().message.findFirst({
-    where: { id, ...messageScope(ctx) },
+    where: { id: parseId(messageId), ...messageScope(ctx) },
     include: {
       deliveries: {
         // A portal session sees only its own endpoints' deliveries, never the operator's.

@@ -8,7 +8,7 @@ import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { errors } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
-import { parseWith } from "@/lib/validation";
+import { parseId, parseWith } from "@/lib/validation";
 
 export { createApiKeySchema };
 
@@ -47,8 +47,9 @@ export async function listApiKeys(ctx: ServiceContext) {
   return db().apiKey.findMany({ where: { workspaceId: ctx.workspaceId }, orderBy: { createdAt: "desc" } });
 }
 
-export async function revokeApiKey(ctx: ServiceContext, id: string) {
+export async function revokeApiKey(ctx: ServiceContext, keyId: string) {
   assertCanWrite(ctx);
+  const id = parseId(keyId);
   const { count } = await db().apiKey.updateMany({
     where: { id, workspaceId: ctx.workspaceId, revokedAt: null },
     data: { revokedAt: new Date() },

@@ -5,7 +5,7 @@ import { db, type Tx } from "@/lib/db/client";
 import { errors } from "@/lib/errors";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { newId } from "@/lib/ids";
-import { parseWith } from "@/lib/validation";
+import { parseId, parseWith } from "@/lib/validation";
 import { changeRoleSchema, inviteMemberSchema, type InviteMemberInput } from "@/lib/features/settings/schema";
 
 export type MemberDto = {
@@ -72,7 +72,7 @@ async function lockOwners(tx: Tx, workspaceId: string): Promise<string[]> {
 }
 
 async function findMembership(tx: Tx, ctx: ServiceContext, membershipId: string) {
-  const membership = await tx.membership.findFirst({ where: { id: membershipId, workspaceId: ctx.workspaceId } });
+  const membership = await tx.membership.findFirst({ where: { id: parseId(membershipId, "membershipId"), workspaceId: ctx.workspaceId } });
   if (!membership) throw errors.notFound("Member");
   return membership;
 }
