@@ -17,33 +17,42 @@ const FRESH_COUNT_MS = 25;
 const COUNT_SPACING = 100;
 
 /**
- * A count over rows that pile up as they are kept (finished deliveries and runs): exact, and made
- * afresh at every scrape while that is cheap. Once one takes longer than FRESH_COUNT_MS (around
- * 200,000 rows; 1,000,000 finished deliveries took 113 ms, 0.38 s of CPU across PostgreSQL's
- * parallel workers), it is made in the background at most once per COUNT_SPACING times its last
- * duration, and scrapes meanwhile answer with the last one: scraping never waits on a scan of the
- * history, and the scans cost PostgreSQL at most about 1 % of its time however large it grows.
- * A count that fails leaves the last one standing (`onError`); with none yet, the scrape fails.
- * Exported for tests.
+ * A count over rows that pile up as they are kept (finished and paused deliveries, finished runs):
+ * exact, and made afresh at every scrape while that is cheap. Once one takes longer than
+ * FRESH_COUNT_MS (around 200,000 rows; 1,000,000 finished deliveries took 113 ms, 0.38 s of CPU
+ * across PostgreSQL's parallel workers), it is made in the background at most once per
+ * COUNT_SPACING times its last duration, and scrapes meanwhile answer with the last one. So a
+ * process's scrapes wait for a scan of the history only for its first count (or while counts are
+ * cheap), and the scans take one connection at most about 1 % of the time however large the
+ * history grows. A background count that fails leaves the last one standing (`onError`) and is
+ * tried again no sooner than a successful one would be; while counts are cheap, a failure fails
+ * the scrape, as any other database read does. Exported for tests.
  */
 export function bulkCount<T>(read: () => Promise<T>, onError: (error: unknown) => void = () => {}, clock: () => number = () => performance.now()) {
-  let last: { value: T; at: number; tookMs: number } | undefined;
+  let last: { value: T; tookMs: number } | undefined;
+  /** When the last count, or try, ended and how long it took. */
+  let tried = { at: -Infinity, tookMs: 0 };
   let running: Promise<T> | undefined;
-  const refresh = () =>
-    (running ??= (async () => {
-      const started = clock();
-      try {
-        const value = await read();
-        last = { value, at: clock(), tookMs: clock() - started };
+  const refresh = (): Promise<T> => {
+    if (running) return running;
+    const started = clock();
+    const count: Promise<T> = Promise.resolve()
+      .then(read)
+      .then((value) => {
+        last = { value, tookMs: clock() - started };
         return value;
-      } finally {
-        running = undefined;
-      }
-    })());
+      })
+      .finally(() => {
+        tried = { at: clock(), tookMs: clock() - started };
+        if (running === count) running = undefined;
+      });
+    running = count;
+    return count;
+  };
   return {
     async get(): Promise<T> {
       if (!last || last.tookMs <= FRESH_COUNT_MS) return refresh();
-      if (clock() - last.at >= last.tookMs * COUNT_SPACING) refresh().catch(onError);
+      if (clock() - tried.at >= Math.max(last.tookMs, tried.tookMs) * COUNT_SPACING) refresh().catch(onError);
       return last.value;
     },
   };
@@ -133,12 +142,13 @@ function create() {
   });
 
   // Finished rows pile up for as long as they are kept (HOOKLINE_RETENTION_DAYS, and
-  // HOOKLINE_ENGINE_RETENTION_DAYS for runs), so they are counted apart from what is on its way.
+  // HOOKLINE_ENGINE_RETENTION_DAYS for runs), and so do a disabled endpoint's PAUSED deliveries:
+  // they are counted apart from what is on its way (bulkCount).
   const finishedDeliveries = bulkCount(
     () =>
       db().$queryRaw<Array<{ status: string; count: bigint }>>`
         SELECT status::text AS status, count(*) AS count FROM "Delivery"
-         WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') GROUP BY 1`,
+         WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'PAUSED') GROUP BY 1`,
     () => scrapeErrors.inc(),
   );
   const finishedRuns = bulkCount(
@@ -152,14 +162,13 @@ function create() {
   async function readDatabase() {
     // What is on its way is read through Delivery_active_idx, a partial index of PENDING and SENDING
     // deliveries (its predicate must appear as literals for PostgreSQL to use it), and the engine's
-    // unfinished runs through runs_status_idx: both cost what the backlog holds, not the history.
+    // unfinished runs through runs_status_idx (status, id): both cost what the backlog holds, not the history.
     const [[active], endpointRows, activeRuns, finished, finishedRunRows] = await Promise.all([
       db().$queryRaw<
-        Array<{ pending: bigint; sending: bigint; paused: bigint; due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null; oldestDeferred: number | null }>
+        Array<{ pending: bigint; sending: bigint; due: bigint; scheduled: bigint; deferred: bigint; oldest: number | null; oldestDeferred: number | null }>
       >`
         SELECT count(*) FILTER (WHERE status = 'PENDING') AS pending,
                count(*) FILTER (WHERE status = 'SENDING') AS sending,
-               (SELECT count(*) FROM "Delivery" WHERE status = 'PAUSED') AS paused,
                count(*) FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NULL AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())) AS due,
                count(*) FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NULL AND "nextAttemptAt" > now()) AS scheduled,
                count(*) FILTER (WHERE status = 'PENDING' AND "deferredUntil" IS NOT NULL) AS deferred,
@@ -174,7 +183,7 @@ function create() {
       finishedRuns.get(),
     ]);
     deliveries.reset();
-    const byStatus: Record<string, unknown> = { PENDING: active?.pending, SENDING: active?.sending, PAUSED: active?.paused };
+    const byStatus: Record<string, unknown> = { PENDING: active?.pending, SENDING: active?.sending };
     for (const row of finished) byStatus[row.status] = row.count;
     for (const status of ["PENDING", "SENDING", "SUCCEEDED", "FAILED", "PAUSED", "CANCELLED"]) deliveries.set({ status }, Number(byStatus[status] ?? 0));
     backlog.set({ state: "due" }, Number(active?.due ?? 0));

@@ -191,31 +191,38 @@ describe("server actions across workspaces", () => {
     console.info(`[faults] actions: ${figures.crawled} cross-workspace calls (${actions.length} actions), 0 reads, 0 writes of the other workspace`);
   });
 
-  it("an id left out or of the wrong type is refused as invalid, never read as the first row in scope", async () => {
+  it("an id (or name) left out or of the wrong type, or no input object at all, is refused as invalid, never read as the first row in scope", async () => {
     // A has rows of its own here (an endpoint, its portal link's account): an id that reached Prisma
-    // as `undefined` would filter nothing and act on them.
+    // as `undefined` would filter nothing and act on them. The fields tried are those the crawl
+    // input fills with one of B's ids or names, so a new action's id field is tried too.
+    const refs = new Set([b.workspace, b.endpoint, b.delivery, b.message, b.apiKey, b.membership, b.eventType]);
+    const isRef = (value: unknown) => refs.has(value as string) || (Array.isArray(value) && value.some((item) => refs.has(item as string)));
     const accepted: string[] = [];
     let tried = 0;
+    const attempt = async (action: Found, args: unknown[], what: string) => {
+      const result = (await action.call(...args)) as { ok?: boolean; error?: { code?: string } };
+      tried++;
+      // A clear refusal of the input, not an internal error from deeper down.
+      if (result.ok !== false || result.error?.code !== "validation_failed") accepted.push(`${action.name} ${what} → ${JSON.stringify(result).slice(0, 160)}`);
+    };
     for (const action of actions) {
       const inputs = inputsFor(action.name)!;
       const input = inputs.at(-1);
-      if (!input || typeof input !== "object") continue;
-      for (const key of ["id", "deliveryIds", "deliveryId", "membershipId", "workspaceId"]) {
-        if (!(key in input)) continue;
+      if (action.name === "setupAction" || !input || typeof input !== "object") continue;
+      for (const whole of [undefined, null, "id", [b.endpoint]]) await attempt(action, [...inputs.slice(0, -1), whole], `given ${JSON.stringify(whole)} as its input`);
+      for (const [key, value] of Object.entries(input)) {
+        if (!isRef(value)) continue;
         for (const bad of [undefined, 42, ""]) {
+          // An endpoint's eventTypes may be left out: it then receives every event type.
+          if (key === "eventTypes" && bad === undefined) continue;
           const changed: Record<string, unknown> = { ...(input as Record<string, unknown>) };
           if (bad === undefined) delete changed[key];
           else changed[key] = bad;
-          const result = (await action.call(...inputs.slice(0, -1), changed)) as { ok?: boolean; error?: { code?: string } };
-          tried++;
-          // A clear refusal of the input, not an internal error from deeper down.
-          if (result.ok !== false || result.error?.code !== "validation_failed") {
-            accepted.push(`${action.name} without a valid ${key} (${String(bad)}) → ${JSON.stringify(result).slice(0, 160)}`);
-          }
+          await attempt(action, [...inputs.slice(0, -1), changed], `without a valid ${key} (${String(bad)})`);
         }
       }
     }
-    expect(tried).toBeGreaterThan(40);
+    expect(tried).toBeGreaterThan(150);
     expect(accepted).toEqual([]);
   });
 

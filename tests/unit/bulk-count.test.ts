@@ -62,7 +62,7 @@ describe("bulkCount: counts over finished rows in metrics scrapes", () => {
     expect(state.reads).toBe(1);
   });
 
-  it("keeps the last count when a background count fails, and fails a scrape that has none", async () => {
+  it("keeps the last count when a background count fails, tries again only after the same spacing, and fails a scrape that has none", async () => {
     const { state, read, clock } = counting(200);
     const errors: unknown[] = [];
     const count = bulkCount(read, (error) => errors.push(error), clock);
@@ -75,6 +75,37 @@ describe("bulkCount: counts over finished rows in metrics scrapes", () => {
     expect(await count.get()).toBe(2);
     await settle();
     expect(errors).toHaveLength(1);
+    expect(state.reads).toBe(3);
+    // The failed count is not tried again at every scrape.
+    state.now += 1_000;
     expect(await count.get()).toBe(2);
+    await settle();
+    expect(state.reads).toBe(3);
+    state.fail = false;
+    state.now += 20_000;
+    expect(await count.get()).toBe(2);
+    await settle();
+    expect(await count.get()).toBe(4);
+  });
+
+  it("recovers from a count that throws before it starts (no database configured yet)", async () => {
+    let calls = 0;
+    const count = bulkCount(() => {
+      calls += 1;
+      if (calls === 1) throw new Error("DATABASE_URL is not set");
+      return Promise.resolve(7);
+    });
+    await expect(count.get()).rejects.toThrow("DATABASE_URL is not set");
+    expect(await count.get()).toBe(7);
+  });
+
+  it("shares one background count between concurrent scrapes", async () => {
+    const { state, read, clock } = counting(200);
+    const count = bulkCount(read, undefined, clock);
+    await count.get();
+    state.now += 20_000;
+    expect(await Promise.all([count.get(), count.get(), count.get()])).toEqual([1, 1, 1]);
+    await settle();
+    expect(state.reads).toBe(2);
   });
 });
