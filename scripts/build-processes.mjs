@@ -1,10 +1,12 @@
-// `npm run build` (after `next build`): compiles the launcher (scripts/serve.ts) and the delivery
-// worker (scripts/worker.ts) with esbuild into <Next's dist dir>/hookline/{serve,worker}.mjs, so
+// `npm run build` (after `next build`): compiles the launcher (scripts/serve.ts), its database step
+// (scripts/prepare.ts) and the delivery worker (scripts/worker.ts) with esbuild into <Next's dist
+// dir>/hookline/{serve,prepare,worker}.mjs, so
 // `npm start` runs them as plain JavaScript. Under tsx they carried its loader (a hooks thread and
 // the transform) in each process: about 48 MB of memory apiece (README, *What one box sustains*).
 // Our own code is bundled (the `@/` paths resolved from tsconfig.json); packages stay imports of
 // node_modules, resolved at run time with `--conditions=react-server`, as under tsx.
 import { build } from "esbuild";
+import { rmSync } from "node:fs";
 import path from "node:path";
 
 const outdir = path.join(process.env.NEXT_DIST_DIR || ".next", "hookline");
@@ -14,8 +16,10 @@ if (path.relative(process.cwd(), path.resolve(outdir)).startsWith("..")) {
   console.error(`build-processes: ${outdir} is outside ${process.cwd()}; keep NEXT_DIST_DIR inside the project`);
   process.exit(1);
 }
+// Chunks are named by their content: a rebuild would leave the old ones beside the new.
+rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { serve: "scripts/serve.ts", worker: "scripts/worker.ts" },
+  entryPoints: { serve: "scripts/serve.ts", worker: "scripts/worker.ts", prepare: "scripts/prepare.ts" },
   outdir,
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -30,8 +34,8 @@ await build({
   format: "esm",
   target: "node20",
   conditions: ["react-server"],
-  // Tells scripts/serve.ts to start the compiled worker beside it rather than scripts/worker.ts under tsx.
+  // Tells scripts/serve.ts to start the compiled worker and database step beside it rather than the sources under tsx.
   define: { "process.env.HOOKLINE_COMPILED_PROCESSES": JSON.stringify("1") },
   logLevel: "warning",
 });
-console.log(`compiled the launcher and the delivery worker into ${outdir}/`);
+console.log(`compiled the launcher, its database step and the delivery worker into ${outdir}/`);

