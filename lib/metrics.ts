@@ -11,25 +11,30 @@
 import client from "prom-client";
 import { db } from "@/lib/db/client";
 
-/** A count of finished rows taking at most this long is made afresh at every scrape. */
-const FRESH_COUNT_MS = 25;
+/** A count over fewer rows than this is made afresh at every scrape. */
+const FRESH_COUNT_ROWS = 200_000;
 /** Beyond that, it is made again once this many times its last duration has passed (its share of the time: 1 %). */
 const COUNT_SPACING = 100;
 
 /**
  * A count over rows that pile up as they are kept (finished and paused deliveries, finished runs):
- * exact, and made afresh at every scrape while that is cheap. Once one takes longer than
- * FRESH_COUNT_MS (around 200,000 rows; 1,000,000 finished deliveries took 113 ms, 0.38 s of CPU
- * across PostgreSQL's parallel workers), it is made in the background at most once per
+ * exact, and made afresh at every scrape while it covers fewer than FRESH_COUNT_ROWS rows (by the
+ * rows counted, not its duration, so a busy machine or a cold connection does not turn a small
+ * install's counts stale). Above that (1,000,000 finished deliveries took 113 ms to count, 0.38 s of
+ * CPU across PostgreSQL's parallel workers), it is made in the background at most once per
  * COUNT_SPACING times its last duration, and scrapes meanwhile answer with the last one. So a
- * process's scrapes wait for a scan of the history only for its first count (or while counts are
- * cheap), and the scans take one connection at most about 1 % of the time however large the
- * history grows. A background count that fails leaves the last one standing (`onError`) and is
- * tried again no sooner than a successful one would be; while counts are cheap, a failure fails
- * the scrape, as any other database read does. Exported for tests.
+ * process's scrapes wait for a scan of a long history only for its first count, and the scans take
+ * one connection at most about 1 % of the time however large the history grows. A background count
+ * that fails leaves the last one standing (`onError`) and is tried again no sooner than a
+ * successful one would be; a fresh count that fails fails the scrape, as any other database read
+ * does. Exported for tests.
  */
-export function bulkCount<T>(read: () => Promise<T>, onError: (error: unknown) => void = () => {}, clock: () => number = () => performance.now()) {
-  let last: { value: T; tookMs: number } | undefined;
+export function bulkCount<T>(
+  read: () => Promise<T>,
+  options: { rows: (value: T) => number; onError?: (error: unknown) => void; clock?: () => number },
+) {
+  const { rows, onError = () => {}, clock = () => performance.now() } = options;
+  let last: { value: T; tookMs: number; rows: number } | undefined;
   /** When the last count, or try, ended and how long it took. */
   let tried = { at: -Infinity, tookMs: 0 };
   let running: Promise<T> | undefined;
@@ -39,7 +44,7 @@ export function bulkCount<T>(read: () => Promise<T>, onError: (error: unknown) =
     const count: Promise<T> = Promise.resolve()
       .then(read)
       .then((value) => {
-        last = { value, tookMs: clock() - started };
+        last = { value, tookMs: clock() - started, rows: rows(value) };
         return value;
       })
       .finally(() => {
@@ -51,12 +56,15 @@ export function bulkCount<T>(read: () => Promise<T>, onError: (error: unknown) =
   };
   return {
     async get(): Promise<T> {
-      if (!last || last.tookMs <= FRESH_COUNT_MS) return refresh();
+      if (!last || last.rows < FRESH_COUNT_ROWS) return refresh();
       if (clock() - tried.at >= Math.max(last.tookMs, tried.tookMs) * COUNT_SPACING) refresh().catch(onError);
       return last.value;
     },
   };
 }
+
+/** Rows a GROUP BY's counts add up to. */
+const summed = (groups: Array<{ count: bigint }>) => groups.reduce((sum, group) => sum + Number(group.count), 0);
 
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -149,14 +157,14 @@ function create() {
       db().$queryRaw<Array<{ status: string; count: bigint }>>`
         SELECT status::text AS status, count(*) AS count FROM "Delivery"
          WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'PAUSED') GROUP BY 1`,
-    () => scrapeErrors.inc(),
+    { rows: summed, onError: () => scrapeErrors.inc() },
   );
   const finishedRuns = bulkCount(
     () =>
       db().$queryRaw<Array<{ function_id: string; status: string; count: bigint }>>`
         SELECT function_id, status, count(*) AS count FROM inngest_engine.runs
          WHERE status NOT IN ('RUNNING', 'SLEEPING') GROUP BY 1, 2`,
-    () => scrapeErrors.inc(),
+    { rows: summed, onError: () => scrapeErrors.inc() },
   );
 
   async function readDatabase() {
