@@ -12,8 +12,10 @@ import path from "node:path";
 const outdir = path.join(process.env.NEXT_DIST_DIR || ".next", "hookline");
 // Packages are imported from the bundle's own place, so it must sit inside the project (node_modules
 // is found by walking up from it).
-if (path.relative(process.cwd(), path.resolve(outdir)).startsWith("..")) {
-  console.error(`build-processes: ${outdir} is outside ${process.cwd()}; keep NEXT_DIST_DIR inside the project`);
+// It is also emptied before each build, so it must be a directory of its own below the project.
+const relative = path.relative(process.cwd(), path.resolve(outdir));
+if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) {
+  console.error(`build-processes: ${outdir} is not a directory inside ${process.cwd()}; keep NEXT_DIST_DIR inside the project`);
   process.exit(1);
 }
 // Chunks are named by their content: a rebuild would leave the old ones beside the new.

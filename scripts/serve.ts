@@ -4,8 +4,8 @@
  *   1. secrets generated once into the data dir (encryption key, session secret,
  *      the Inngest signing and event keys of the local engine)
  *   2. embedded PostgreSQL under <data>/pg — unless DATABASE_URL is set
- *   3. migrations, then the env bootstrap (admin, API key), in a process of their own
- *      (scripts/prepare.ts)
+ *   3. migrations, then the env bootstrap (admin, API key) and the setup token, in a
+ *      process of their own (scripts/prepare.ts)
  *   4. the delivery worker(s) (scripts/worker.ts: the local engine + the functions,
  *      called in-process) — unless an Inngest server is configured; a worker that
  *      dies is restarted
@@ -51,12 +51,15 @@ function entry(name: "worker" | "prepare"): string[] {
  * launcher itself never loads the database client, which would stay in its memory for as long as it runs.
  */
 async function prepareDatabase() {
-  const child = spawn(process.execPath, entry("prepare"), { stdio: ["ignore", "inherit", "inherit"] });
-  const code = await new Promise<number | null>((resolve, reject) => {
+  const args = entry("prepare");
+  const child = (preparing = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] }));
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", reject);
-    child.on("exit", (exitCode) => resolve(exitCode));
-  });
-  if (code !== 0) throw new Error(`preparing the database failed (scripts/prepare.ts exited with ${code})`);
+    child.on("exit", (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+  }).finally(() => (preparing = undefined));
+  if (code !== 0) {
+    throw new Error(`preparing the database failed (${path.basename(args.at(-1)!)} ${signal ? `stopped by ${signal}` : `exited with ${code}`})`);
+  }
 }
 
 loadDotEnv();
@@ -85,6 +88,8 @@ const { supervise } = await import("@/lib/supervise");
 const log = (line: string) => logger().info(line);
 const cleanups: Array<() => Promise<void>> = [];
 let next: ChildProcess | undefined;
+/** scripts/prepare.ts while it runs: stopped first on shutdown, before the PostgreSQL it works on. */
+let preparing: ChildProcess | undefined;
 const workers = new Map<number, Supervised>();
 let shuttingDown = false;
 
@@ -101,6 +106,7 @@ async function stopChild(child: ChildProcess | undefined, graceMs: number) {
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
+  await stopChild(preparing, 10_000);
   await stopChild(next, 5000);
   // A worker finishing its in-flight calls hands nothing back half-done; past 10 s, kill -9 is safe too.
   await Promise.all([...workers.values()].map((worker) => stopChild(worker.current(), 10_000)));
@@ -133,6 +139,8 @@ try {
 
   // Migrations, the env bootstrap and the setup token, in a process of their own (scripts/prepare.ts).
   await prepareDatabase();
+  // Stopped meanwhile: shutdown() ends the process; start nothing more.
+  if (shuttingDown) await new Promise(() => {});
 
   const port = env().PORT;
   if (usesLocalEngine()) {
@@ -176,7 +184,8 @@ try {
 
   log(`console ready on http://${host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host}:${port}`);
 } catch (error) {
-  logger().fatal({ err: error }, "start-up failed");
+  // A step cut short by a shutdown already under way is not a failed start-up.
+  if (!shuttingDown) logger().fatal({ err: error }, "start-up failed");
   await shutdown(1);
 }
 

