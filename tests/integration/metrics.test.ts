@@ -97,6 +97,17 @@ describe("/api/metrics", () => {
     expect(status(moved, "PENDING")).toBe(2);
     expect(value(moved, 'hookline_delivery_backlog{state="due"}')).toBe(2);
 
+    // The engine's runs: those on their way and finished ones come from two counts (lib/metrics.ts).
+    await db().$executeRawUnsafe(`INSERT INTO inngest_engine.events (id, name, payload) VALUES ('evt_metrics', 'test/metrics', '{}')`);
+    await db().$executeRawUnsafe(
+      `INSERT INTO inngest_engine.runs (id, function_id, event_id, event_name, status)
+       SELECT 'run_metrics_' || n, 'hookline-metrics-fn', 'evt_metrics', 'test/metrics', s
+         FROM unnest(ARRAY['RUNNING', 'SLEEPING', 'SLEEPING', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED']) WITH ORDINALITY AS t(s, n)`,
+    );
+    const withRuns = (await scrape(`Bearer ${TOKEN}`)).text;
+    const runs = (status: string) => value(withRuns, `hookline_engine_runs{function="hookline-metrics-fn",status="${status}"}`);
+    expect([runs("RUNNING"), runs("SLEEPING"), runs("COMPLETED"), runs("FAILED")]).toEqual([1, 2, 3, 1]);
+
     // A batch counts each of its messages (one repeats a key) and its request's duration once.
     const batch = await api.POST("/messages/batch", {
       body: { messages: [{ eventType: "call:completed", payload: { b: 1 } }, { eventType: "call:completed", payload: { b: 2 } }, { eventType: "call:completed", payload: { i: 0 }, idempotencyKey: "k1" }] },
