@@ -145,7 +145,7 @@ function create() {
   });
   const scrapeErrors = new client.Counter({
     name: "hookline_metrics_database_errors_total",
-    help: "Scrapes whose database-derived gauges could not be read",
+    help: "Scrapes, or background counts of finished rows, whose database-derived gauges could not be read",
     registers: [registry],
   });
 

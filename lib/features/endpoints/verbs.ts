@@ -10,9 +10,10 @@ import { sendTest } from "@/lib/features/endpoints/send-test";
 import { createEndpoint, revealSecret, rotateSecret, setEndpointEnabled, updateEndpoint } from "@/lib/features/endpoints/service";
 import { idSchema, parseId, parseWith } from "@/lib/validation";
 
-// A server action's input is whatever the browser sent. An id left out would reach Prisma as
-// `undefined`, which filters nothing (the first row in scope), so ids are checked here first.
-const id = (input: { id: unknown }) => parseId(input?.id);
+// A server action's input is whatever the browser sent (an object: the action wrappers check that).
+// An id left out would reach Prisma as `undefined`, which filters nothing (the first row in scope),
+// so ids are checked here first.
+const id = (input: { id: unknown }) => parseId(input.id);
 const resendInput = z.object({ deliveryIds: z.array(idSchema).min(1).max(1000) });
 
 /**

@@ -5,4 +5,4 @@ import { resendDeliveries } from "@/lib/delivery/resend";
 import { parseId } from "@/lib/validation";
 
 /** Queues one manual attempt of a delivery now (the `resend` function runs it). */
-export const resendDeliveryAction = action((ctx, input: { deliveryId: string }) => resendDeliveries(ctx, [parseId(input?.deliveryId, "deliveryId")]));
+export const resendDeliveryAction = action((ctx, input: { deliveryId: string }) => resendDeliveries(ctx, [parseId(input.deliveryId, "deliveryId")]));

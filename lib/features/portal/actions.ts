@@ -4,7 +4,6 @@ import { endpointVerbs } from "@/lib/features/endpoints/verbs";
 import { getMessage, listMessages } from "@/lib/features/messages/queries";
 import type { ListMessagesInput } from "@/lib/features/messages/schema";
 import { portalAction } from "@/lib/features/portal/portal-action";
-import { parseId } from "@/lib/validation";
 
 // Every portal action takes the portal token first; the same verbs as the console's, scoped.
 export const portalCreateEndpoint = portalAction(endpointVerbs.create);
@@ -17,5 +16,6 @@ export const portalRecoveryProgress = portalAction(endpointVerbs.recoveryProgres
 export const portalRevealSecret = portalAction(endpointVerbs.revealSecret);
 export const portalRotateSecret = portalAction(endpointVerbs.rotateSecret);
 export const portalListAttempts = portalAction(endpointVerbs.listAttempts);
-export const portalGetMessage = portalAction(async (ctx, input: { id: string }) => getMessage(ctx, parseId(input?.id)));
+// getMessage checks the id itself.
+export const portalGetMessage = portalAction(async (ctx, input: { id: string }) => getMessage(ctx, input.id));
 export const portalListMessages = portalAction(async (ctx, input: ListMessagesInput) => listMessages(ctx, input));
