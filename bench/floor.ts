@@ -15,14 +15,16 @@
  *
  *   npx tsx --conditions=react-server bench/floor.ts [--messages 1000] [--endpoints 20]
  *     [--concurrency 10] [--batch 100] [--publish-concurrency 16] [--rounds 3]
+ *     [--attempt-rows] [--http-publish]
  *
  * What it prints: deliveries/s, the ratio to the limit, and CPU per delivery (the pipeline's
  * process and PostgreSQL's). docs/performance.md (*The floor*) has the figures.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { Agent } from "undici";
@@ -30,7 +32,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { generateSecret, signRequest } from "@/lib/delivery/sign";
 import { limitLoop, payloadOf, publishBody, request } from "./lib/client";
 import { Receiver } from "./lib/receiver";
-import { readProcs } from "./lib/server";
+import { clusterCpuMs, readProcs } from "./lib/server";
 import { log, now, parseArgs, round, sleep } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -269,13 +271,7 @@ async function main() {
   const postgres = await startEmbeddedPostgres({ dataDir, password: "bench", database: "floor" });
   const receiver = await new Receiver().listen();
   let child: ChildProcess | undefined;
-  /** CPU ms of the cluster: the postmaster (with what its exited children left) and its live children. */
-  const postgresCpuMs = () => {
-    const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-    let ticks = 0;
-    for (const proc of readProcs().values()) if (proc.pid === postmaster || proc.ppid === postmaster) ticks += proc.cpuTicks;
-    return ticks * 10;
-  };
+  const postgresCpuMs = () => clusterCpuMs(dataDir);
   const childCpuMs = () => (readProcs().get(child!.pid!)?.cpuTicks ?? 0) * 10;
   try {
     const admin = new pg.Client({ connectionString: postgres.url });
@@ -320,7 +316,7 @@ async function main() {
 
     const rows: string[] = [];
     for (let r = 1; r <= rounds; r++) {
-      const load = (await import("node:os")).loadavg()[0]!;
+      const load = os.loadavg()[0]!;
       const before = await limit(`limit before round ${r}`);
       const prefix = `floor${r}`;
       const total = messages * endpoints;

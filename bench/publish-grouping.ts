@@ -6,14 +6,14 @@
  * Prints PostgreSQL's CPU per publish (every process of the embedded cluster) and statements used.
  *   npx tsx --conditions=react-server bench/publish-grouping.ts [--publishes 4000] [--clients 16]
  */
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { createPool, setPool } from "@/lib/db/pool";
 import { insert, storePublish, type StoreJob } from "@/lib/features/messages/store";
 import { newId } from "@/lib/ids";
-import { readProcs } from "./lib/server";
+import { clusterCpuMs } from "./lib/server";
 import { parseArgs } from "./lib/util";
 
 const args = parseArgs(process.argv.slice(2));
@@ -24,13 +24,7 @@ const postgres = await startEmbeddedPostgres({ dataDir, password: "bench", datab
 const pool = createPool(postgres.url);
 setPool(pool);
 
-/** CPU ms of the cluster: the postmaster (with what its exited children left) and its live children. */
-function postgresCpuMs(): number {
-  const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-  let ticks = 0;
-  for (const proc of readProcs().values()) if (proc.pid === postmaster || proc.ppid === postmaster) ticks += proc.cpuTicks;
-  return ticks * 10;
-}
+const postgresCpuMs = () => clusterCpuMs(dataDir);
 
 /** How many transactions stored these messages (rows one statement wrote share its xmin). */
 async function transactions(messageIds: string[]) {

@@ -203,6 +203,17 @@ export function readProcs(): Map<number, Proc> {
   return procs;
 }
 
+/**
+ * CPU ms used so far by the embedded cluster in `dataDir` (a bench script's own, not the server's):
+ * the postmaster, with what its exited children left in its cutime, and its live children.
+ */
+export function clusterCpuMs(dataDir: string): number {
+  const postmaster = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  let ticks = 0;
+  for (const proc of readProcs().values()) if (proc.pid === postmaster || proc.ppid === postmaster) ticks += proc.cpuTicks;
+  return ticks * 10;
+}
+
 /** readProcs off the event loop (the memory monitor samples during timed phases). */
 async function readProcsAsync(): Promise<Map<number, Proc>> {
   const procs = new Map<number, Proc>();
