@@ -65,19 +65,8 @@ const LEASE_MARGIN_MS = 5_000;
 const HELD_ELSEWHERE = (alias: string, owner: string, now: string) =>
   `${alias}.status = 'SENDING'::"DeliveryStatus" AND ${alias}."leaseOwner" <> ${owner}::int AND ${alias}."leaseExpiresAt" > ${UTC_IN(now)}
    AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.application_name LIKE '%#' || ${alias}."leaseOwner")`;
-/** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
-type ClaimRow = {
-  id: string;
-  position: number | null;
-  status: DeliveryStatus;
-  leaseExpiresAt: Date | null;
-  nextAttemptAt: Date | null;
-  attemptCount: number;
-  workspaceId: string;
-  pause: boolean;
-  claimed: boolean;
-  claimedLease: Date | null;
-  endpointId: string;
+/** The endpoint's columns in a claim row: the statement returns them on one row per endpoint (see claim). */
+type EndpointColumns = {
   url: string;
   disabledReason: string | null;
   secretEnc: string;
@@ -92,6 +81,25 @@ type ClaimRow = {
   disableOnGone: boolean;
   maxConcurrency: number | null;
   rateLimitPerSecond: number | null;
+};
+const ENDPOINT_COLUMNS = [
+  "url", "disabledReason", "secretEnc", "previousSecretEnc", "previousSecretUntil", "signature", "retryPolicy", "timeoutMs",
+  "headers", "visibleHeaders", "requireHttps", "disableOnGone", "maxConcurrency", "rateLimitPerSecond",
+] as const satisfies ReadonlyArray<keyof EndpointColumns>;
+
+/** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
+type ClaimRow = EndpointColumns & {
+  id: string;
+  position: number | null;
+  status: DeliveryStatus;
+  leaseExpiresAt: Date | null;
+  nextAttemptAt: Date | null;
+  attemptCount: number;
+  workspaceId: string;
+  pause: boolean;
+  claimed: boolean;
+  claimedLease: Date | null;
+  endpointId: string;
   messageId: string;
   messageCreatedAt: Date;
   /** The position of the delivery's next scheduled attempt in its retry schedule; null: 1. */
@@ -123,6 +131,9 @@ type ClaimRow = {
  *   and a scheduled claim marks it as this process's ($9, PROCESS_MARK in lib/db/pool.ts);
  * - a scheduled claim also counts, per endpoint, the requests other workers hold (`heldElsewhere`).
  * `cur` holds the values before the claim (keepSchedule needs the old status and nextAttemptAt).
+ * The endpoint's columns come on one row per endpoint (`endpointRow`), null on the others: a batch
+ * of 100 deliveries to one endpoint is one endpoint to parse (three JSON columns among them), not a
+ * hundred. `claim` copies them onto the rest.
  */
 const CLAIM = `
   WITH input AS (
@@ -171,14 +182,15 @@ const CLAIM = `
   SELECT cur.id, cur.position, cur.status::text AS status, cur."leaseExpiresAt" AT TIME ZONE 'UTC' AS "leaseExpiresAt",
          cur."nextAttemptAt" AT TIME ZONE 'UTC' AS "nextAttemptAt", cur."attemptCount", cur."workspaceId", cur.pause,
          c.id IS NOT NULL AS claimed, c."leaseExpiresAt" AT TIME ZONE 'UTC' AS "claimedLease",
-         e.id AS "endpointId", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc",
+         cur."endpointId", cur."endpointRow", e.url, e."disabledReason", e."secretEnc", e."previousSecretEnc",
          e."previousSecretUntil" AT TIME ZONE 'UTC' AS "previousSecretUntil", e.signature, e."retryPolicy", e."timeoutMs",
          e.headers, e."visibleHeaders", e."requireHttps", e."disableOnGone", e."maxConcurrency", e."rateLimitPerSecond",
          m.id AS "messageId", m."eventType", m.body, m."createdAt" AT TIME ZONE 'UTC' AS "messageCreatedAt",
          cur."schedulePosition", cur.stale, cur."deferredUntil" AT TIME ZONE 'UTC' AS "deferredUntil",
          coalesce(o.n, 0) AS "heldElsewhere"
-    FROM cur LEFT JOIN claim c ON c.id = cur.id LEFT JOIN others o ON o."endpointId" = cur."endpointId"
-    JOIN "Endpoint" e ON e.id = cur."endpointId" JOIN "Message" m ON m.id = cur."messageId"`;
+    FROM (SELECT *, row_number() OVER (PARTITION BY "endpointId" ORDER BY id) = 1 AS "endpointRow" FROM cur) cur
+    LEFT JOIN claim c ON c.id = cur.id LEFT JOIN others o ON o."endpointId" = cur."endpointId"
+    LEFT JOIN "Endpoint" e ON e.id = cur."endpointId" AND cur."endpointRow" JOIN "Message" m ON m.id = cur."messageId"`;
 
 async function claim(
   items: Array<{ id: string; position?: number; dueAt?: string; backlog?: boolean }>,
@@ -187,7 +199,7 @@ async function claim(
   respectSchedule: boolean,
 ) {
   const claimable: DeliveryStatus[] = trigger === "SCHEDULED" ? ["PENDING", "SENDING"] : ["PENDING", "SENDING", "FAILED", "PAUSED", "SUCCEEDED"];
-  const { rows } = await query<ClaimRow>("delivery.claim", CLAIM, [
+  const { rows } = await query<ClaimRow & { endpointRow: boolean }>("delivery.claim", CLAIM, [
     items.map((item) => item.id),
     items.map((item) => item.position ?? null),
     trigger === "SCHEDULED",
@@ -198,7 +210,14 @@ async function claim(
     items.map((item) => item.backlog === true),
     PROCESS_MARK,
   ]);
-  return { rows: new Map(rows.map((row) => [row.id, row])), claimable };
+  const endpointRows = new Map<string, ClaimRow>();
+  for (const row of rows) if (row.endpointRow) endpointRows.set(row.endpointId, row);
+  for (const row of rows) {
+    if (row.endpointRow) continue;
+    const first = endpointRows.get(row.endpointId)!;
+    for (const column of ENDPOINT_COLUMNS) (row as Record<(typeof ENDPOINT_COLUMNS)[number], unknown>)[column] = first[column];
+  }
+  return { rows: new Map<string, ClaimRow>(rows.map((row) => [row.id, row])), claimable };
 }
 
 /** One attempt's record: the Attempt row and the Delivery's new state. */

@@ -1,7 +1,9 @@
 import "@/tests/helpers/no-executor-env";
+import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { Webhook as StandardWebhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
@@ -14,6 +16,7 @@ import { metrics } from "@/lib/metrics";
 import { createEndpoint } from "@/lib/features/endpoints/service";
 import { publish } from "@/lib/features/messages/publish";
 import { makeWorkspace } from "@/tests/helpers/factories";
+import { startReceiver } from "@/tests/helpers/receiver";
 import { useTestDb } from "@/tests/helpers/services";
 
 // The attempt core's batch path and its record: lease-checked, group-committed, within each
@@ -117,6 +120,38 @@ describe("the attempt record", () => {
 });
 
 describe("batched attempts", () => {
+  it("sends every delivery of a batch with its own endpoint's URL, secret, scheme and headers, not only each endpoint's first", async () => {
+    // The claim returns an endpoint's columns on one of its rows (lib/delivery/attempt.ts, claim):
+    // the rest must get them too, whatever the order of the batch.
+    const ctx = await makeWorkspace();
+    const target = await startReceiver();
+    const standard = await createEndpoint(ctx, { title: "standard", url: `${target.url}/standard`, eventTypes: ["mixed"], headers: { "X-Tenant": "t-standard" } });
+    const stripe = await createEndpoint(ctx, {
+      title: "stripe",
+      url: `${target.url}/stripe`,
+      eventTypes: ["mixed"],
+      signature: { scheme: "stripe" },
+      headers: { "X-Tenant": "t-stripe" },
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(...(await publish(ctx, { eventType: "mixed", payload: { i } })).deliveries.map((delivery) => delivery.id));
+    const outcomes = await attemptBatch(items(ids.reverse()));
+    expect(outcomes.filter((outcome) => outcome.next.action === "succeeded")).toHaveLength(10);
+    const to = (path: string) => target.requests.filter((request) => request.path === path);
+    expect(to("/standard")).toHaveLength(5);
+    expect(to("/stripe")).toHaveLength(5);
+    for (const request of to("/standard")) {
+      expect(request.headers["x-tenant"]).toBe("t-standard");
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+      expect(() => new StandardWebhook(standard.secret).verify(request.body.toString("utf8"), headers)).not.toThrow();
+    }
+    for (const request of to("/stripe")) {
+      expect(request.headers["x-tenant"]).toBe("t-stripe");
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request.headers["stripe-signature"]))!;
+      expect(crypto.createHmac("sha256", stripe.secret).update(`${t}.${request.body.toString("utf8")}`).digest("hex")).toBe(v1);
+    }
+  });
+
   it("holds the endpoint's maxConcurrency and rateLimitPerSecond, and records every result", async () => {
     const ctx = await makeWorkspace();
     const slow = await receiver({ delayMs: 150 });
