@@ -1,12 +1,13 @@
 import "server-only";
 import { deliveriesResendRequested, endpointRecoverRequested, inngest } from "@/inngest/client";
-import { assertCanWrite, deliveryScope, endpointScope, type ServiceContext } from "@/lib/context";
+import { assertCanWrite, deliveryScope, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { strandedWhere, withoutLiveRun } from "@/lib/delivery/maintenance";
 import { requestDeliveries } from "@/lib/delivery/requests";
 import { AppError, errors } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { recoverSchema } from "@/lib/features/endpoints/schema";
+import { endpointInScope } from "@/lib/features/endpoints/scope";
 import { parseWith } from "@/lib/validation";
 
 /** Nothing was written yet: when the executor cannot take the request, say so (503) instead of a 500. */
@@ -45,8 +46,7 @@ const RECOVERABLE = ["FAILED", "PAUSED"] as const;
 export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, input: { since: string }) {
   assertCanWrite(ctx);
   const { since } = parseWith(recoverSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
-  if (!endpoint) throw errors.notFound("Endpoint");
+  await endpointInScope(ctx, endpointId);
   const pending = await db().delivery.count({ where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: new Date(since) } } });
   const { ids } = await sendOrUnavailable(() => inngest.send(
     endpointRecoverRequested.create({

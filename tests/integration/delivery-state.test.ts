@@ -3,9 +3,20 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServiceContext } from "@/lib/context";
 import type { Db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
-import { requeueFailedBatch } from "@/lib/delivery/resend";
+import { recoverEndpoint, requeueFailedBatch } from "@/lib/delivery/resend";
 import type { RetryPolicy } from "@/lib/delivery/schemas";
-import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, rotateSecret, setEndpointEnabled, updateEndpoint } from "@/lib/features/endpoints/service";
+import { listEndpointAttempts } from "@/lib/features/endpoints/list-attempts";
+import { getRecoveryProgress } from "@/lib/features/endpoints/queries";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listEndpoints,
+  revealSecret,
+  rotateSecret,
+  setEndpointEnabled,
+  updateEndpoint,
+} from "@/lib/features/endpoints/service";
 import type { EndpointCreateInput } from "@/lib/features/endpoints/schema";
 import { sendTest } from "@/lib/features/endpoints/send-test";
 import { resetEnv } from "@/lib/env";
@@ -542,5 +553,40 @@ describe("secrets stay secret", () => {
     const plain = await db.endpoint.findFirstOrThrow({ where: { id } });
     expect(Object.keys(plain)).not.toContain("secretEnc");
     expect(Object.keys(plain)).not.toContain("previousSecretEnc");
+  });
+});
+
+describe("an endpoint id that is not one", () => {
+  it("is refused by every endpoint service with 400, before it reads or changes anything", async () => {
+    // A server action's input is whatever the browser sent: an id left out would reach Prisma as
+    // `undefined`, which filters nothing, and pick (or change) the first endpoint in scope.
+    const ctx = await makeWorkspace();
+    const endpoint = await createEndpoint(ctx, { title: "Only", url: "https://hooks.example.test/only" });
+    const before = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    const calls: Array<[string, (id: string) => Promise<unknown>]> = [
+      ["getEndpoint", (id) => getEndpoint(ctx, id)],
+      ["updateEndpoint", (id) => updateEndpoint(ctx, id, { title: "Changed" })],
+      ["setEndpointEnabled", (id) => setEndpointEnabled(ctx, id, false)],
+      ["revealSecret", (id) => revealSecret(ctx, id)],
+      ["rotateSecret", (id) => rotateSecret(ctx, id)],
+      ["deleteEndpoint", (id) => deleteEndpoint(ctx, id)],
+      ["sendTest", (id) => sendTest(ctx, id, { eventType: "thing.happened" })],
+      ["listEndpointAttempts", (id) => listEndpointAttempts(ctx, id, {})],
+      ["recoverEndpoint", (id) => recoverEndpoint(ctx, id, { since: new Date(0).toISOString() })],
+      ["getRecoveryProgress", (id) => getRecoveryProgress(ctx, id, { since: new Date(0).toISOString(), startedAt: new Date().toISOString() })],
+    ];
+    for (const [name, call] of calls) {
+      for (const id of [undefined, 42, ""]) {
+        const outcome = await call(id as unknown as string).then(() => "answered", (error: unknown) => error);
+        expect(outcome, `${name}(${JSON.stringify(id)})`).toMatchObject({ code: "validation_failed", status: 400 });
+      }
+    }
+    expect(await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toEqual(before);
+    // The same calls with an id of another workspace's endpoint are 404s: in scope or not at all.
+    const other = await createEndpoint(await makeWorkspace(), { title: "Theirs", url: "https://hooks.example.test/theirs" });
+    for (const [name, call] of calls) {
+      const outcome = await call(other.id).then(() => "answered", (error: unknown) => error);
+      expect(outcome, name).toMatchObject({ code: "not_found", status: 404 });
+    }
   });
 });

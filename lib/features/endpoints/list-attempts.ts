@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { endpointScope, type ServiceContext } from "@/lib/context";
-import { errors } from "@/lib/errors";
+import type { ServiceContext } from "@/lib/context";
+import { endpointInScope } from "@/lib/features/endpoints/scope";
 import { afterCursor, toPage } from "@/lib/pagination";
 import { parseWith } from "@/lib/validation";
 
@@ -41,8 +41,7 @@ export const listAttemptsSchema = z.object({
 /** "Last N attempts of an endpoint": served by the (endpointId, createdAt desc, id desc) index, paged on the same key. */
 export async function listEndpointAttempts(ctx: ServiceContext, endpointId: string, input: z.input<typeof listAttemptsSchema>) {
   const query = parseWith(listAttemptsSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
-  if (!endpoint) throw errors.notFound("Endpoint");
+  await endpointInScope(ctx, endpointId);
   const rows = await db().attempt.findMany({
     where: {
       endpointId,

@@ -1,9 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import { endpointScope, type ServiceContext } from "@/lib/context";
+import type { ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
+import { endpointInScope } from "@/lib/features/endpoints/scope";
 import { listEndpoints } from "@/lib/features/endpoints/service";
-import { errors } from "@/lib/errors";
 import { parseWith } from "@/lib/validation";
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -67,8 +67,7 @@ export const recoveryProgressSchema = z
  */
 export async function getRecoveryProgress(ctx: ServiceContext, endpointId: string, input: z.input<typeof recoveryProgressSchema>) {
   const { since, startedAt } = parseWith(recoveryProgressSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
-  if (!endpoint) throw errors.notFound("Endpoint");
+  await endpointInScope(ctx, endpointId);
   const start = new Date(startedAt);
   const rows = await db().$queryRaw<Array<{ touched: boolean; status: string; count: bigint }>>`
     SELECT ("updatedAt" >= ${start}) AS touched, status::text AS status, count(*) AS count

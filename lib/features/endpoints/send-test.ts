@@ -1,9 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { assertCanWrite, endpointScope, type ServiceContext } from "@/lib/context";
+import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
 import { toAttemptDto } from "@/lib/features/endpoints/list-attempts";
+import { endpointInScope } from "@/lib/features/endpoints/scope";
 import { eventTypeNameSchema } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
 import { errors } from "@/lib/errors";
@@ -22,8 +23,7 @@ export const sendTestSchema = z
 export async function sendTest(ctx: ServiceContext, endpointId: string, input: z.input<typeof sendTestSchema>, rawPayload?: string) {
   assertCanWrite(ctx);
   const { eventType, payload } = parseWith(sendTestSchema, input);
-  const endpoint = await db().endpoint.findFirst({ where: { id: endpointId, ...endpointScope(ctx) }, select: { id: true } });
-  if (!endpoint) throw errors.notFound("Endpoint");
+  await endpointInScope(ctx, endpointId);
   let body = rawPayload;
   if (body === undefined) {
     const example = payload

@@ -8,6 +8,7 @@ import { assertUrlAllowed, UrlNotAllowedError } from "@/lib/delivery/ssrf";
 import type { CustomHeaders, Filter, RetryPolicy, SignatureConfig } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
 import { errors } from "@/lib/errors";
+import { endpointWhere } from "@/lib/features/endpoints/scope";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { newId } from "@/lib/ids";
 import {
@@ -70,7 +71,7 @@ function checkUrl(url: string, requireHttps: boolean) {
 }
 
 async function findEndpoint(ctx: ServiceContext, id: string) {
-  const row = await db().endpoint.findFirst({ where: { id, ...endpointScope(ctx) } });
+  const row = await db().endpoint.findFirst({ where: endpointWhere(ctx, id) });
   if (!row) throw errors.notFound("Endpoint");
   return row;
 }
@@ -191,7 +192,7 @@ function toCreateShape(row: EndpointRow): EndpointCreateInput {
 export async function deleteEndpoint(ctx: ServiceContext, endpointId: string) {
   assertCanWrite(ctx);
   // A many-row delete: an id that reached it as `undefined` would delete every endpoint in scope.
-  const { count } = await db().endpoint.deleteMany({ where: { id: parseId(endpointId), ...endpointScope(ctx) } });
+  const { count } = await db().endpoint.deleteMany({ where: endpointWhere(ctx, endpointId) });
   if (count === 0) throw errors.notFound("Endpoint");
 }
 
@@ -203,7 +204,7 @@ export async function setEndpointEnabled(ctx: ServiceContext, id: string, enable
 export async function revealSecret(ctx: ServiceContext, id: string) {
   assertCanWrite(ctx);
   const row = await db().endpoint.findFirst({
-    where: { id, ...endpointScope(ctx) },
+    where: endpointWhere(ctx, id),
     select: { secretEnc: true, previousSecretEnc: true, previousSecretUntil: true },
   });
   if (!row) throw errors.notFound("Endpoint");
@@ -220,6 +221,7 @@ export async function revealSecret(ctx: ServiceContext, id: string) {
  */
 export async function rotateSecret(ctx: ServiceContext, id: string, input: { graceSeconds?: number } = {}) {
   assertCanWrite(ctx);
+  const endpointId = parseId(id);
   const { graceSeconds } = parseWith(rotateSecretSchema, input);
   const secret = generateSecret();
   const previousSecretUntil = new Date(Date.now() + graceSeconds * 1000);
@@ -232,7 +234,7 @@ export async function rotateSecret(ctx: ServiceContext, id: string, input: { gra
            "previousSecretUntil" = CASE WHEN ${keepPrevious}::boolean THEN ${previousSecretUntil.toISOString()}::timestamptz AT TIME ZONE 'UTC' END,
            "secretEnc" = ${seal(secret)},
            "updatedAt" = now() AT TIME ZONE 'UTC'
-     WHERE id = ${id} AND "workspaceId" = ${ctx.workspaceId}
+     WHERE id = ${endpointId} AND "workspaceId" = ${ctx.workspaceId}
        AND (${ctx.account ?? null}::text IS NULL OR account = ${ctx.account ?? null})`;
   if (updated === 0) throw errors.notFound("Endpoint");
   return { secret, previousSecretExpiresAt: graceSeconds > 0 ? previousSecretUntil.toISOString() : null };

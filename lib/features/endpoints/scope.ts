@@ -1,0 +1,21 @@
+import "server-only";
+import { endpointScope, type ServiceContext } from "@/lib/context";
+import { db } from "@/lib/db/client";
+import { errors } from "@/lib/errors";
+import { parseId } from "@/lib/validation";
+
+/**
+ * The filter for one endpoint the caller may reach. The id is checked first: one that arrived as
+ * `undefined` (a server action's input is whatever the browser sent) would reach Prisma as a
+ * filter on nothing, and match every endpoint in scope.
+ */
+export function endpointWhere(ctx: ServiceContext, id: unknown) {
+  return { id: parseId(id), ...endpointScope(ctx) };
+}
+
+/** The endpoint's id, once it is known to exist within the caller's scope; 404 otherwise. */
+export async function endpointInScope(ctx: ServiceContext, id: unknown): Promise<string> {
+  const endpoint = await db().endpoint.findFirst({ where: endpointWhere(ctx, id), select: { id: true } });
+  if (!endpoint) throw errors.notFound("Endpoint");
+  return endpoint.id;
+}
