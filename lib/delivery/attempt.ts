@@ -86,6 +86,9 @@ const ENDPOINT_COLUMNS = [
   "url", "disabledReason", "secretEnc", "previousSecretEnc", "previousSecretUntil", "signature", "retryPolicy", "timeoutMs",
   "headers", "visibleHeaders", "requireHttps", "disableOnGone", "maxConcurrency", "rateLimitPerSecond",
 ] as const satisfies ReadonlyArray<keyof EndpointColumns>;
+// Every endpoint column is copied: a column added to EndpointColumns but not to the list fails here.
+const allEndpointColumns: Exclude<keyof EndpointColumns, (typeof ENDPOINT_COLUMNS)[number]> extends never ? true : never = true;
+void allEndpointColumns;
 
 /** A delivery as the claim statement found it (before claiming), with its endpoint and message. */
 type ClaimRow = EndpointColumns & {
@@ -214,6 +217,8 @@ async function claim(
   for (const row of rows) if (row.endpointRow) endpointRows.set(row.endpointId, row);
   for (const row of rows) {
     if (row.endpointRow) continue;
+    // One of the endpoint's rows carries its columns: the statement reads Endpoint and Message in
+    // one snapshot, and a delivery goes with either (ON DELETE CASCADE), so no row is dropped alone.
     const first = endpointRows.get(row.endpointId)!;
     for (const column of ENDPOINT_COLUMNS) (row as Record<(typeof ENDPOINT_COLUMNS)[number], unknown>)[column] = first[column];
   }

@@ -224,6 +224,7 @@ describe("delivery on the local engine", () => {
       const endpoint = await services.createEndpoint(ctx, {
         title: "slow then fine",
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+        timeoutMs: 5_000, // were fewer than five to come, the held ones time out well before the test does
         eventTypes: ["late"],
         retryPolicy: { preset: "custom", delaysMs: [1000], jitter: false },
       });

@@ -578,7 +578,11 @@ describe("an endpoint id that is not one", () => {
     for (const [name, call] of calls) {
       for (const id of [undefined, 42, ""]) {
         const outcome = await call(id as unknown as string).then(() => "answered", (error: unknown) => error);
-        expect(outcome, `${name}(${JSON.stringify(id)})`).toMatchObject({ code: "validation_failed", status: 400 });
+        expect(outcome, `${name}(${JSON.stringify(id)})`).toMatchObject({
+          code: "validation_failed",
+          status: 400,
+          details: [expect.objectContaining({ path: "id" })],
+        });
       }
     }
     expect(await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toEqual(before);
