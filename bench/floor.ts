@@ -15,7 +15,7 @@
  *
  *   npx tsx --conditions=react-server bench/floor.ts [--messages 1000] [--endpoints 20]
  *     [--concurrency 10] [--batch 100] [--publish-concurrency 16] [--rounds 3]
- *     [--attempt-rows] [--http-publish]
+ *     [--attempt-rows | --attempt-inline] [--http-publish]
  *
  * What it prints: deliveries/s, the ratio to the limit, and CPU per delivery (the pipeline's
  * process and PostgreSQL's). docs/performance.md (*The floor*) has the figures.
@@ -45,6 +45,14 @@ const rounds = args.number("rounds", 3);
 /** Also an attempt row per delivery, with the request's and response's headers as Hookline keeps them. */
 const attemptRows = args.bool("attempt-rows");
 /**
+ * The same attempt data (request and response headers, response body, duration) kept on the
+ * delivery's own row instead, as a sender could keep a first success: one row version fewer.
+ */
+const attemptInline = args.bool("attempt-inline");
+if (attemptRows && attemptInline) throw new Error("--attempt-rows and --attempt-inline are two shapes of one thing: pick one");
+/** The response's headers and body are read and kept. */
+const keepsAttempt = attemptRows || attemptInline;
+/**
  * Publishes arrive over HTTP (a keep-alive POST of the payload from the bench's process, parsed and
  * stored by a plain node:http server in the pipeline's process) instead of from inside it.
  */
@@ -60,7 +68,11 @@ const SCHEMA = `
     status smallint NOT NULL DEFAULT 0,
     attempts int NOT NULL DEFAULT 0,
     response_status int,
-    completed_at timestamptz
+    completed_at timestamptz,
+    request_headers jsonb,
+    response_headers jsonb,
+    response_body text,
+    duration_ms int
   );
   CREATE INDEX IF NOT EXISTS floor_delivery_pending ON floor_delivery (route, id) WHERE status = 0;
   CREATE INDEX IF NOT EXISTS floor_delivery_message ON floor_delivery (message_id);
@@ -108,6 +120,13 @@ const RECORD_WITH_ATTEMPTS = `
   INSERT INTO floor_attempt (delivery_id, route, request_headers, response_status, response_headers, response_body, duration_ms)
   SELECT x.id, x.route, x."requestHeaders", x.code, x."responseHeaders", x.body, x.ms FROM input x JOIN d ON d.id = x.id`;
 
+/** With --attempt-inline: the record keeps the attempt on the delivery's row. */
+const RECORD_INLINE = `
+  UPDATE floor_delivery d SET status = CASE WHEN x.code BETWEEN 200 AND 299 THEN 2 ELSE 3 END, response_status = x.code, completed_at = now(),
+         request_headers = x."requestHeaders", response_headers = x."responseHeaders", response_body = x.body, duration_ms = x.ms
+    FROM json_to_recordset($1::json) AS x(id bigint, code int, "requestHeaders" jsonb, "responseHeaders" jsonb, body text, ms int)
+   WHERE d.id = x.id`;
+
 type Round = { prefix: string; messages: number };
 type Control = Round | { published: string } | "exit";
 const routesOf = (prefix: string) => Array.from({ length: endpoints }, (_, i) => `${prefix}/${i}`);
@@ -136,11 +155,11 @@ async function pipeline() {
           onRequestStart: () => {},
           onResponseStart: (_controller, statusCode, responseHeaders) => {
             reply.status = statusCode;
-            if (attemptRows) for (const [name, value] of Object.entries(responseHeaders)) reply.headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
+            if (keepsAttempt) for (const [name, value] of Object.entries(responseHeaders)) reply.headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
           },
-          onResponseData: (_controller, chunk) => void (attemptRows && chunks.push(chunk)),
+          onResponseData: (_controller, chunk) => void (keepsAttempt && chunks.push(chunk)),
           onResponseEnd: () => {
-            reply.body = attemptRows ? Buffer.concat(chunks).toString("utf8") : "";
+            reply.body = keepsAttempt ? Buffer.concat(chunks).toString("utf8") : "";
             reply.ms = Math.round(performance.now() - started);
             resolve(reply);
           },
@@ -217,12 +236,13 @@ async function pipeline() {
             }
           }),
         );
-        if (attemptRows) {
+        if (keepsAttempt) {
           const input = rows.map((row, i) => {
             const r = replies[i]!;
             return { id: row.id, route, code: r.status, requestHeaders: r.requestHeaders, responseHeaders: r.headers, body: r.body, ms: r.ms };
           });
-          await lanePool.query({ name: "floor.record-attempts", text: RECORD_WITH_ATTEMPTS, values: [JSON.stringify(input)] });
+          const statement = attemptRows ? { name: "floor.record-attempts", text: RECORD_WITH_ATTEMPTS } : { name: "floor.record-inline", text: RECORD_INLINE };
+          await lanePool.query({ ...statement, values: [JSON.stringify(input)] });
         } else {
           await lanePool.query({ name: "floor.record", text: RECORD, values: [rows.map((row) => row.id), replies.map((r) => r.status)] });
         }
@@ -338,7 +358,7 @@ async function main() {
       log(`round ${r}: ${round(rate, 0)} deliveries/s, limit ${round(limitRate, 0)}/s, ratio ${round(rate / limitRate, 3)}, CPU ${round(cpu.node, 3)} + ${round(cpu.pg, 3)} ms per delivery`);
     }
     publishAgent.destroy();
-    const shape = [attemptRows && "attempt rows", httpPublish && "publishes over HTTP"].filter(Boolean).join(" and ");
+    const shape = [attemptRows && "attempt rows", attemptInline && "attempts on the delivery row", httpPublish && "publishes over HTTP"].filter(Boolean).join(" and ");
     console.log(`\nThe floor${shape ? ` with ${shape}` : ""}: ${messages} messages × ${endpoints} endpoints, ${PAYLOAD_BYTES} B, ${concurrency} requests per endpoint, claims of ${batch}\n`);
     console.log("| round | load (1 min) | deliveries/s | limit/s (mean of before and after) | floor ÷ limit | CPU ms per delivery: pipeline + PostgreSQL | WAL KiB per delivery |");
     console.log("|---|---|---|---|---|---|---|");
