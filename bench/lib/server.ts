@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { preloadPgss } from "./pgss";
-import { log, now, sleep } from "./util";
+import { deadline, log, now, sleep } from "./util";
 
 export const DIST_DIR = ".next-bench";
 
@@ -124,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       lines.forEach(onLine);
     });
   }
-  const timeout = sleep(180_000).then(() => "timeout" as const);
+  const timeout = deadline(180_000).then(() => "timeout" as const);
   const result = await Promise.race([readyPromise.then(() => "ready" as const), exited.then(() => "exited" as const), timeout]);
   if (result !== "ready") throw new Error(`the server did not start (${result}); last output:\n${recent.join("\n")}`);
   server.baseUrl = `http://127.0.0.1:${options.port}`;
@@ -158,7 +158,7 @@ export async function stopServer(server: Server, graceMs = 25_000) {
     try {
       process.kill(-server.launcher.pid!, "SIGTERM");
     } catch {}
-    await Promise.race([server.exited, sleep(graceMs)]);
+    await Promise.race([server.exited, deadline(graceMs)]);
   }
   const leftovers = [...server.pids].filter((pid) => pidAlive(pid));
   for (const pid of leftovers) {

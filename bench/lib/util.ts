@@ -5,6 +5,12 @@ export const now = () => performance.timeOrigin + performance.now();
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Resolves after `ms` without keeping the process alive for it: the losing side of a
+ * `Promise.race` (a start-up deadline, a stop's grace period) must not hold a script that is done.
+ */
+export const deadline = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export type Summary = { n: number; p50: number | null; p90: number | null; p99: number | null; max: number | null; mean: number | null };
 
 export function summarize(samples: number[]): Summary {
