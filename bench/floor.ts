@@ -15,7 +15,7 @@
  *
  *   npx tsx --conditions=react-server bench/floor.ts [--messages 1000] [--endpoints 20]
  *     [--concurrency 10] [--batch 100] [--publish-concurrency 16] [--rounds 3]
- *     [--attempt-rows | --attempt-inline] [--http-publish]
+ *     [--attempt-rows | --attempt-inline] [--lean] [--http-publish]
  *
  * What it prints: deliveries/s, the ratio to the limit, and CPU per delivery (the pipeline's
  * process and PostgreSQL's). docs/performance.md (*The floor*) has the figures.
@@ -53,6 +53,13 @@ if (attemptRows && attemptInline) throw new Error("--attempt-rows and --attempt-
 /** The response's headers and body are read and kept. */
 const keepsAttempt = attemptRows || attemptInline;
 /**
+ * With --attempt-rows or --attempt-inline: each attempt keeps its status, duration and response
+ * body, not its request's and response's headers (a console could rebuild the request's from the
+ * endpoint's signing scheme and the attempt's timestamp).
+ */
+const lean = args.bool("lean");
+if (lean && !keepsAttempt) throw new Error("--lean applies to --attempt-rows or --attempt-inline");
+/**
  * Publishes arrive over HTTP (a keep-alive POST of the payload from the bench's process, parsed and
  * stored by a plain node:http server in the pipeline's process) instead of from inside it.
  */
@@ -80,7 +87,7 @@ const SCHEMA = `
     id bigserial PRIMARY KEY,
     delivery_id bigint NOT NULL,
     route text NOT NULL,
-    request_headers jsonb NOT NULL,
+    request_headers jsonb,
     response_status int,
     response_headers jsonb,
     response_body text,
@@ -155,7 +162,7 @@ async function pipeline() {
           onRequestStart: () => {},
           onResponseStart: (_controller, statusCode, responseHeaders) => {
             reply.status = statusCode;
-            if (keepsAttempt) for (const [name, value] of Object.entries(responseHeaders)) reply.headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
+            if (keepsAttempt && !lean) for (const [name, value] of Object.entries(responseHeaders)) reply.headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
           },
           onResponseData: (_controller, chunk) => void (keepsAttempt && chunks.push(chunk)),
           onResponseEnd: () => {
@@ -239,7 +246,8 @@ async function pipeline() {
         if (keepsAttempt) {
           const input = rows.map((row, i) => {
             const r = replies[i]!;
-            return { id: row.id, route, code: r.status, requestHeaders: r.requestHeaders, responseHeaders: r.headers, body: r.body, ms: r.ms };
+            const headers = lean ? { requestHeaders: null, responseHeaders: null } : { requestHeaders: r.requestHeaders, responseHeaders: r.headers };
+            return { id: row.id, route, code: r.status, ...headers, body: r.body, ms: r.ms };
           });
           const statement = attemptRows ? { name: "floor.record-attempts", text: RECORD_WITH_ATTEMPTS } : { name: "floor.record-inline", text: RECORD_INLINE };
           await lanePool.query({ ...statement, values: [JSON.stringify(input)] });
@@ -358,7 +366,7 @@ async function main() {
       log(`round ${r}: ${round(rate, 0)} deliveries/s, limit ${round(limitRate, 0)}/s, ratio ${round(rate / limitRate, 3)}, CPU ${round(cpu.node, 3)} + ${round(cpu.pg, 3)} ms per delivery`);
     }
     publishAgent.destroy();
-    const shape = [attemptRows && "attempt rows", attemptInline && "attempts on the delivery row", httpPublish && "publishes over HTTP"].filter(Boolean).join(" and ");
+    const shape = [attemptRows && "attempt rows", attemptInline && "attempts on the delivery row", lean && "no headers kept", httpPublish && "publishes over HTTP"].filter(Boolean).join(" and ");
     console.log(`\nThe floor${shape ? ` with ${shape}` : ""}: ${messages} messages × ${endpoints} endpoints, ${PAYLOAD_BYTES} B, ${concurrency} requests per endpoint, claims of ${batch}\n`);
     console.log("| round | load (1 min) | deliveries/s | limit/s (mean of before and after) | floor ÷ limit | CPU ms per delivery: pipeline + PostgreSQL | WAL KiB per delivery |");
     console.log("|---|---|---|---|---|---|---|");
