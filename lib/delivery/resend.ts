@@ -7,7 +7,7 @@ import { requestDeliveries } from "@/lib/delivery/requests";
 import { AppError, errors } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { recoverSchema } from "@/lib/features/endpoints/schema";
-import { endpointInScope } from "@/lib/features/endpoints/scope";
+import { assertEndpointInScope } from "@/lib/features/endpoints/scope";
 import { parseWith } from "@/lib/validation";
 
 /** Nothing was written yet: when the executor cannot take the request, say so (503) instead of a 500. */
@@ -46,7 +46,7 @@ const RECOVERABLE = ["FAILED", "PAUSED"] as const;
 export async function recoverEndpoint(ctx: ServiceContext, endpointId: string, input: { since: string }) {
   assertCanWrite(ctx);
   const { since } = parseWith(recoverSchema, input);
-  await endpointInScope(ctx, endpointId);
+  await assertEndpointInScope(ctx, endpointId);
   const pending = await db().delivery.count({ where: { endpointId, status: { in: [...RECOVERABLE] }, createdAt: { gte: new Date(since) } } });
   const { ids } = await sendOrUnavailable(() => inngest.send(
     endpointRecoverRequested.create({

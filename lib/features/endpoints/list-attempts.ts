@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
 import type { ServiceContext } from "@/lib/context";
-import { endpointInScope } from "@/lib/features/endpoints/scope";
+import { assertEndpointInScope } from "@/lib/features/endpoints/scope";
 import { afterCursor, toPage } from "@/lib/pagination";
 import { parseWith } from "@/lib/validation";
 
@@ -41,7 +41,7 @@ export const listAttemptsSchema = z.object({
 /** "Last N attempts of an endpoint": served by the (endpointId, createdAt desc, id desc) index, paged on the same key. */
 export async function listEndpointAttempts(ctx: ServiceContext, endpointId: string, input: z.input<typeof listAttemptsSchema>) {
   const query = parseWith(listAttemptsSchema, input);
-  await endpointInScope(ctx, endpointId);
+  await assertEndpointInScope(ctx, endpointId);
   const rows = await db().attempt.findMany({
     where: {
       endpointId,

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
-import { endpointInScope } from "@/lib/features/endpoints/scope";
+import { assertEndpointInScope } from "@/lib/features/endpoints/scope";
 import { listEndpoints } from "@/lib/features/endpoints/service";
 import { parseWith } from "@/lib/validation";
 
@@ -67,7 +67,7 @@ export const recoveryProgressSchema = z
  */
 export async function getRecoveryProgress(ctx: ServiceContext, endpointId: string, input: z.input<typeof recoveryProgressSchema>) {
   const { since, startedAt } = parseWith(recoveryProgressSchema, input);
-  await endpointInScope(ctx, endpointId);
+  await assertEndpointInScope(ctx, endpointId);
   const start = new Date(startedAt);
   const rows = await db().$queryRaw<Array<{ touched: boolean; status: string; count: bigint }>>`
     SELECT ("updatedAt" >= ${start}) AS touched, status::text AS status, count(*) AS count

@@ -13,9 +13,8 @@ export function endpointWhere(ctx: ServiceContext, id: unknown) {
   return { id: parseId(id), ...endpointScope(ctx) };
 }
 
-/** The endpoint's id, once it is known to exist within the caller's scope; 404 otherwise. */
-export async function endpointInScope(ctx: ServiceContext, id: unknown): Promise<string> {
+/** A 404 unless the endpoint exists within the caller's scope (a 400 for an id that is not one). */
+export async function assertEndpointInScope(ctx: ServiceContext, id: unknown): Promise<void> {
   const endpoint = await db().endpoint.findFirst({ where: endpointWhere(ctx, id), select: { id: true } });
   if (!endpoint) throw errors.notFound("Endpoint");
-  return endpoint.id;
 }

@@ -4,7 +4,7 @@ import { assertCanWrite, type ServiceContext } from "@/lib/context";
 import { db } from "@/lib/db/client";
 import { attemptDelivery } from "@/lib/delivery/attempt";
 import { toAttemptDto } from "@/lib/features/endpoints/list-attempts";
-import { endpointInScope } from "@/lib/features/endpoints/scope";
+import { assertEndpointInScope } from "@/lib/features/endpoints/scope";
 import { eventTypeNameSchema } from "@/lib/delivery/schemas";
 import { env } from "@/lib/env";
 import { errors } from "@/lib/errors";
@@ -23,7 +23,7 @@ export const sendTestSchema = z
 export async function sendTest(ctx: ServiceContext, endpointId: string, input: z.input<typeof sendTestSchema>, rawPayload?: string) {
   assertCanWrite(ctx);
   const { eventType, payload } = parseWith(sendTestSchema, input);
-  await endpointInScope(ctx, endpointId);
+  await assertEndpointInScope(ctx, endpointId);
   let body = rawPayload;
   if (body === undefined) {
     const example = payload
