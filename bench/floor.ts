@@ -15,13 +15,13 @@
  *
  *   npx tsx --conditions=react-server bench/floor.ts [--messages 1000] [--endpoints 20]
  *     [--concurrency 10] [--batch 100] [--publish-concurrency 16] [--rounds 3]
- *     [--attempt-rows | --attempt-inline] [--lean] [--http-publish]
+ *     [--attempt-rows | --attempt-inline] [--lean] [--http-publish] [--json FILE]
  *
  * What it prints: deliveries/s, the ratio to the limit, and CPU per delivery (the pipeline's
  * process and PostgreSQL's). docs/performance.md (*The floor*) has the figures.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -64,6 +64,8 @@ if (lean && !keepsAttempt) throw new Error("--lean applies to --attempt-rows or 
  * stored by a plain node:http server in the pipeline's process) instead of from inside it.
  */
 const httpPublish = args.bool("http-publish");
+/** Also writes the rounds' figures to this file as JSON (what `npm run bench` reads for its floor phase). */
+const jsonOut = args.string("json", "");
 const PAYLOAD_BYTES = 1024;
 
 const SCHEMA = `
@@ -281,6 +283,17 @@ async function pipeline() {
   process.send!({ ready: httpPublish ? (server.address() as AddressInfo).port : 0 });
 }
 
+/** One round as `--json` writes it: the rate, the limit phases' mean around it, and CPU per delivery. */
+export type FloorRound = {
+  load: number;
+  perSecond: number;
+  limitPerSecond: number;
+  ratio: number;
+  cpuMsPerDelivery: { pipeline: number; postgres: number };
+  walKibPerDelivery: number;
+};
+export type FloorResult = { shape: string; messages: number; endpoints: number; concurrency: number; rounds: FloorRound[] };
+
 function roundDone(child: ChildProcess, prefix: string) {
   return new Promise<void>((resolve, reject) => {
     const onMessage = (message: unknown) => {
@@ -343,6 +356,7 @@ async function main() {
     await runRound("warm", 200);
 
     const rows: string[] = [];
+    const measured: FloorRound[] = [];
     for (let r = 1; r <= rounds; r++) {
       const load = os.loadavg()[0]!;
       const before = await limit(`limit before round ${r}`);
@@ -360,6 +374,14 @@ async function main() {
       const limitRate = (before.perSecond + after.perSecond) / 2;
       const rate = delivered / seconds;
       if (delivered !== total) throw new Error(`round ${r}: ${delivered} of ${total} deliveries arrived`);
+      measured.push({
+        load: round(load),
+        perSecond: round(rate, 1),
+        limitPerSecond: round(limitRate, 1),
+        ratio: round(rate / limitRate, 3),
+        cpuMsPerDelivery: { pipeline: round(cpu.node, 3), postgres: round(cpu.pg, 3) },
+        walKibPerDelivery: round(walKib, 2),
+      });
       rows.push(
         `| ${r} | ${round(load)} | ${round(rate, 0)} | ${round(limitRate, 0)} | **${round(rate / limitRate, 3)}** | ${round(cpu.node, 3)} + ${round(cpu.pg, 3)} = ${round(cpu.node + cpu.pg, 3)} | ${round(walKib, 2)} |`,
       );
@@ -371,6 +393,7 @@ async function main() {
     console.log("| round | load (1 min) | deliveries/s | limit/s (mean of before and after) | floor ÷ limit | CPU ms per delivery: pipeline + PostgreSQL | WAL KiB per delivery |");
     console.log("|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
+    if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ shape: shape || "bare", messages, endpoints, concurrency, rounds: measured } satisfies FloorResult, null, 2)}\n`);
     await admin.end();
   } finally {
     if (child && child.exitCode === null) {

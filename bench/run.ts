@@ -16,13 +16,18 @@
  *        --deadline-min 15    the bench stops itself after this
  *        --pgss               restart postgres with pg_stat_statements, report statements per delivery
  *        --cpu-prof           node --cpu-prof on the server's processes (profiles in bench/results/prof-<ts>/)
+ *        --floor-rounds 1     after everything else, with the server stopped: rounds of bench/floor.ts
+ *                             --attempt-rows --http-publish (the least a sender with an attempt log
+ *                             costs here, docs/performance.md, *The floor*) in end to end's shape;
+ *                             `ratioToFloor` = this run's ratio ÷ the floor's (0 skips it)
  *        --keep               keep the data dir (debugging)
  * The limit phase runs before end to end and again right after it; the ratio (end to end ÷ limit)
  * divides by their mean, so one noisy limit phase on a shared machine moves it less.
  * Only loopback addresses are used. Everything started is stopped on success,
  * failure, Ctrl-C and at the deadline.
  */
-import { mkdirSync, rmSync, writeFileSync, appendFileSync, existsSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import path from "node:path";
@@ -32,7 +37,8 @@ import { env } from "@/lib/env";
 import { Api, limitLoop, publishClosedLoop, publishOne, publishPaced, type Publish } from "./lib/client";
 import { generate, measureHttp, measureQueries, type GenerateResult, type HttpTiming, type QueryReport } from "./lib/readpath";
 import { Receiver } from "./lib/receiver";
-import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, restartWithPgss, startServer, stopServer, type Server } from "./lib/server";
+import { buildApp, cpuMs, databaseUrl, DIST_DIR, killDirectChildren, markProfiles, memoryMonitor, registerChild, restartWithPgss, startServer, stopServer, type Server } from "./lib/server";
+import type { FloorResult } from "./floor";
 import { checkDeadline, DeadlineError, log, now, parseArgs, progress, round, setDeadline, sleep, summarize, type Summary } from "./lib/util";
 import { renderMarkdown } from "./lib/report";
 import { batchRuns, fillEngineHistory } from "./lib/history";
@@ -56,6 +62,7 @@ const pacedFanout = args.number("paced-fanout", 1);
 const deadlineMin = args.number("deadline-min", 15);
 const pgss = args.bool("pgss");
 const cpuProf = args.bool("cpu-prof");
+const floorRounds = args.number("floor-rounds", 1);
 
 const startedAt = new Date();
 const stamp = startedAt.toISOString().replace(/[:.]/g, "-").replace("Z", "");
@@ -349,7 +356,7 @@ async function main() {
   const results: Record<string, unknown> = (partial = {
     startedAt: startedAt.toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadAtStart: os.loadavg(), node: process.version },
-    config: { deliveries, messages, endpoints: ENDPOINTS, hanging: HANGING, payloadBytes: PAYLOAD_BYTES, publishConcurrency, limitConcurrency, engineWorkers, deliveryWorkers, endpointConcurrency, pacedRate, pacedSeconds, pacedFanout, readAttempts, pgss, cpuProf },
+    config: { deliveries, messages, endpoints: ENDPOINTS, hanging: HANGING, payloadBytes: PAYLOAD_BYTES, publishConcurrency, limitConcurrency, engineWorkers, deliveryWorkers, endpointConcurrency, pacedRate, pacedSeconds, pacedFanout, readAttempts, pgss, cpuProf, floorRounds },
   });
 
   const buildMs = args.bool("skip-build") ? null : await buildApp();
@@ -537,11 +544,41 @@ async function main() {
   }
   monitor.stop();
 
+  // 7. The floor, in end to end's shape, on the machine as end to end had it: the server stopped.
+  if (floorRounds > 0) {
+    log(`7. the floor: bench/floor.ts --attempt-rows --http-publish, ${floorRounds} round(s), the server stopped`);
+    await dbClient.end();
+    dbClient = undefined;
+    await stopServer(server);
+    server = undefined;
+    const floor = await runFloor(["--attempt-rows", "--http-publish", "--rounds", String(floorRounds), "--messages", String(messages), "--endpoints", String(ENDPOINTS), "--concurrency", String(endpointConcurrency), "--publish-concurrency", String(publishConcurrency)]);
+    const floorRatio = round(floor.rounds.reduce((sum, r) => sum + r.ratio, 0) / floor.rounds.length, 3);
+    results.floor = { ...floor, ratio: floorRatio };
+    results.ratioToFloor = round(ratio / floorRatio, 3);
+    log(`floor: ratio ${floorRatio} (${floor.rounds.map((r) => r.ratio).join(", ")}); this run's ratio is ${results.ratioToFloor} of it`);
+  }
 
   results.finishedAt = new Date().toISOString();
   results.loadAtEnd = os.loadavg();
   results.targets = targets(results);
   writeResults(results);
+}
+
+/** Runs bench/floor.ts in a process group of its own (killed on cleanup) and reads what it wrote. */
+async function runFloor(flags: string[]): Promise<FloorResult> {
+  const out = path.join(os.tmpdir(), `hookline-bench-floor-${process.pid}.json`);
+  const child = spawn(process.execPath, [...process.execArgv, path.resolve("bench/floor.ts"), ...flags, "--json", out], { stdio: ["ignore", "inherit", "inherit"], detached: true });
+  registerChild(child);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`bench/floor.ts exited with ${code}`);
+  try {
+    return JSON.parse(readFileSync(out, "utf8")) as FloorResult;
+  } finally {
+    rmSync(out, { force: true });
+  }
 }
 
 type Target = { target: string; value: string; pass: boolean | null };

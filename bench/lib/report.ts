@@ -57,6 +57,10 @@ export function renderMarkdown(r: Record<string, any>): string {
     if (run?.publishErrors) lines.push("", `${name}: ${run.publishErrors} publishes failed (first: ${run.firstPublishError})`);
   }
   if (r.e2e) lines.push("", `End to end ÷ limit: **${r.e2e.ratioToLimit}**${r.ratioNodeHttpLimit !== undefined ? ` (÷ the node:http limit: ${r.ratioNodeHttpLimit})` : ""}. Isolation: healthy p99 ${r.isolation?.healthyP99VsE2e ?? "–"}× the end-to-end p99; ${r.isolation?.hangingRequests ?? 0} requests reached the hanging endpoints.`);
+  if (r.floor) {
+    const rounds = r.floor.rounds.map((round: { ratio: number; perSecond: number; cpuMsPerDelivery: { pipeline: number; postgres: number } }) => `${round.ratio} (${round.perSecond}/s at ${round.cpuMsPerDelivery.pipeline} + ${round.cpuMsPerDelivery.postgres} ms)`).join(", ");
+    lines.push("", `The floor (\`bench/floor.ts\`, ${r.floor.shape}, run after the server stopped): ÷ its limit ${rounds}. This run's ratio is **${r.ratioToFloor}** of the floor's.`);
+  }
   if (r.paced) lines.push("", `Paced (run last): max ${r.paced.maxInFlight} publishes in flight; ${r.paced.failed} failed; ${r.paced.deliveredDuringPhase} delivered during the phase, ${r.paced.backlogAtEnd} engine calls still queued at its end.${r.paced.benchEventLoopDelayMs ? ` The bench's own event loop ran late by up to ${r.paced.benchEventLoopDelayMs.max} ms (p99 ${r.paced.benchEventLoopDelayMs.p99}).` : ""}${r.paced.engineRuns ? ` Engine runs started (steps memoized) meanwhile: ${(Object.entries(r.paced.engineRuns) as [string, { started: number; steps: number }][]).map(([fn, n]) => `${fn} ${n.started} (${n.steps})`).join(", ")}.` : ""}`);
 
   if (r.paced?.bySecond) {

@@ -35,9 +35,9 @@ export async function buildApp(): Promise<number> {
   return Math.round(now() - started);
 }
 
-/** Children the bench started directly (build), killed on cleanup if still running. */
+/** Children the bench started directly (build, the floor), killed on cleanup if still running. */
 const directChildren = new Set<ChildProcess>();
-function registerChild(child: ChildProcess) {
+export function registerChild(child: ChildProcess) {
   directChildren.add(child);
   child.on("exit", () => directChildren.delete(child));
 }
