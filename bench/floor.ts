@@ -355,7 +355,6 @@ async function main() {
     };
     await runRound("warm", 200);
 
-    const rows: string[] = [];
     const measured: FloorRound[] = [];
     for (let r = 1; r <= rounds; r++) {
       const load = os.loadavg()[0]!;
@@ -374,25 +373,26 @@ async function main() {
       const limitRate = (before.perSecond + after.perSecond) / 2;
       const rate = delivered / seconds;
       if (delivered !== total) throw new Error(`round ${r}: ${delivered} of ${total} deliveries arrived`);
-      measured.push({
+      const m: FloorRound = {
         load: round(load),
         perSecond: round(rate, 1),
         limitPerSecond: round(limitRate, 1),
         ratio: round(rate / limitRate, 3),
         cpuMsPerDelivery: { pipeline: round(cpu.node, 3), postgres: round(cpu.pg, 3) },
         walKibPerDelivery: round(walKib, 2),
-      });
-      rows.push(
-        `| ${r} | ${round(load)} | ${round(rate, 0)} | ${round(limitRate, 0)} | **${round(rate / limitRate, 3)}** | ${round(cpu.node, 3)} + ${round(cpu.pg, 3)} = ${round(cpu.node + cpu.pg, 3)} | ${round(walKib, 2)} |`,
-      );
-      log(`round ${r}: ${round(rate, 0)} deliveries/s, limit ${round(limitRate, 0)}/s, ratio ${round(rate / limitRate, 3)}, CPU ${round(cpu.node, 3)} + ${round(cpu.pg, 3)} ms per delivery`);
+      };
+      measured.push(m);
+      log(`round ${r}: ${m.perSecond} deliveries/s, limit ${m.limitPerSecond}/s, ratio ${m.ratio}, CPU ${m.cpuMsPerDelivery.pipeline} + ${m.cpuMsPerDelivery.postgres} ms per delivery`);
     }
     publishAgent.destroy();
     const shape = [attemptRows && "attempt rows", attemptInline && "attempts on the delivery row", lean && "no headers kept", httpPublish && "publishes over HTTP"].filter(Boolean).join(" and ");
     console.log(`\nThe floor${shape ? ` with ${shape}` : ""}: ${messages} messages × ${endpoints} endpoints, ${PAYLOAD_BYTES} B, ${concurrency} requests per endpoint, claims of ${batch}\n`);
     console.log("| round | load (1 min) | deliveries/s | limit/s (mean of before and after) | floor ÷ limit | CPU ms per delivery: pipeline + PostgreSQL | WAL KiB per delivery |");
     console.log("|---|---|---|---|---|---|---|");
-    for (const row of rows) console.log(row);
+    measured.forEach((m, i) => {
+      const { pipeline, postgres } = m.cpuMsPerDelivery;
+      console.log(`| ${i + 1} | ${m.load} | ${m.perSecond} | ${m.limitPerSecond} | **${m.ratio}** | ${pipeline} + ${postgres} = ${round(pipeline + postgres, 3)} | ${m.walKibPerDelivery} |`);
+    });
     if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify({ shape: shape || "bare", messages, endpoints, concurrency, rounds: measured } satisfies FloorResult, null, 2)}\n`);
     await admin.end();
   } finally {
